@@ -1,0 +1,25 @@
+-- Undo 0002. Lifecycle flags and the legacy fields in meta have no flat
+-- column to go back to and are lost; the audit trail is kept.
+SET lock_timeout = '5s';
+SET statement_timeout = '60s';
+
+DROP TABLE IF EXISTS idempotency_keys;
+DROP TABLE IF EXISTS catalog_state;
+DROP TRIGGER IF EXISTS model_tier_audit_logs_no_update_delete ON model_tier_audit_logs;
+DROP TRIGGER IF EXISTS model_tier_audit_logs_no_truncate ON model_tier_audit_logs;
+DROP FUNCTION IF EXISTS model_tier_audit_logs_append_only();
+ALTER TABLE model_tier_audit_logs DROP COLUMN IF EXISTS request_id;
+
+DROP INDEX IF EXISTS idx_models_sunset_due;
+DROP INDEX IF EXISTS idx_models_meta_capabilities;
+DROP INDEX IF EXISTS idx_models_meta_required_tier;
+DROP INDEX IF EXISTS idx_models_meta_gin;
+DROP INDEX IF EXISTS idx_models_is_archived;
+DROP INDEX IF EXISTS idx_models_is_legacy;
+ALTER TABLE models DROP CONSTRAINT IF EXISTS models_meta_is_object;
+ALTER TABLE models
+  DROP COLUMN IF EXISTS meta,
+  DROP COLUMN IF EXISTS row_version,
+  DROP COLUMN IF EXISTS legacy_since,
+  DROP COLUMN IF EXISTS is_archived,
+  DROP COLUMN IF EXISTS is_legacy;

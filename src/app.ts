@@ -1,0 +1,78 @@
+/**
+ * The application: shared middleware, then one router per resource. Tests
+ * and the Worker entry point both build it with createApp().
+ */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { authenticate } from "./auth/middleware";
+import { loadConfig } from "./config";
+import type { AppEnv } from "./http/context";
+import { ApiError, type ErrorBody } from "./http/errors";
+import { toApiError } from "./http/failures";
+import { log } from "./log";
+import { adminModels } from "./routes/admin-models";
+import { health } from "./routes/health";
+import { publicModels } from "./routes/public-models";
+import { Services } from "./services";
+
+const REQUEST_ID_PATTERN = /^[\w.:-]{8,100}$/;
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const incoming = c.req.header("X-Request-Id") ?? c.req.header("CF-Ray");
+    const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : crypto.randomUUID();
+    c.set("requestId", requestId);
+    c.header("X-Request-Id", requestId);
+    await next();
+  });
+
+  app.use(async (c, next) => {
+    const loaded = loadConfig(c.env);
+    if (!loaded.ok) {
+      log.error("config_invalid", { problems: loaded.problems });
+      throw new ApiError("service_unavailable", "the service is misconfigured");
+    }
+    c.set("config", loaded.config);
+    const services = new Services(loaded.config, c.env.MODEL_CACHE, (p) => c.executionCtx.waitUntil(p), c.var.requestId);
+    c.set("services", services);
+    try {
+      await next();
+    } finally {
+      services.close();
+    }
+  });
+
+  // Public reads may be called from any browser origin; admin routes get no CORS headers at all.
+  app.use("/v1/*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], allowHeaders: ["Authorization", "If-None-Match"], exposeHeaders: ["ETag", "X-Cache", "X-Request-Id", "Deprecation", "Sunset", "Link"], maxAge: 86400 }));
+  app.use("/admin/*", async (c, next) => {
+    await next();
+    c.header("Cache-Control", "no-store");
+  });
+
+  app.use(authenticate);
+
+  app.route("/healthz", health);
+  app.route("/v1/models", publicModels);
+  app.route("/admin/models", adminModels);
+
+  app.notFound((c) => {
+    throw new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
+  });
+
+  app.onError((error, c) => {
+    const apiError = toApiError(error);
+    const requestId = c.get("requestId") ?? crypto.randomUUID();
+    if (apiError.status >= 500) {
+      log.error("request_failed", { requestId, code: apiError.code, method: c.req.method, path: c.req.path, error, cause: apiError.cause });
+    }
+    const body: ErrorBody = {
+      error: { code: apiError.code, message: apiError.message, request_id: requestId, ...(apiError.options.details === undefined ? {} : { details: apiError.options.details }) },
+    };
+    const headers: Record<string, string> = { "X-Request-Id": requestId, "Cache-Control": "no-store", ...apiError.options.headers };
+    return c.json(body, apiError.status, headers);
+  });
+
+  return app;
+}

@@ -1,0 +1,65 @@
+/**
+ * Token verification with jose. The accepted algorithms are pinned per key
+ * type (jose would otherwise accept any algorithm the key fits), `exp` is
+ * required, and issuer/audience are checked when configured.
+ */
+import { type JWTVerifyGetKey, createRemoteJWKSet, errors, jwtVerify } from "jose";
+import type { Config } from "../config";
+import { ApiError } from "../http/errors";
+import { ClaimsSchema, type Principal, principalFromClaims } from "./principal";
+
+/** Longer tokens are refused before any parsing: no legitimate token is this big. */
+export const MAX_TOKEN_LENGTH = 8192;
+const CLOCK_TOLERANCE_SECONDS = 30;
+const HMAC_ALGORITHMS = ["HS256"];
+const JWKS_ALGORITHMS = ["RS256", "ES256"];
+
+// One JWKS client per URL per isolate: jose caches the keys and refetches on an unknown `kid`.
+const jwksClients = new Map<string, JWTVerifyGetKey>();
+
+function jwksFor(url: string): JWTVerifyGetKey {
+  let client = jwksClients.get(url);
+  if (!client) {
+    client = createRemoteJWKSet(new URL(url), { timeoutDuration: 3000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+    jwksClients.set(url, client);
+  }
+  return client;
+}
+
+const unauthorized = (message: string) =>
+  new ApiError("unauthorized", message, { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
+
+/** Reads the bearer token from an Authorization header value; undefined when there is none. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Bearer +([^\s]+) *$/i.exec(header);
+  if (!match?.[1]) throw unauthorized("Authorization header must be 'Bearer <token>'");
+  return match[1];
+}
+
+export async function verifyToken(token: string, config: Config): Promise<Principal> {
+  if (token.length > MAX_TOKEN_LENGTH) throw unauthorized("token is too long");
+  const options = {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    requiredClaims: ["exp", "sub"],
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+  };
+  try {
+    const { payload } = config.JWT_JWKS_URL
+      ? await jwtVerify(token, jwksFor(config.JWT_JWKS_URL), { ...options, algorithms: JWKS_ALGORITHMS })
+      : await jwtVerify(token, new TextEncoder().encode(config.JWT_SECRET), { ...options, algorithms: HMAC_ALGORITHMS });
+    const claims = ClaimsSchema.safeParse(payload);
+    if (!claims.success) throw unauthorized("token claims are invalid (sub, role or tier)");
+    return principalFromClaims(claims.data);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // The key server being unreachable is our outage, never a reason to let a caller in or blame their token.
+    if (error instanceof errors.JWKSTimeout || (error instanceof TypeError && config.JWT_JWKS_URL)) {
+      throw new ApiError("service_unavailable", "token keys are unavailable, try again shortly", { cause: error });
+    }
+    if (error instanceof errors.JWTExpired) throw unauthorized("token has expired");
+    if (error instanceof errors.JOSEError) throw unauthorized(`token is invalid (${error.code})`);
+    throw unauthorized("token is invalid");
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The one definition of a model's descriptive fields (`models.meta`), used by
+ * the API, the seed data and the tests. Strict: unknown keys are refused, so
+ * lifecycle flags can never be smuggled in through meta.
+ */
+import { z } from "zod";
+
+export const MODEL_CAPABILITIES = ["text", "vision", "function_calling", "code", "long_context"] as const;
+export const ModelCapabilitySchema = z.enum(MODEL_CAPABILITIES);
+
+/** The ladder, lowest first; `perpetual` is deliberately not on it. */
+export const TIER_LADDER = ["free", "pro", "pro_max", "enterprise_pro", "enterprise_max"] as const;
+export const SUBSCRIPTION_TIERS = [...TIER_LADDER, "perpetual"] as const;
+export const SubscriptionTierSchema = z.enum(SUBSCRIPTION_TIERS);
+
+export const TierRestrictionModeSchema = z.enum(["minimum", "exact", "whitelist"]);
+
+export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,99}$/;
+export const ModelIdSchema = z
+  .string()
+  .regex(MODEL_ID_PATTERN, "must be 1-100 characters of a-z, 0-9, '.', '_', ':' or '-', starting with a letter or digit");
+
+/**
+ * ISO 8601 date-time with an explicit zone (Z or ±hh:mm) that names a real
+ * instant: `2025-02-30T00:00:00Z` is refused, not rolled over to March.
+ */
+export const IsoDateTimeSchema = z.iso.datetime({ offset: true }).refine(isRealCalendarDate, {
+  message: "is not a real calendar date",
+});
+
+function isRealCalendarDate(value: string): boolean {
+  const [, y, m, d] = /^(\d{4})-(\d{2})-(\d{2})/.exec(value) ?? [];
+  if (!y || Number.isNaN(Date.parse(value))) return false;
+  const daysInMonth = new Date(Date.UTC(Number(y), Number(m), 0)).getUTCDate();
+  return Number(m) >= 1 && Number(m) <= 12 && Number(d) >= 1 && Number(d) <= daysInMonth;
+}
+
+const PROVIDER_METADATA_MAX_BYTES = 8192;
+const PROVIDER_METADATA_MAX_DEPTH = 5;
+
+/** Free-form provider extras, bounded in size and depth so one model cannot bloat the catalog. */
+export const ProviderMetadataSchema = z
+  .record(z.string().max(100), z.json())
+  .refine((value) => jsonDepth(value) <= PROVIDER_METADATA_MAX_DEPTH, {
+    message: `must not nest deeper than ${PROVIDER_METADATA_MAX_DEPTH} levels`,
+  })
+  .refine((value) => new TextEncoder().encode(JSON.stringify(value)).length <= PROVIDER_METADATA_MAX_BYTES, {
+    message: `must serialize to at most ${PROVIDER_METADATA_MAX_BYTES} bytes`,
+  });
+
+function jsonDepth(value: unknown): number {
+  if (value === null || typeof value !== "object") return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, jsonDepth(child));
+  return deepest + 1;
+}
+
+const boundedInt = (max: number) => z.number().int().max(max);
+
+/** The fields, without cross-field rules: the shape partial updates are checked against. */
+export const ModelMetaFields = z.strictObject({
+  displayName: z.string().trim().min(1).max(255),
+  description: z.string().max(5000).optional(),
+  version: z.string().max(50).optional(),
+
+  capabilities: z.array(ModelCapabilitySchema).min(1).max(MODEL_CAPABILITIES.length),
+
+  contextLength: boundedInt(100_000_000).positive(),
+  maxOutputTokens: boundedInt(100_000_000).positive().optional(),
+
+  inputCostPerMillionTokens: boundedInt(1_000_000_000).nonnegative(),
+  outputCostPerMillionTokens: boundedInt(1_000_000_000).nonnegative(),
+  creditsPer1kTokens: boundedInt(1_000_000_000).positive(),
+
+  requiredTier: SubscriptionTierSchema,
+  tierRestrictionMode: TierRestrictionModeSchema,
+  allowedTiers: z.array(SubscriptionTierSchema).min(1).max(SUBSCRIPTION_TIERS.length),
+
+  legacyReplacementModelId: ModelIdSchema.optional(),
+  deprecationNotice: z.string().max(1000).optional(),
+  sunsetDate: IsoDateTimeSchema.optional(),
+
+  providerMetadata: ProviderMetadataSchema.optional(),
+
+  internalNotes: z.string().max(5000).optional(),
+  complianceTags: z.array(z.string().min(1).max(50)).max(20).optional(),
+});
+
+/** A complete, consistent meta object. */
+export const ModelMetaSchema = ModelMetaFields.superRefine((meta, ctx) => {
+  const unique = <T>(list: readonly T[]) => new Set(list).size === list.length;
+  if (!unique(meta.capabilities)) {
+    ctx.addIssue({ code: "custom", path: ["capabilities"], message: "must not repeat a capability" });
+  }
+  if (!unique(meta.allowedTiers)) {
+    ctx.addIssue({ code: "custom", path: ["allowedTiers"], message: "must not repeat a tier" });
+  }
+  if (meta.tierRestrictionMode === "exact") {
+    if (meta.allowedTiers.length !== 1 || meta.allowedTiers[0] !== meta.requiredTier) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["allowedTiers"],
+        message: 'with tierRestrictionMode "exact", allowedTiers must be exactly [requiredTier]',
+      });
+    }
+  } else if (!meta.allowedTiers.includes(meta.requiredTier)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["allowedTiers"],
+      message: `with tierRestrictionMode "${meta.tierRestrictionMode}", allowedTiers must include requiredTier`,
+    });
+  }
+  if (meta.maxOutputTokens !== undefined && meta.maxOutputTokens > meta.contextLength) {
+    ctx.addIssue({ code: "custom", path: ["maxOutputTokens"], message: "must not exceed contextLength" });
+  }
+});
+
+/** A partial update: any subset of fields; merged into the current meta, then checked whole. */
+export const ModelMetaPatchSchema = ModelMetaFields.partial();
+
+export type ModelCapability = z.infer<typeof ModelCapabilitySchema>;
+export type SubscriptionTier = z.infer<typeof SubscriptionTierSchema>;
+export type TierRestrictionMode = z.infer<typeof TierRestrictionModeSchema>;
+export type ModelMeta = z.infer<typeof ModelMetaSchema>;
+export type ModelMetaPatch = z.infer<typeof ModelMetaPatchSchema>;
+
+/** Parses meta, throwing a ZodError listing every problem. */
+export function validateModelMeta(meta: unknown): ModelMeta {
+  return ModelMetaSchema.parse(meta);
+}
+
+/** Merges a patch into meta; `null` in the patch removes an optional key. */
+export function mergeMeta(current: ModelMeta, patch: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null || value === undefined) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}

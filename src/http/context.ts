@@ -1,0 +1,14 @@
+import type { Config } from "../config";
+import type { Services } from "../services";
+import type { Principal } from "../auth/principal";
+
+export interface AppEnv {
+  Bindings: Env & { JWT_JWKS_URL?: string; JWT_ISSUER?: string; JWT_AUDIENCE?: string };
+  Variables: {
+    requestId: string;
+    config: Config;
+    services: Services;
+    /** The verified caller, or null for an anonymous request. */
+    principal: Principal | null;
+  };
+}

@@ -1,0 +1,14 @@
+/** zValidator with this API's error shape: a 400 whose details are zod's issues. */
+import { zValidator } from "@hono/zod-validator";
+import type { ValidationTargets } from "hono";
+import type { ZodType } from "zod";
+import { ApiError } from "./errors";
+
+export const validate = <Target extends keyof ValidationTargets, Schema extends ZodType>(target: Target, schema: Schema) =>
+  zValidator(target, schema, (result) => {
+    if (!result.success) {
+      throw new ApiError("invalid_request", `invalid ${target === "json" ? "request body" : target}`, {
+        details: result.error.issues.map(({ code, path, message }) => ({ code, path, message })),
+      });
+    }
+  });

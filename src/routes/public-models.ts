@@ -1,0 +1,140 @@
+/**
+ * The public catalog: what every client of the platform reads. Served from
+ * the KV cache (see catalog/cache.ts); only a miss touches the database.
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { z } from "zod";
+import type { CacheOutcome, Snapshot } from "../catalog/cache";
+import { catalogEtag, legacyHeaders, matchesIfNoneMatch, publicCacheHeaders } from "../catalog/http-caching";
+import { listBody } from "../catalog/list-body";
+import { withAccess } from "../catalog/public-model";
+import { MODEL_ID_PATTERN, ModelCapabilitySchema, type SubscriptionTier } from "../domain/model-meta";
+import { isTierAllowed, upgradeTierFor } from "../domain/tier-access";
+import type { AppEnv } from "../http/context";
+import { ApiError } from "../http/errors";
+import { validate } from "../http/validate";
+import { adminListing } from "./admin-views";
+
+const booleanParam = z.enum(["true", "false"], { error: "must be true or false" }).transform((value) => value === "true");
+
+const ListQuerySchema = z.strictObject({
+  capability: z
+    .union([ModelCapabilitySchema, z.array(ModelCapabilitySchema).max(5)])
+    .transform((value) => [...new Set(Array.isArray(value) ? value : [value])])
+    .optional(),
+  // A repeated provider/available arrives as an array and is refused by the string schema.
+  provider: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "must be a provider id such as openai").optional(),
+  available: booleanParam.optional(),
+  includeArchived: booleanParam.optional(),
+});
+type ListQuery = z.infer<typeof ListQuerySchema>;
+
+/** Query strings with more parameters than any real filter needs are refused before parsing. */
+const MAX_QUERY_PARAMETERS = 16;
+
+const tierOf = (c: Context<AppEnv>): SubscriptionTier => c.var.principal?.tier ?? "free";
+
+function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome) {
+  return { ...publicCacheHeaders(c.var.principal !== null), ETag: etag, "X-Cache": outcome };
+}
+
+function notModified(c: Context<AppEnv>, etag: string, outcome: CacheOutcome) {
+  return c.body(null, 304, cacheHeaders(c, etag, outcome));
+}
+
+/** Validates the id in the path: ids that cannot exist are a 404 without a lookup. */
+function modelIdParam(c: Context<AppEnv>): string {
+  const id = c.req.param("id") ?? "";
+  if (!MODEL_ID_PATTERN.test(id)) throw new ApiError("not_found", "no such model");
+  return id;
+}
+
+function findModel(snapshot: Snapshot, id: string) {
+  const model = snapshot.byId.get(id);
+  if (model) return model;
+  if (snapshot.archived.has(id)) {
+    const replacement = snapshot.archived.get(id);
+    throw new ApiError("model_archived", `model ${id} has been archived${replacement ? `; use ${replacement}` : ""}`, {
+      details: { model_id: id, ...(replacement && { replacement_model_id: replacement }) },
+    });
+  }
+  throw new ApiError("not_found", `model ${id} does not exist`);
+}
+
+export const publicModels = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    if (new URL(c.req.url).searchParams.size > MAX_QUERY_PARAMETERS) {
+      throw new ApiError("invalid_request", `at most ${MAX_QUERY_PARAMETERS} query parameters are accepted`);
+    }
+    await next();
+  })
+
+  .get("/", validate("query", ListQuerySchema), async (c) => {
+    const query: ListQuery = c.req.valid("query");
+    const tier = tierOf(c);
+    if (query.includeArchived) {
+      if (!c.var.principal?.isAdmin) throw new ApiError("forbidden", "includeArchived=true requires an admin token");
+      return c.json(await adminListing(c.var.services.db, query, tier), 200, { "Cache-Control": "no-store", "X-Cache": "BYPASS" });
+    }
+    const catalog = c.var.services.catalog;
+    const head = await catalog.headVersion();
+    const view = JSON.stringify([query.capability?.toSorted(), query.provider, query.available]);
+    const filtered = query.capability !== undefined || query.provider !== undefined || query.available !== undefined;
+    if (head.version !== undefined && matchesIfNoneMatch(c.req.header("If-None-Match"), catalogEtag(head.version, tier, filtered ? view : "all"))) {
+      return notModified(c, catalogEtag(head.version, tier, filtered ? view : "all"), head.outcome);
+    }
+    if (!filtered) {
+      const { version, body, outcome } = await catalog.listBody(tier, head);
+      return c.body(body as Uint8Array<ArrayBuffer>, 200, { "Content-Type": "application/json; charset=UTF-8", ...cacheHeaders(c, catalogEtag(version, tier), outcome) });
+    }
+    const { snapshot, outcome } = await catalog.snapshot(head);
+    const matching = snapshot.models.filter(
+      ({ model }) =>
+        (query.provider === undefined || model.provider === query.provider) &&
+        (query.available === undefined || model.is_available === query.available) &&
+        (query.capability ?? []).every((capability) => model.capabilities.includes(capability)),
+    );
+    return c.body(listBody(matching, tier), 200, {
+      "Content-Type": "application/json; charset=UTF-8",
+      ...cacheHeaders(c, catalogEtag(snapshot.version, tier, view), outcome),
+    });
+  })
+
+  .get("/:id", async (c) => {
+    const id = modelIdParam(c);
+    const tier = tierOf(c);
+    const catalog = c.var.services.catalog;
+    const head = await catalog.headVersion();
+    const { snapshot, outcome } = await catalog.snapshot(head);
+    const model = findModel(snapshot, id);
+    const etag = catalogEtag(snapshot.version, tier, `model:${id}`);
+    const headers = { ...cacheHeaders(c, etag, outcome), ...legacyHeaders(model.legacy_info) };
+    if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
+    return c.json(withAccess(model, tier), 200, headers);
+  })
+
+  // The inference gate: the platform asks this before every completion.
+  .get("/:id/access", async (c) => {
+    const id = modelIdParam(c);
+    const tier = tierOf(c);
+    const { snapshot, outcome } = await c.var.services.catalog.snapshot();
+    const model = findModel(snapshot, id);
+    const rules = { requiredTier: model.required_tier, tierRestrictionMode: model.tier_restriction_mode, allowedTiers: model.allowed_tiers };
+    if (!isTierAllowed(rules, tier)) {
+      const upgrade = upgradeTierFor(rules, tier);
+      throw new ApiError(
+        "tier_not_allowed",
+        upgrade ? `model ${id} requires the ${upgrade} tier or higher (you have ${tier})` : `model ${id} is not available on the ${tier} tier`,
+        { details: { user_tier: tier, required_tier: model.required_tier, tier_restriction_mode: model.tier_restriction_mode, ...(upgrade && { upgrade_to: upgrade }) } },
+      );
+    }
+    if (!model.is_available) {
+      throw new ApiError("model_unavailable", `model ${id} is temporarily unavailable`, { headers: { "Retry-After": "60" } });
+    }
+    return c.json(
+      { allowed: true, model: id, user_tier: tier, ...(model.legacy_info && { legacy_info: model.legacy_info, warning: `model ${id} is deprecated${model.legacy_info.replacement_model_id ? `; migrate to ${model.legacy_info.replacement_model_id}` : ""}` }) },
+      200,
+      { "Cache-Control": "private, no-store", "X-Cache": outcome, ...legacyHeaders(model.legacy_info) },
+    );
+  });

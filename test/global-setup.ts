@@ -1,0 +1,33 @@
+/**
+ * Runs once in Node before the suite: starts the embedded database (or only
+ * the proxy, when DATABASE_URL names a real Postgres), applies the
+ * migrations, and hands the connection details to the tests.
+ */
+import type { TestProject } from "vitest/node";
+import { connect } from "../scripts/database";
+import { startLocalDatabase } from "../scripts/local-db";
+import { migrate, readMigrations } from "../scripts/migrations";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    wsProxy: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const local = await startLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
+  const client = await connect(local.databaseUrl, local.wsProxy);
+  try {
+    if (!local.embedded) {
+      // A real Postgres may hold an earlier run's tables: start from a clean schema.
+      await client.query("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    }
+    await migrate(client, readMigrations());
+  } finally {
+    await client.end();
+  }
+  project.provide("databaseUrl", local.databaseUrl);
+  project.provide("wsProxy", local.wsProxy);
+  return () => local.stop();
+}

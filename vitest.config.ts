@@ -1,0 +1,45 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Keep the runtime offline: no telemetry, no fetch of Request.cf data.
+process.env.WRANGLER_SEND_METRICS = "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+
+export const TEST_JWT_SECRET = "test-secret-for-hs256-0123456789abcdef";
+
+export default defineConfig({
+  test: {
+    globalSetup: ["./test/global-setup.ts"],
+    projects: [
+      {
+        // Pure modules and Node-side tooling (migrations, seed data).
+        test: {
+          name: "node",
+          include: ["test/node/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        // The Worker, over HTTP, inside workerd, against the real database.
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                DATABASE_URL: inject("databaseUrl"),
+                DB_WS_PROXY: inject("wsProxy"),
+                JWT_SECRET: TEST_JWT_SECRET,
+                JWT_ISSUER: "https://auth.test",
+                JWT_AUDIENCE: "model-catalog",
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/workers/**/*.test.ts"],
+        },
+      },
+    ],
+  },
+});
