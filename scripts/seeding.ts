@@ -1,0 +1,69 @@
+/**
+ * Loading seed models into the database: validated first (one bad record and
+ * nothing is written), inserted in batches inside one transaction with their
+ * audit rows, and the catalog version bumped once so caches refresh.
+ */
+import { ModelMetaSchema } from "../src/domain/model-meta";
+import type { SqlSession } from "./migrations";
+import type { SeedModel } from "./seed-catalog";
+
+export const SEED_ACTOR = "system:seed";
+const BATCH = 250;
+
+export class SeedError extends Error {}
+
+export function assertValidSeeds(seeds: readonly SeedModel[]) {
+  const ids = new Set<string>();
+  for (const seed of seeds) {
+    const parsed = ModelMetaSchema.safeParse(seed.meta);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new SeedError(`seed model ${seed.id} is invalid: meta.${issue?.path.join(".")} ${issue?.message}`);
+    }
+    if (ids.has(seed.id)) throw new SeedError(`seed model ${seed.id} appears twice`);
+    ids.add(seed.id);
+  }
+}
+
+/** Inserts the models that are not there yet; returns how many were added. */
+export async function insertSeeds(db: SqlSession, seeds: readonly SeedModel[], onProgress?: (done: number, total: number) => void): Promise<number> {
+  assertValidSeeds(seeds);
+  let added = 0;
+  await db.query("BEGIN");
+  try {
+    for (let start = 0; start < seeds.length; start += BATCH) {
+      const batch = seeds.slice(start, start + BATCH);
+      const params: unknown[] = [];
+      const rows = batch.map((seed) => {
+        params.push(seed.id, seed.name, seed.provider, seed.isAvailable, seed.isLegacy, seed.isArchived, JSON.stringify(seed.meta));
+        const n = params.length;
+        return `($${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb, CASE WHEN $${n - 2}::boolean THEN now() END)`;
+      });
+      const { rows: inserted } = await db.query(
+        `INSERT INTO models (id, name, provider, is_available, is_legacy, is_archived, meta, legacy_since)
+         VALUES ${rows.join(", ")} ON CONFLICT (id) DO NOTHING RETURNING id, is_legacy, is_archived, meta`,
+        params,
+      );
+      if (inserted.length) {
+        const auditParams: unknown[] = [];
+        const auditRows = inserted.map((row) => {
+          auditParams.push(row.id, JSON.stringify({ isLegacy: row.is_legacy, isArchived: row.is_archived, meta: row.meta }));
+          const n = auditParams.length;
+          return `('${SEED_ACTOR}', $${n - 1}, 'create', NULL, $${n}::jsonb, 'seed data', NULL)`;
+        });
+        await db.query(
+          `INSERT INTO model_tier_audit_logs (admin_user_id, model_id, action, previous_value, new_value, reason, request_id) VALUES ${auditRows.join(", ")}`,
+          auditParams,
+        );
+      }
+      added += inserted.length;
+      onProgress?.(Math.min(start + BATCH, seeds.length), seeds.length);
+    }
+    if (added) await db.query("UPDATE catalog_state SET version = version + 1");
+    await db.query("COMMIT");
+  } catch (error) {
+    await db.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+  return added;
+}
