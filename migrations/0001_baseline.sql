@@ -1,8 +1,8 @@
 -- Baseline: the pre-refactor catalog, with descriptive fields in flat columns.
 -- This is the shape production had before the lifecycle/JSONB refactor; the
 -- expand migration reads these columns to build `meta`.
-SET lock_timeout = '5s';
-SET statement_timeout = '60s';
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '60s';
 
 CREATE TYPE subscription_tier AS ENUM (
   'free', 'pro', 'pro_max', 'enterprise_pro', 'enterprise_max', 'perpetual'

@@ -1,8 +1,15 @@
 -- Expand: lifecycle flags, JSONB meta backfilled from the flat columns, row
 -- versions, the catalog version and an append-only audit table. The flat
 -- columns stay until 0003 so the old code can keep reading them.
-SET lock_timeout = '5s';
-SET statement_timeout = '300s';
+--
+-- Locks: the catalog is a small table (thousands of rows), so plain CREATE
+-- INDEX, SET NOT NULL and a validated CHECK hold their locks for
+-- milliseconds; CONCURRENTLY and NOT VALID + VALIDATE buy nothing inside the
+-- runner's per-file transaction.
+-- squawk-ignore-file require-concurrent-index-creation, adding-not-nullable-field, constraint-missing-not-valid
+-- SET LOCAL: the settings end with this file's transaction.
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '300s';
 
 ALTER TABLE models ADD COLUMN IF NOT EXISTS is_legacy boolean NOT NULL DEFAULT false;
 ALTER TABLE models ADD COLUMN IF NOT EXISTS is_archived boolean NOT NULL DEFAULT false;
@@ -13,17 +20,37 @@ ALTER TABLE models ADD COLUMN IF NOT EXISTS legacy_since timestamptz;
 ALTER TABLE models ADD COLUMN IF NOT EXISTS row_version integer NOT NULL DEFAULT 1;
 
 -- Backfill. Optional keys are left out rather than set to null
--- (jsonb_strip_nulls); empty or NULL arrays become what the meta schema
--- accepts: capabilities default to ["text"]; allowed tiers always contain the
--- required tier, and "minimum" with none listed means the ladder from the
--- required tier up.
+-- (jsonb_strip_nulls); NULL, empty or repeating arrays become what the meta
+-- schema accepts, without changing who may use a model:
+-- - capabilities: distinct, in first-seen order; none listed means ["text"];
+-- - tiers: NULL elements and repeats dropped, in ladder order; a NULL mode is
+--   "minimum"; "exact" allows [requiredTier]; "minimum" with none listed means
+--   the ladder from the required tier up; otherwise the required tier is added
+--   (harmless for "minimum", whose ladder already admits it), except for a
+--   "whitelist" that does not name it: there the required tier (often just the
+--   column default 'free') becomes the lowest listed tier, so nobody gains access.
+WITH flat AS (
+  SELECT id, required_tier,
+    COALESCE(tier_restriction_mode, 'minimum') AS mode,
+    ARRAY(SELECT DISTINCT t FROM unnest(allowed_tiers) AS t WHERE t IS NOT NULL ORDER BY t) AS listed
+  FROM models
+  WHERE meta IS NULL
+), tiers AS (
+  SELECT id, mode, listed,
+    CASE
+      WHEN mode = 'whitelist' AND cardinality(listed) > 0 AND required_tier <> ALL (listed) THEN listed[1]
+      ELSE required_tier
+    END AS required_tier
+  FROM flat
+)
 UPDATE models SET meta = jsonb_strip_nulls(jsonb_build_object(
   'displayName', display_name,
   'description', description,
   'version', version,
   'capabilities', COALESCE(
     (SELECT jsonb_agg(c ORDER BY ord) FROM (
-       SELECT c, min(ord) AS ord FROM unnest(capabilities) WITH ORDINALITY AS u(c, ord) GROUP BY c
+       SELECT c, min(ord) AS ord FROM unnest(capabilities) WITH ORDINALITY AS u(c, ord)
+       WHERE c IS NOT NULL GROUP BY c
      ) AS distinct_caps),
     '["text"]'::jsonb),
   'contextLength', context_length,
@@ -31,23 +58,44 @@ UPDATE models SET meta = jsonb_strip_nulls(jsonb_build_object(
   'inputCostPerMillionTokens', input_cost_per_million_tokens,
   'outputCostPerMillionTokens', output_cost_per_million_tokens,
   'creditsPer1kTokens', credits_per_1k_tokens,
-  'requiredTier', required_tier::text,
-  'tierRestrictionMode', COALESCE(tier_restriction_mode, 'minimum'),
-  'allowedTiers', (
-    SELECT jsonb_agg(t::text ORDER BY t) FROM (
-      SELECT DISTINCT t FROM unnest(
-        CASE
-          WHEN COALESCE(tier_restriction_mode, 'minimum') = 'exact' THEN ARRAY[required_tier]
-          WHEN COALESCE(tier_restriction_mode, 'minimum') = 'minimum'
-               AND cardinality(COALESCE(allowed_tiers, '{}')) = 0
-               AND required_tier <> 'perpetual'
-            THEN ARRAY(SELECT l FROM unnest(enum_range(required_tier, 'enterprise_max'::subscription_tier)) AS l)
-          ELSE COALESCE(allowed_tiers, '{}') || required_tier
-        END
-      ) AS t
-    ) AS tiers)
+  'requiredTier', tiers.required_tier::text,
+  'tierRestrictionMode', tiers.mode,
+  'allowedTiers', to_jsonb(ARRAY(
+    SELECT DISTINCT t FROM unnest(
+      CASE
+        WHEN tiers.mode = 'exact' THEN ARRAY[tiers.required_tier]
+        WHEN tiers.mode = 'minimum' AND cardinality(tiers.listed) = 0 AND tiers.required_tier <> 'perpetual'
+          THEN enum_range(tiers.required_tier, 'enterprise_max'::subscription_tier)
+        ELSE tiers.listed || tiers.required_tier
+      END
+    ) AS t ORDER BY t
+  )::text[])
 ))
-WHERE meta IS NULL;
+FROM tiers
+WHERE tiers.id = models.id;
+
+-- Old rows the meta schema cannot accept (values the flat table allowed but
+-- the new schema bounds) stop the migration with their ids, so they are fixed
+-- on purpose rather than carried over broken.
+DO $$
+DECLARE
+  offenders text;
+BEGIN
+  SELECT string_agg(id, ', ' ORDER BY id) INTO offenders FROM (
+    SELECT id FROM models
+    WHERE btrim(meta ->> 'displayName') = ''
+       OR length(meta ->> 'displayName') > 255
+       OR length(COALESCE(meta ->> 'description', '')) > 5000
+       OR length(COALESCE(meta ->> 'version', '')) > 50
+       OR (meta ->> 'maxOutputTokens')::bigint > (meta ->> 'contextLength')::bigint
+       OR (meta ->> 'contextLength')::bigint > 100000000
+    LIMIT 50
+  ) AS bad;
+  IF offenders IS NOT NULL THEN
+    RAISE EXCEPTION 'cannot backfill meta for models: % (fix these rows, then migrate again)', offenders;
+  END IF;
+END;
+$$;
 
 -- Proved by the backfill above for every existing row; new rows must set it.
 ALTER TABLE models ALTER COLUMN meta SET NOT NULL;

@@ -77,12 +77,19 @@ export interface MigrateOptions {
 
 /** Applies pending migrations; returns the names applied. */
 export async function migrate(db: SqlSession, migrations: Migration[], options: MigrateOptions = {}): Promise<string[]> {
+  if (options.to !== undefined && !migrations.some((m) => m.name === options.to)) {
+    throw new MigrationError(`there is no migration named ${options.to}`);
+  }
   await ensureLedger(db);
   const applied = await appliedMigrations(db);
   assertUnchanged(migrations, applied);
   const done: string[] = [];
   for (const migration of migrations) {
-    if (applied.has(migration.name)) continue;
+    // Checked before skipping applied ones: `to` naming an applied migration means "nothing further".
+    if (applied.has(migration.name)) {
+      if (migration.name === options.to) break;
+      continue;
+    }
     const started = performance.now();
     await inTransaction(db, async () => {
       await db.query(migration.sql);

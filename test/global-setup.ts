@@ -7,11 +7,14 @@ import type { TestProject } from "vitest/node";
 import { connect } from "../scripts/database";
 import { startLocalDatabase } from "../scripts/local-db";
 import { migrate, readMigrations } from "../scripts/migrations";
+import { type TestKeys, startJwksServer } from "./jwks-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     wsProxy: string;
+    /** A JWKS endpoint on loopback and the private keys behind it. */
+    keys: TestKeys;
   }
 }
 
@@ -27,7 +30,13 @@ export default async function setup(project: TestProject) {
   } finally {
     await client.end();
   }
+  const jwks = await startJwksServer();
+  const { stop: stopJwks, ...keys } = jwks;
   project.provide("databaseUrl", local.databaseUrl);
   project.provide("wsProxy", local.wsProxy);
-  return () => local.stop();
+  project.provide("keys", keys);
+  return async () => {
+    await stopJwks();
+    await local.stop();
+  };
 }

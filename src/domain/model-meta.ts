@@ -38,21 +38,34 @@ function isRealCalendarDate(value: string): boolean {
 const PROVIDER_METADATA_MAX_BYTES = 8192;
 const PROVIDER_METADATA_MAX_DEPTH = 5;
 
-/** Free-form provider extras, bounded in size and depth so one model cannot bloat the catalog. */
+/**
+ * Free-form provider extras, bounded in size and depth so one model cannot
+ * bloat the catalog. Depth and `__proto__` keys are checked on the raw input,
+ * before z.json walks it: z.json recurses without a bound (a deep enough
+ * object throws RangeError instead of failing validation) and drops a
+ * `__proto__` key silently.
+ */
 export const ProviderMetadataSchema = z
-  .record(z.string().max(100), z.json())
-  .refine((value) => jsonDepth(value) <= PROVIDER_METADATA_MAX_DEPTH, {
-    message: `must not nest deeper than ${PROVIDER_METADATA_MAX_DEPTH} levels`,
+  .unknown()
+  .superRefine((value, ctx) => {
+    const problem = rawJsonProblem(value, PROVIDER_METADATA_MAX_DEPTH);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
   })
+  .pipe(z.record(z.string().max(100), z.json()))
   .refine((value) => new TextEncoder().encode(JSON.stringify(value)).length <= PROVIDER_METADATA_MAX_BYTES, {
     message: `must serialize to at most ${PROVIDER_METADATA_MAX_BYTES} bytes`,
   });
 
-function jsonDepth(value: unknown): number {
-  if (value === null || typeof value !== "object") return 0;
-  let deepest = 0;
-  for (const child of Object.values(value)) deepest = Math.max(deepest, jsonDepth(child));
-  return deepest + 1;
+/** Why a raw value cannot be provider metadata (too deep, or a `__proto__` key), or undefined. Recurses at most `maxDepth` levels. */
+function rawJsonProblem(value: unknown, maxDepth: number): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  if (maxDepth === 0) return `must not nest deeper than ${PROVIDER_METADATA_MAX_DEPTH} levels`;
+  if (!Array.isArray(value) && Object.hasOwn(value, "__proto__")) return 'must not use the key "__proto__"';
+  for (const child of Object.values(value)) {
+    const problem = rawJsonProblem(child, maxDepth - 1);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 const boundedInt = (max: number) => z.number().int().max(max);
@@ -134,7 +147,9 @@ export function mergeMeta(current: ModelMeta, patch: Record<string, unknown>): R
   const merged: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null || value === undefined) delete merged[key];
-    else merged[key] = value;
+    // Defined, not assigned: a `__proto__` key from JSON.parse stays an own
+    // key (which the strict schema then refuses) instead of replacing the prototype.
+    else Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return merged;
 }

@@ -1,7 +1,7 @@
 /**
  * Who may use which model: pure rules from the spec's "Tiers and access".
  */
-import { TIER_LADDER, type ModelMeta, type SubscriptionTier } from "./model-meta";
+import { type ModelMeta, type SubscriptionTier, TIER_LADDER } from "./model-meta";
 
 export type AccessStatus = "allowed" | "upgrade_required" | "restricted";
 type TierRules = Pick<ModelMeta, "requiredTier" | "tierRestrictionMode" | "allowedTiers">;

@@ -22,6 +22,8 @@ export function assertCanMarkLegacy(model: ModelFlags) {
 }
 
 export function assertCanUnmarkLegacy(model: ModelFlags) {
+  // Archived is a dead end but for unarchive (which keeps legacy status), as for mark-legacy.
+  if (model.isArchived) throw new ApiError("conflict", "an archived model cannot be unmarked legacy; unarchive it first");
   if (!model.isLegacy) throw new ApiError("conflict", "the model is not legacy");
 }
 
@@ -33,13 +35,24 @@ export function assertCanUnarchive(model: ModelFlags) {
   if (!model.isArchived) throw new ApiError("conflict", "the model is not archived");
 }
 
-/** A sunset date must lie in the future when it is set. */
+/** A sunset date must lie in the future when it is set (an unparseable one does not). */
 export function assertFutureSunset(sunsetDate: string | undefined, now: Date) {
-  if (sunsetDate !== undefined && Date.parse(sunsetDate) <= now.getTime()) {
+  if (sunsetDate !== undefined && !(Date.parse(sunsetDate) > now.getTime())) {
     throw new ApiError("invalid_request", "sunsetDate must be in the future", {
       details: [{ path: ["sunsetDate"], message: "must be in the future" }],
     });
   }
+}
+
+/**
+ * Meta for a model coming back from the archive: a sunset date already passed
+ * would have the cron archive it again at its next run, so it is dropped. The
+ * rest (legacy status, replacement, notice) comes back as it left.
+ */
+export function withoutPassedSunset(meta: ModelMeta, now: Date): ModelMeta {
+  if (meta.sunsetDate === undefined || Date.parse(meta.sunsetDate) > now.getTime()) return meta;
+  const { sunsetDate: _passed, ...rest } = meta;
+  return rest;
 }
 
 /** Meta without the legacy fields (what unmark-legacy leaves). */
@@ -53,7 +66,10 @@ export function withoutLegacyFields(meta: ModelMeta): ModelMeta {
  * The audit pair for a change: only what changed, flags and meta keys,
  * so the trail reads as "what was, what became".
  */
-export function describeChange(before: ModelFlags, after: ModelFlags): { previous: Record<string, unknown>; next: Record<string, unknown> } {
+export function describeChange(
+  before: ModelFlags,
+  after: ModelFlags,
+): { previous: Record<string, unknown>; next: Record<string, unknown> } {
   const previous: Record<string, unknown> = {};
   const next: Record<string, unknown> = {};
   for (const flag of ["isAvailable", "isLegacy", "isArchived"] as const) {
@@ -68,7 +84,7 @@ export function describeChange(before: ModelFlags, after: ModelFlags): { previou
   const metaBefore: Record<string, unknown> = {};
   const metaAfter: Record<string, unknown> = {};
   for (const key of changedKeys) {
-    if (JSON.stringify(beforeMeta[key]) !== JSON.stringify(afterMeta[key])) {
+    if (canonicalJson(beforeMeta[key]) !== canonicalJson(afterMeta[key])) {
       metaBefore[key] = beforeMeta[key] ?? null;
       metaAfter[key] = afterMeta[key] ?? null;
     }
@@ -78,4 +94,16 @@ export function describeChange(before: ModelFlags, after: ModelFlags): { previou
     next.meta = metaAfter;
   }
   return { previous, next };
+}
+
+/**
+ * JSON with object keys sorted: meta read back from JSONB has Postgres' key
+ * order, a patch has the client's, and the same value must not read as a change.
+ */
+function canonicalJson(value: unknown): string | undefined {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
 }

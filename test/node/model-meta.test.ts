@@ -1,0 +1,413 @@
+/**
+ * ModelMetaSchema, the one definition of `models.meta` (spec "Data"; issue 2
+ * item 5): each rule accepts what it should and refuses the rest.
+ */
+import { describe, expect, it } from "vitest";
+import { ZodError } from "zod";
+import {
+  MODEL_CAPABILITIES,
+  type ModelMeta,
+  ModelMetaPatchSchema,
+  ModelMetaSchema,
+  mergeMeta,
+  SUBSCRIPTION_TIERS,
+  validateModelMeta,
+} from "../../src/domain/model-meta";
+
+const VALID: ModelMeta = {
+  displayName: "GPT-4",
+  capabilities: ["text"],
+  contextLength: 8192,
+  inputCostPerMillionTokens: 3000,
+  outputCostPerMillionTokens: 6000,
+  creditsPer1kTokens: 10,
+  requiredTier: "pro",
+  tierRestrictionMode: "minimum",
+  allowedTiers: ["pro", "pro_max", "enterprise_pro", "enterprise_max"],
+};
+
+const FULL: ModelMeta = {
+  ...VALID,
+  description: "OpenAI GPT-4 with 8K context",
+  version: "0613",
+  capabilities: [...MODEL_CAPABILITIES],
+  maxOutputTokens: 4096,
+  legacyReplacementModelId: "gpt-4o",
+  deprecationNotice: "Please move to GPT-4o.",
+  sunsetDate: "2027-12-31T23:59:59Z",
+  providerMetadata: { region: "us-east-1", tuning: { effort: ["low", "high"], cached: true, discount: null } },
+  internalNotes: "Capacity reserved until Q4.",
+  complianceTags: ["soc2", "gdpr"],
+};
+
+/** The paths the schema complains about ("" for the object itself); [] when it accepts. */
+function problems(meta: unknown): string[] {
+  const result = ModelMetaSchema.safeParse(meta);
+  return result.success ? [] : [...new Set(result.error.issues.map((issue) => issue.path.join(".")))];
+}
+
+const with_ = (patch: Record<string, unknown>) => ({ ...VALID, ...patch });
+const chars = (n: number) => "x".repeat(n);
+
+/** Nested objects `levels` deep: nest(1) = { k: "leaf" }. */
+function nest(levels: number): Record<string, unknown> {
+  let value: unknown = "leaf";
+  for (let i = 0; i < levels; i++) value = { k: value };
+  return value as Record<string, unknown>;
+}
+
+describe("a complete meta", () => {
+  it.each([
+    ["only the required fields", VALID],
+    ["every field", FULL],
+  ])("is accepted with %s", (_, meta) => {
+    expect(problems(meta)).toEqual([]);
+    expect(ModelMetaSchema.parse(meta)).toStrictEqual(meta);
+  });
+
+  it.each([
+    "displayName",
+    "capabilities",
+    "contextLength",
+    "inputCostPerMillionTokens",
+    "outputCostPerMillionTokens",
+    "creditsPer1kTokens",
+    "requiredTier",
+    "tierRestrictionMode",
+    "allowedTiers",
+  ])("is refused without %s", (field) => {
+    const { [field]: _dropped, ...rest } = VALID as Record<string, unknown>;
+    expect(problems(rest)).toEqual([field]);
+  });
+
+  it("validateModelMeta throws one ZodError listing every problem", () => {
+    const error = (() => {
+      try {
+        validateModelMeta(with_({ displayName: "", contextLength: -1, requiredTier: "gold" }));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ZodError);
+    expect((error as ZodError).issues.map((issue) => issue.path.join("."))).toEqual(
+      expect.arrayContaining(["displayName", "contextLength", "requiredTier"]),
+    );
+  });
+});
+
+describe("unknown keys are refused (strict), so lifecycle flags cannot ride in meta", () => {
+  it.each([
+    ["isLegacy", { isLegacy: true }],
+    ["isArchived", { isArchived: true }],
+    ["a misspelt field", { displayname: "x" }],
+    ["null-valued extras", { extra: null }],
+  ])("%s", (_, extra) => {
+    expect(problems(with_(extra))).toEqual([""]);
+  });
+
+  // JSON.parse makes these real own keys, as a request body would.
+  it.each(["__proto__", "constructor", "prototype"])("%s as a JSON key", (key) => {
+    const meta = JSON.parse(JSON.stringify(VALID).replace(/^\{/, `{"${key}":{"isArchived":true},`));
+    expect(Object.hasOwn(meta, key)).toBe(true);
+    const result = ModelMetaSchema.safeParse(meta);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toEqual([expect.objectContaining({ code: "unrecognized_keys", keys: [key] })]);
+  });
+
+  it("also in a partial update", () => {
+    expect(ModelMetaPatchSchema.safeParse({ isArchived: true }).success).toBe(false);
+    expect(ModelMetaPatchSchema.safeParse(JSON.parse('{"__proto__": {"isArchived": true}}')).success).toBe(false);
+    expect(ModelMetaPatchSchema.safeParse({ displayName: "Renamed" }).success).toBe(true);
+  });
+});
+
+describe("strings are bounded", () => {
+  it.each([
+    ["displayName", 255],
+    ["description", 5000],
+    ["version", 50],
+    ["deprecationNotice", 1000],
+    ["internalNotes", 5000],
+  ])("%s takes up to %i characters", (field, max) => {
+    expect(problems(with_({ [field]: chars(max) }))).toEqual([]);
+    expect(problems(with_({ [field]: chars(max + 1) }))).toEqual([field]);
+  });
+
+  it.each(["", "   ", "\t\n"])("displayName must not be blank: %j", (displayName) => {
+    expect(problems(with_({ displayName }))).toEqual(["displayName"]);
+  });
+
+  it("displayName is trimmed", () => {
+    expect(ModelMetaSchema.parse(with_({ displayName: "  GPT-4 " })).displayName).toBe("GPT-4");
+  });
+
+  it.each([
+    ["a number", 42],
+    ["null", null],
+  ])("a text field refuses %s", (_, value) => {
+    expect(problems(with_({ description: value }))).toEqual(["description"]);
+  });
+
+  it("complianceTags: up to 20 tags of 1 to 50 characters", () => {
+    const tags = (n: number) => Array.from({ length: n }, (_, i) => `tag-${i}`);
+    expect(problems(with_({ complianceTags: tags(20) }))).toEqual([]);
+    expect(problems(with_({ complianceTags: tags(21) }))).toEqual(["complianceTags"]);
+    expect(problems(with_({ complianceTags: [chars(50)] }))).toEqual([]);
+    expect(problems(with_({ complianceTags: [chars(51)] }))).toEqual(["complianceTags.0"]);
+    expect(problems(with_({ complianceTags: [""] }))).toEqual(["complianceTags.0"]);
+  });
+
+  it.each([
+    ["gpt-4", true],
+    ["amazon.nova-pro-v1:0", true],
+    ["claude_3", true],
+    [chars(100), true],
+    [chars(101), false],
+    ["", false],
+    ["GPT-4", false],
+    ["-gpt", false],
+    ["gpt 4", false],
+    ["gpt/4", false],
+  ])("legacyReplacementModelId %j is a model id: %s", (id, ok) => {
+    expect(problems(with_({ legacyReplacementModelId: id }))).toEqual(ok ? [] : ["legacyReplacementModelId"]);
+  });
+});
+
+describe("capabilities", () => {
+  it.each(MODEL_CAPABILITIES)("accepts %s", (capability) => {
+    expect(problems(with_({ capabilities: [capability] }))).toEqual([]);
+  });
+
+  it("accepts all five together", () => {
+    expect(problems(with_({ capabilities: [...MODEL_CAPABILITIES] }))).toEqual([]);
+  });
+
+  it.each([
+    ["none", []],
+    ["an unknown one", ["text", "audio"]],
+    ["a repeat", ["text", "vision", "text"]],
+    ["the wrong case", ["Text"]],
+    ["not a list", "text"],
+  ])("refuses %s", (_, capabilities) => {
+    expect(problems(with_({ capabilities }))[0]).toMatch(/^capabilities/);
+  });
+});
+
+describe("tiers", () => {
+  it.each(SUBSCRIPTION_TIERS)("requiredTier may be %s", (tier) => {
+    expect(problems(with_({ requiredTier: tier, tierRestrictionMode: "exact", allowedTiers: [tier] }))).toEqual([]);
+  });
+
+  it.each([
+    ["an unknown requiredTier", { requiredTier: "gold" }, "requiredTier"],
+    ["an unknown tier in allowedTiers", { allowedTiers: ["pro", "gold"] }, "allowedTiers.1"],
+    ["an empty allowedTiers", { allowedTiers: [] }, "allowedTiers"],
+    ["a repeated allowed tier", { allowedTiers: ["pro", "pro_max", "pro"] }, "allowedTiers"],
+    ["an unknown mode", { tierRestrictionMode: "ladder" }, "tierRestrictionMode"],
+  ])("refuses %s", (_, patch, path) => {
+    expect(problems(with_(patch))).toEqual([path]);
+  });
+});
+
+describe("tierRestrictionMode invariants between requiredTier and allowedTiers", () => {
+  it.each([
+    // exact: allowedTiers is exactly [requiredTier]
+    ["exact", "pro_max", ["pro_max"], true],
+    ["exact", "perpetual", ["perpetual"], true],
+    ["exact", "pro_max", ["pro_max", "enterprise_max"], false],
+    ["exact", "pro_max", ["enterprise_max"], false],
+    // minimum: allowedTiers includes requiredTier (extra tiers below are fine)
+    ["minimum", "pro", ["pro", "pro_max", "enterprise_pro", "enterprise_max"], true],
+    ["minimum", "pro_max", ["free", "pro_max"], true],
+    ["minimum", "pro", ["pro_max", "enterprise_max"], false],
+    // whitelist: allowedTiers includes requiredTier
+    ["whitelist", "enterprise_pro", ["enterprise_pro", "perpetual"], true],
+    ["whitelist", "free", ["enterprise_pro", "perpetual"], false],
+  ])("%s with requiredTier %s and allowedTiers %j: valid %s", (tierRestrictionMode, requiredTier, allowedTiers, ok) => {
+    expect(problems(with_({ tierRestrictionMode, requiredTier, allowedTiers }))).toEqual(ok ? [] : ["allowedTiers"]);
+  });
+});
+
+describe("sunsetDate is an ISO 8601 date-time with a zone, naming a real instant", () => {
+  it.each([
+    ["UTC", "2027-12-31T23:59:59Z"],
+    ["Feb 29 of a leap year", "2024-02-29T00:00:00Z"],
+    ["fractional seconds", "2027-06-30T12:00:00.123Z"],
+    ["a positive offset", "2027-06-30T12:00:00+02:00"],
+    ["a negative half-hour offset", "2027-06-30T12:00:00-03:30"],
+  ])("accepts %s: %s", (_, sunsetDate) => {
+    expect(problems(with_({ sunsetDate }))).toEqual([]);
+  });
+
+  it.each([
+    ["Feb 30", "2025-02-30T00:00:00Z"],
+    ["Feb 29 of a common year", "2025-02-29T00:00:00Z"],
+    ["Apr 31", "2025-04-31T00:00:00Z"],
+    ["month 13", "2025-13-01T00:00:00Z"],
+    ["day 0", "2025-01-00T00:00:00Z"],
+    ["hour 24", "2025-01-01T24:00:00Z"],
+    ["minute 60", "2025-01-01T00:60:00Z"],
+    ["a date without time", "2025-01-01"],
+    ["no zone", "2025-01-01T00:00:00"],
+    ["offset hour 24", "2025-01-01T00:00:00+24:00"],
+    ["a basic-format offset in an extended date-time", "2025-01-01T00:00:00+0200"],
+    ["a space for T", "2025-01-01 00:00:00Z"],
+    ["prose", "next tuesday"],
+    ["empty", ""],
+    ["a number", 1767225600000],
+  ])("refuses %s: %j", (_, sunsetDate) => {
+    expect(problems(with_({ sunsetDate }))).toEqual(["sunsetDate"]);
+  });
+});
+
+describe("numbers are integers in range", () => {
+  it.each([
+    // field, smallest accepted, largest accepted
+    ["contextLength", 1, 100_000_000],
+    ["maxOutputTokens", 1, 8192], // bounded by contextLength here
+    ["inputCostPerMillionTokens", 0, 1_000_000_000],
+    ["outputCostPerMillionTokens", 0, 1_000_000_000],
+    ["creditsPer1kTokens", 1, 1_000_000_000],
+  ])("%s from %i", (field, min, max) => {
+    expect(problems(with_({ [field]: min }))).toEqual([]);
+    expect(problems(with_({ [field]: max }))).toEqual([]);
+    expect(problems(with_({ [field]: min - 1 }))).toEqual([field]);
+  });
+
+  it.each(["contextLength", "inputCostPerMillionTokens", "outputCostPerMillionTokens", "creditsPer1kTokens"])(
+    "%s refuses non-integers and non-numbers",
+    (field) => {
+      for (const value of [1.5, Number.NaN, Number.POSITIVE_INFINITY, "100", null]) {
+        expect({ value, problems: problems(with_({ [field]: value })) }).toEqual({ value, problems: [field] });
+      }
+    },
+  );
+
+  it.each([
+    ["contextLength", 100_000_001],
+    ["inputCostPerMillionTokens", 1_000_000_001],
+    ["outputCostPerMillionTokens", 1_000_000_001],
+    ["creditsPer1kTokens", 1_000_000_001],
+  ])("%s refuses %i (over its cap; fits the baseline's int column)", (field, value) => {
+    expect(problems(with_({ [field]: value }))).toEqual([field]);
+  });
+
+  // As JSON would deliver them: past 2^53 the number is no longer exact.
+  it.each(["contextLength", "inputCostPerMillionTokens", "creditsPer1kTokens"])("%s refuses integers past the safe range", (field) => {
+    for (const literal of ["9007199254740993", "1e21", "-9007199254740993"]) {
+      const meta = JSON.parse(
+        JSON.stringify(VALID)
+          .replace(/^\{/, `{"${field}":${literal},`)
+          .replace(new RegExp(`,"${field}":[^,]+`), ""),
+      );
+      expect({ literal, problems: problems(meta) }).toEqual({ literal, problems: [field] });
+    }
+  });
+
+  it.each(["inputCostPerMillionTokens", "outputCostPerMillionTokens"])("%s refuses negative costs", (field) => {
+    expect(problems(with_({ [field]: -1 }))).toEqual([field]);
+    expect(problems(with_({ [field]: -0.01 }))).toEqual([field]);
+  });
+});
+
+describe("maxOutputTokens does not exceed contextLength", () => {
+  it.each([
+    [4096, 8192, true],
+    [8192, 8192, true],
+    [8193, 8192, false],
+  ])("maxOutputTokens %i with contextLength %i: valid %s", (maxOutputTokens, contextLength, ok) => {
+    expect(problems(with_({ maxOutputTokens, contextLength }))).toEqual(ok ? [] : ["maxOutputTokens"]);
+  });
+
+  it("is optional", () => {
+    expect(problems(VALID)).toEqual([]);
+  });
+});
+
+describe("providerMetadata is free-form JSON, bounded in depth and size", () => {
+  it.each([
+    ["flat values of every JSON type", { s: "x", n: 1.5, b: false, z: null, a: [1, "two"] }],
+    ["5 levels of objects", nest(5)],
+    ["arrays within the 5 levels", { a: [[[["deep"]]]] }],
+    ["keys of 100 characters", { [chars(100)]: 1 }],
+    ["an empty object", {}],
+    ["constructor and prototype as plain data keys", JSON.parse('{"constructor": 1, "prototype": {"x": 2}}')],
+  ])("accepts %s", (_, providerMetadata) => {
+    expect(problems(with_({ providerMetadata }))).toEqual([]);
+    expect(ModelMetaSchema.parse(with_({ providerMetadata })).providerMetadata).toStrictEqual(providerMetadata);
+  });
+
+  it.each([
+    ["6 levels of objects", nest(6)],
+    ["6 levels through arrays", { a: [[[[["too deep"]]]]] }],
+    ["an empty object at level 6", { a: { b: { c: { d: { e: {} } } } } }],
+  ])("refuses %s", (_, providerMetadata) => {
+    expect(problems(with_({ providerMetadata }))).toEqual(["providerMetadata"]);
+  });
+
+  it("refuses a pathologically deep value as invalid, without blowing the stack", () => {
+    expect(() => ModelMetaSchema.safeParse(with_({ providerMetadata: nest(100_000) }))).not.toThrow();
+    expect(problems(with_({ providerMetadata: nest(100_000) }))).toEqual(["providerMetadata"]);
+  });
+
+  it("takes up to 8192 bytes of JSON, counted in UTF-8 bytes", () => {
+    const sized = (bytes: number, char = "x") => ({ k: char.repeat((bytes - '{"k":""}'.length) / new TextEncoder().encode(char).length) });
+    expect(new TextEncoder().encode(JSON.stringify(sized(8192))).length).toBe(8192);
+    expect(problems(with_({ providerMetadata: sized(8192) }))).toEqual([]);
+    expect(problems(with_({ providerMetadata: sized(8193) }))).toEqual(["providerMetadata"]);
+    // 3 bytes each: 2730 of them are 8190 bytes of text, over the limit once wrapped.
+    expect(problems(with_({ providerMetadata: { k: "€".repeat(2730) } }))).toEqual(["providerMetadata"]);
+  });
+
+  it.each([
+    ["a key over 100 characters", { [chars(101)]: 1 }],
+    ["a __proto__ key (JSON)", JSON.parse('{"__proto__": {"polluted": true}}')],
+    ["a nested __proto__ key (JSON)", JSON.parse('{"a": {"__proto__": {"polluted": true}}}')],
+    ["undefined", { a: undefined }],
+    ["a function", { a: () => 1 }],
+    ["a Date", { a: new Date(0) }],
+    ["NaN", { a: Number.NaN }],
+    ["an array at the top", [1, 2]],
+    ["a string", "metadata"],
+  ])("refuses %s", (_, providerMetadata) => {
+    expect(problems(with_({ providerMetadata }))[0]).toMatch(/^providerMetadata/);
+  });
+});
+
+describe("mergeMeta (PATCH): a partial update merged into the current meta", () => {
+  it("replaces the given keys and keeps the rest", () => {
+    expect(mergeMeta(FULL, { displayName: "GPT-4 (2024)", contextLength: 32_768 })).toStrictEqual({
+      ...FULL,
+      displayName: "GPT-4 (2024)",
+      contextLength: 32_768,
+    });
+  });
+
+  it("removes an optional key given as null", () => {
+    const merged = mergeMeta(FULL, { description: null, maxOutputTokens: null });
+    expect(merged).not.toHaveProperty("description");
+    expect(merged).not.toHaveProperty("maxOutputTokens");
+    expect(problems(merged)).toEqual([]);
+  });
+
+  it("leaves a result that must still pass as a whole", () => {
+    expect(problems(mergeMeta(VALID, { displayName: null }))).toEqual(["displayName"]);
+    expect(problems(mergeMeta(VALID, { tierRestrictionMode: "exact" }))).toEqual(["allowedTiers"]);
+    expect(problems(mergeMeta(VALID, { maxOutputTokens: 9000 }))).toEqual(["maxOutputTokens"]);
+  });
+
+  it("does not change the current meta", () => {
+    const current = structuredClone(FULL);
+    mergeMeta(current, { displayName: "Other", description: null });
+    expect(current).toStrictEqual(FULL);
+  });
+
+  it("keeps a __proto__ key from JSON as data, which validation then refuses", () => {
+    const merged = mergeMeta(VALID, JSON.parse('{"__proto__": {"isArchived": true}}'));
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(Object.hasOwn(merged, "__proto__")).toBe(true);
+    expect(ModelMetaSchema.safeParse(merged).error?.issues).toEqual([
+      expect.objectContaining({ code: "unrecognized_keys", keys: ["__proto__"] }),
+    ]);
+  });
+});
