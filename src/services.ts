@@ -11,13 +11,20 @@ import { Lifecycle } from "./lifecycle/lifecycle";
 export class Services {
   #database?: DatabaseHandle;
   #catalog?: CatalogCache;
+  /** Background work of this request; the pool must outlive it. */
+  #background: Promise<unknown>[] = [];
 
   constructor(
     readonly config: Config,
     readonly kv: KVNamespace,
-    readonly waitUntil: (promise: Promise<unknown>) => void,
+    private readonly runtimeWaitUntil: (promise: Promise<unknown>) => void,
     readonly requestId: string,
   ) {}
+
+  readonly waitUntil = (promise: Promise<unknown>) => {
+    this.#background.push(promise);
+    this.runtimeWaitUntil(promise);
+  };
 
   get db() {
     this.#database ??= openDatabase(this.config);
@@ -33,8 +40,16 @@ export class Services {
     return new Lifecycle(this.db, this.catalog, { actor, requestId: this.requestId });
   }
 
-  /** Releases the pool once the response is on its way. */
+  /** Releases the pool once the response is on its way and the background work that needs it is done. */
   close() {
-    if (this.#database) this.waitUntil(this.#database.close().catch(() => {}));
+    const database = this.#database;
+    if (!database) return;
+    this.runtimeWaitUntil(
+      (async () => {
+        // Background work may queue more background work (a publish after a store): drain until quiet.
+        while (this.#background.length) await Promise.allSettled(this.#background.splice(0));
+        await database.close().catch(() => {});
+      })(),
+    );
   }
 }

@@ -13,9 +13,18 @@
  *   so whoever publishes re-reads the database version afterwards and
  *   publishes again if it moved: the last publisher always leaves the newest
  *   version in place.
+ * - Write-through: the writer stores the new version's entries before it
+ *   moves the head, so after a write readers find the new version in KV and
+ *   the database is read only on a cold cache.
  * - KV allows one write per key per second. Version keys are written once per
  *   version; the head is retried with a pause and coalesced to the newest
  *   version, so a burst of admin writes slows down instead of failing.
+ * - Each isolate memoizes the newest version it has read and never goes back
+ *   from it: a head older than the memo (a KV replica lagging, or a writer's
+ *   publish not landed yet) is served from the newer memo, so such a head
+ *   neither rolls an isolate back to older data nor sends every request to
+ *   the database. The memo is only ever filled for the version it names:
+ *   a KV read that returns after the memo moved on does not store into it.
  *
  * The hit path parses nothing: list bodies are pre-serialized per tier at
  * refill and memoized per isolate for the current version.
@@ -25,8 +34,8 @@ import { catalogState, models } from "../../drizzle/schema";
 import type { Database } from "../db/client";
 import { SUBSCRIPTION_TIERS, type SubscriptionTier } from "../domain/model-meta";
 import { log } from "../log";
-import { type SerializedModel, listBody, serializeModel } from "./list-body";
-import { type PublicModel, toPublicModel } from "./public-model";
+import { listBody, type SerializedModel, serializeModel } from "./list-body";
+import { byProviderThenId, type PublicModel, toPublicModel } from "./public-model";
 
 export const HEAD_KEY = "catalog:head";
 export const catalogKeys = (version: number) => ({
@@ -41,6 +50,12 @@ const KV_WRITE_INTERVAL_MS = 1100;
 const MEMO_BYTE_BUDGET = 48 * 1024 * 1024;
 
 export type CacheOutcome = "HIT" | "MISS" | "BYPASS";
+
+/** The catalog version to serve (undefined: nothing published yet, or KV unreadable) and how it was learned. */
+export interface Head {
+  version: number | undefined;
+  outcome: CacheOutcome;
+}
 
 /** One catalog version, parsed. */
 export interface Snapshot {
@@ -57,22 +72,24 @@ interface StoredIndex {
   archived: Record<string, string | null>;
 }
 
-// Per-isolate memo of the newest version seen; reset whenever the head moves.
+// Per-isolate memo of the newest version seen; emptied whenever it moves forward, never moved back.
 const memo = {
   version: -1,
   snapshot: undefined as Snapshot | undefined,
   bodies: new Map<SubscriptionTier, Uint8Array>(),
   bytes: 0,
 };
-const inflightRefills = new Map<string, Promise<Snapshot>>();
 
-function remember(version: number) {
-  if (memo.version !== version) {
-    memo.version = version;
-    memo.snapshot = undefined;
-    memo.bodies.clear();
-    memo.bytes = 0;
-  }
+function resetMemo(version: number) {
+  memo.version = version;
+  memo.snapshot = undefined;
+  memo.bodies.clear();
+  memo.bytes = 0;
+}
+
+/** Moves the memo forward to `version`; an older version leaves it alone. */
+function advanceMemo(version: number) {
+  if (version > memo.version) resetMemo(version);
 }
 
 const encoder = new TextEncoder();
@@ -86,28 +103,40 @@ export class CatalogCache {
   ) {}
 
   /** The catalog version clients currently see (for ETags), without reading any model. */
-  async headVersion(): Promise<{ version: number | undefined; outcome: CacheOutcome }> {
+  async headVersion(): Promise<Head> {
+    let published: number;
     try {
       const head = await this.kv.get(HEAD_KEY);
-      return { version: head === null ? undefined : Number(head), outcome: "HIT" };
+      if (head === null) return { version: undefined, outcome: "HIT" };
+      published = Number(head);
     } catch (error) {
       log.warn("kv_read_failed", { key: HEAD_KEY, error });
       return { version: undefined, outcome: "BYPASS" };
     }
+    if (!Number.isSafeInteger(published)) return { version: undefined, outcome: "HIT" };
+    // This isolate may already hold a newer version than KV names: never serve older data than that.
+    return { version: Math.max(published, memo.version), outcome: "HIT" };
   }
 
   /** The full list body for a tier. */
-  async listBody(tier: SubscriptionTier, known?: { version: number | undefined; outcome: CacheOutcome }) {
+  async listBody(tier: SubscriptionTier, known?: Head) {
     const head = known ?? (await this.headVersion());
     if (head.version !== undefined) {
-      remember(head.version);
+      advanceMemo(head.version);
+      const version = memo.version;
       const memoized = memo.bodies.get(tier);
-      if (memoized) return { version: head.version, body: memoized, outcome: "HIT" as const };
-      const stored = await this.kvRead(() => this.kv.get(catalogKeys(head.version as number).list(tier), "arrayBuffer"));
+      if (memoized) return { version, body: memoized, outcome: "HIT" as const };
+      if (memo.snapshot) {
+        // Models are pre-serialized: a tier's body is a join, no database or KV needed.
+        const body = encoder.encode(listBody(memo.snapshot.models, tier));
+        this.memoizeBody(version, tier, body);
+        return { version, body, outcome: "HIT" as const };
+      }
+      const stored = await this.kvRead(() => this.kv.get(catalogKeys(version).list(tier), "arrayBuffer"));
       if (stored) {
         const body = new Uint8Array(stored);
-        this.memoizeBody(head.version, tier, body);
-        return { version: head.version, body, outcome: "HIT" as const };
+        this.memoizeBody(version, tier, body);
+        return { version, body, outcome: "HIT" as const };
       }
     }
     const snapshot = await this.refill(head);
@@ -117,15 +146,17 @@ export class CatalogCache {
   }
 
   /** The parsed catalog, for filtered lists, details and the access gate. */
-  async snapshot(known?: { version: number | undefined; outcome: CacheOutcome }): Promise<{ snapshot: Snapshot; outcome: CacheOutcome }> {
+  async snapshot(known?: Head): Promise<{ snapshot: Snapshot; outcome: CacheOutcome }> {
     const head = known ?? (await this.headVersion());
     if (head.version !== undefined) {
-      remember(head.version);
+      advanceMemo(head.version);
       if (memo.snapshot) return { snapshot: memo.snapshot, outcome: "HIT" };
-      const stored = await this.kvRead(() => this.kv.get<StoredIndex>(catalogKeys(head.version as number).index, "json"));
-      if (stored && stored.version === head.version) {
+      const version = memo.version;
+      const stored = await this.kvRead(() => this.kv.get<StoredIndex>(catalogKeys(version).index, "json"));
+      if (stored && stored.version === version) {
         const snapshot = snapshotFrom(stored.version, stored.models, new Map(Object.entries(stored.archived)));
-        memo.snapshot = snapshot;
+        // Other requests may have moved the memo on while KV answered: fill it only for this version.
+        if (memo.version === version) memo.snapshot ??= snapshot;
         return { snapshot, outcome: "HIT" };
       }
     }
@@ -134,30 +165,53 @@ export class CatalogCache {
   }
 
   /**
-   * Publishes a committed catalog version as the head. Called by every
-   * lifecycle write after its transaction commits, and by the sunset cron.
+   * Publishes the catalog after a committed write (every lifecycle write, and
+   * the sunset cron). Write-through: the new version's entries are stored
+   * before the head names them, so readers never miss because of a write.
    */
-  async publish(version: number): Promise<void> {
-    let target = version;
+  async publish(committedVersion: number): Promise<void> {
+    const snapshot = await this.readSnapshot();
+    if (snapshot.version < committedVersion) throw new Error(`catalog version ${snapshot.version} is older than the committed ${committedVersion}`);
+    await this.publishSnapshot(snapshot);
+  }
+
+  private async publishSnapshot(first: Snapshot): Promise<void> {
+    let snapshot = first;
+    await this.store(snapshot);
+    this.adopt(snapshot);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.kv.put(HEAD_KEY, String(target));
+        await this.kv.put(HEAD_KEY, String(snapshot.version));
       } catch (error) {
         if (attempt >= HEAD_PUT_ATTEMPTS) {
-          log.error("catalog_head_publish_failed", { version: target, error });
+          log.error("catalog_head_publish_failed", { version: snapshot.version, error });
           return;
         }
-        // Most likely KV's one-write-per-second limit: wait it out and publish the newest version then.
+        // Most likely KV's one-write-per-second limit: wait it out, then publish the newest version.
         await sleep(KV_WRITE_INTERVAL_MS);
-        target = Math.max(target, await this.databaseVersion());
+        snapshot = await this.newerSnapshot(snapshot);
         continue;
       }
       // Another publisher may have put an older version after ours; the database has the last word.
-      const latest = await this.databaseVersion();
-      if (latest <= target) return;
-      target = latest;
-      await sleep(attempt === 1 ? 0 : KV_WRITE_INTERVAL_MS);
+      if ((await this.databaseVersion()) <= snapshot.version) return;
+      snapshot = await this.newerSnapshot(snapshot);
+      if (attempt > 1) await sleep(KV_WRITE_INTERVAL_MS);
     }
+  }
+
+  /** The current catalog if the database moved past `current`, stored and adopted; else `current`. */
+  private async newerSnapshot(current: Snapshot): Promise<Snapshot> {
+    if ((await this.databaseVersion()) <= current.version) return current;
+    const next = await this.readSnapshot();
+    await this.store(next);
+    this.adopt(next);
+    return next;
+  }
+
+  /** Makes a snapshot this isolate's memo, unless the memo already holds a newer version. */
+  private adopt(snapshot: Snapshot) {
+    advanceMemo(snapshot.version);
+    if (memo.version === snapshot.version) memo.snapshot ??= snapshot;
   }
 
   private async databaseVersion(): Promise<number> {
@@ -165,24 +219,20 @@ export class CatalogCache {
     return row?.version ?? 0;
   }
 
-  private async refill(head: { version: number | undefined; outcome: CacheOutcome }): Promise<Snapshot> {
-    // One database read per isolate at a time, however many requests missed together.
-    const key = String(head.version);
-    let pending = inflightRefills.get(key);
-    if (!pending) {
-      pending = this.readSnapshot().finally(() => inflightRefills.delete(key));
-      inflightRefills.set(key, pending);
-    }
-    const snapshot = await pending;
+  /**
+   * A miss: read the database. Only on a cold cache or lost KV entries, as
+   * writers store each version before publishing it. Deliberately not shared
+   * across requests: workerd cancels a request's I/O when it ends, so one
+   * request must not wait on another's database read.
+   */
+  private async refill(head: Head): Promise<Snapshot> {
+    const snapshot = await this.readSnapshot();
     if (head.outcome !== "BYPASS") {
-      this.waitUntil(this.store(snapshot));
-      // A cold cache has no head yet: publish what we read (publish() corrects a race with a writer).
-      if (head.version === undefined) this.waitUntil(this.publish(snapshot.version).catch(() => {}));
+      // A cold cache has no head yet: publish what we read (publishing corrects a race with a writer).
+      const background = head.version === undefined ? this.publishSnapshot(snapshot) : this.store(snapshot);
+      this.waitUntil(background.catch((error) => log.warn("catalog_refill_publish_failed", { version: snapshot.version, error })));
     }
-    if (head.version === undefined || snapshot.version >= head.version) {
-      remember(snapshot.version);
-      memo.snapshot = snapshot;
-    }
+    this.adopt(snapshot);
     return snapshot;
   }
 
@@ -211,6 +261,8 @@ export class CatalogCache {
       if (row.isArchived) archived.set(row.id, row.meta.legacyReplacementModelId ?? null);
       else visible.push(toPublicModel(row as Parameters<typeof toPublicModel>[0]));
     }
+    // Byte order, whatever the database's collation (a locale collation ignores "-" and ".").
+    visible.sort(byProviderThenId);
     return snapshotFrom(version, visible, archived);
   }
 
@@ -260,5 +312,5 @@ function snapshotFrom(version: number, publicModels: PublicModel[], archived: Ma
 
 /** Test hook: forget this isolate's memo (each test file shares one isolate). */
 export function forgetMemoizedCatalog() {
-  remember(-1);
+  resetMemo(-1);
 }

@@ -32,13 +32,16 @@ export function publicCacheHeaders(authenticated: boolean): Record<string, strin
 }
 
 /** RFC 9745 Deprecation, RFC 8594 Sunset and the successor link for a legacy model. */
-export function legacyHeaders(legacy: { deprecated_at?: string; sunset_date?: string; replacement_model_id?: string } | undefined): Record<string, string> {
+export function legacyHeaders(
+  legacy: { deprecated_at?: string; sunset_date?: string; replacement_model_id?: string } | undefined,
+): Record<string, string> {
   if (!legacy) return {};
   const headers: Record<string, string> = {};
   const deprecatedAt = legacy.deprecated_at ? Date.parse(legacy.deprecated_at) : Number.NaN;
   // A legacy model is deprecated now if we do not know since when.
   headers.Deprecation = `@${Math.floor((Number.isNaN(deprecatedAt) ? Date.now() : deprecatedAt) / 1000)}`;
   if (legacy.sunset_date) headers.Sunset = new Date(legacy.sunset_date).toUTCString();
-  if (legacy.replacement_model_id) headers.Link = `</v1/models/${encodeURIComponent(legacy.replacement_model_id)}>; rel="successor-version"`;
+  if (legacy.replacement_model_id)
+    headers.Link = `</v1/models/${encodeURIComponent(legacy.replacement_model_id)}>; rel="successor-version"`;
   return headers;
 }

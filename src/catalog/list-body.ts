@@ -4,7 +4,7 @@
  * per-request JSON.stringify of the whole catalog is needed.
  */
 import type { SubscriptionTier } from "../domain/model-meta";
-import { type PublicModel, accessStatusOf } from "./public-model";
+import { accessStatusOf, type PublicModel } from "./public-model";
 
 export interface SerializedModel {
   model: PublicModel;

@@ -2,8 +2,8 @@
  * The public catalog: what every client of the platform reads. Served from
  * the KV cache (see catalog/cache.ts); only a miss touches the database.
  */
-import { Hono } from "hono";
 import type { Context } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
 import type { CacheOutcome, Snapshot } from "../catalog/cache";
 import { catalogEtag, legacyHeaders, matchesIfNoneMatch, publicCacheHeaders } from "../catalog/http-caching";
@@ -24,7 +24,10 @@ const ListQuerySchema = z.strictObject({
     .transform((value) => [...new Set(Array.isArray(value) ? value : [value])])
     .optional(),
   // A repeated provider/available arrives as an array and is refused by the string schema.
-  provider: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "must be a provider id such as openai").optional(),
+  provider: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "must be a provider id such as openai")
+    .optional(),
   available: booleanParam.optional(),
   includeArchived: booleanParam.optional(),
 });
@@ -81,12 +84,18 @@ export const publicModels = new Hono<AppEnv>()
     const head = await catalog.headVersion();
     const view = JSON.stringify([query.capability?.toSorted(), query.provider, query.available]);
     const filtered = query.capability !== undefined || query.provider !== undefined || query.available !== undefined;
-    if (head.version !== undefined && matchesIfNoneMatch(c.req.header("If-None-Match"), catalogEtag(head.version, tier, filtered ? view : "all"))) {
+    if (
+      head.version !== undefined &&
+      matchesIfNoneMatch(c.req.header("If-None-Match"), catalogEtag(head.version, tier, filtered ? view : "all"))
+    ) {
       return notModified(c, catalogEtag(head.version, tier, filtered ? view : "all"), head.outcome);
     }
     if (!filtered) {
       const { version, body, outcome } = await catalog.listBody(tier, head);
-      return c.body(body as Uint8Array<ArrayBuffer>, 200, { "Content-Type": "application/json; charset=UTF-8", ...cacheHeaders(c, catalogEtag(version, tier), outcome) });
+      return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+        "Content-Type": "application/json; charset=UTF-8",
+        ...cacheHeaders(c, catalogEtag(version, tier), outcome),
+      });
     }
     const { snapshot, outcome } = await catalog.snapshot(head);
     const matching = snapshot.models.filter(
@@ -120,20 +129,42 @@ export const publicModels = new Hono<AppEnv>()
     const tier = tierOf(c);
     const { snapshot, outcome } = await c.var.services.catalog.snapshot();
     const model = findModel(snapshot, id);
-    const rules = { requiredTier: model.required_tier, tierRestrictionMode: model.tier_restriction_mode, allowedTiers: model.allowed_tiers };
+    const rules = {
+      requiredTier: model.required_tier,
+      tierRestrictionMode: model.tier_restriction_mode,
+      allowedTiers: model.allowed_tiers,
+    };
     if (!isTierAllowed(rules, tier)) {
       const upgrade = upgradeTierFor(rules, tier);
       throw new ApiError(
         "tier_not_allowed",
-        upgrade ? `model ${id} requires the ${upgrade} tier or higher (you have ${tier})` : `model ${id} is not available on the ${tier} tier`,
-        { details: { user_tier: tier, required_tier: model.required_tier, tier_restriction_mode: model.tier_restriction_mode, ...(upgrade && { upgrade_to: upgrade }) } },
+        // "or higher" holds only for the minimum mode: exact and whitelist models may skip tiers above.
+        upgrade
+          ? `model ${id} needs the ${upgrade} tier${rules.tierRestrictionMode === "minimum" ? " or higher" : ""} (you have ${tier})`
+          : `model ${id} is not available on the ${tier} tier, and no upgrade would allow it`,
+        {
+          details: {
+            user_tier: tier,
+            required_tier: model.required_tier,
+            tier_restriction_mode: model.tier_restriction_mode,
+            ...(upgrade && { upgrade_to: upgrade }),
+          },
+        },
       );
     }
     if (!model.is_available) {
       throw new ApiError("model_unavailable", `model ${id} is temporarily unavailable`, { headers: { "Retry-After": "60" } });
     }
     return c.json(
-      { allowed: true, model: id, user_tier: tier, ...(model.legacy_info && { legacy_info: model.legacy_info, warning: `model ${id} is deprecated${model.legacy_info.replacement_model_id ? `; migrate to ${model.legacy_info.replacement_model_id}` : ""}` }) },
+      {
+        allowed: true,
+        model: id,
+        user_tier: tier,
+        ...(model.legacy_info && {
+          legacy_info: model.legacy_info,
+          warning: `model ${id} is deprecated${model.legacy_info.replacement_model_id ? `; migrate to ${model.legacy_info.replacement_model_id}` : ""}`,
+        }),
+      },
       200,
       { "Cache-Control": "private, no-store", "X-Cache": outcome, ...legacyHeaders(model.legacy_info) },
     );

@@ -1,0 +1,407 @@
+/**
+ * The KV-cached catalog: over HTTP (Miniflare's KV, strongly consistent),
+ * then the races KV's real behaviour allows, against a stubbed KV: slow
+ * refills, out-of-order publishes, the one-write-per-second limit, KV outages.
+ */
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { catalogState } from "../../drizzle/schema";
+import { CatalogCache, catalogKeys, forgetMemoizedCatalog, HEAD_KEY } from "../../src/catalog/cache";
+import { loadConfig } from "../../src/config";
+import { type DatabaseHandle, openDatabase } from "../../src/db/client";
+import { adminPost, adminToken, call, createModel, type ErrorBody, uniqueProvider, userToken } from "./support";
+
+interface ListBody {
+  models: Array<{ id: string; display_name: string }>;
+  total: number;
+  user_tier: string;
+}
+
+const patchMeta = async (id: string, meta: Record<string, unknown>) => {
+  const response = await call(`/admin/models/${id}/meta`, { method: "PATCH", token: await adminToken(), json: meta });
+  expect(response.status).toBe(200);
+};
+
+/** A cold cache, as on a first deploy: no head in KV, nothing memoized in the isolate. */
+async function coldCache() {
+  await env.MODEL_CACHE.delete(HEAD_KEY);
+  forgetMemoizedCatalog();
+}
+
+describe("GET /v1/models caching", () => {
+  it("answers X-Cache: MISS on a cold cache, then HIT for the same request", async () => {
+    await createModel({ provider: uniqueProvider() });
+    await coldCache();
+    const first = await call("/v1/models");
+    expect(first.status).toBe(200);
+    expect(first.headers.get("X-Cache")).toBe("MISS");
+    const second = await call("/v1/models");
+    expect(second.headers.get("X-Cache")).toBe("HIT");
+    expect(await second.text()).toBe(await first.text());
+  });
+
+  it("serves filtered lists from the cached catalog too", async () => {
+    const provider = uniqueProvider();
+    await createModel({ provider });
+    await coldCache();
+    const first = await call(`/v1/models?provider=${provider}`);
+    expect(first.headers.get("X-Cache")).toBe("MISS");
+    const second = await call(`/v1/models?provider=${provider}&capability=text`);
+    expect(second.headers.get("X-Cache")).toBe("HIT");
+  });
+
+  it("answers 304 when the catalog is unchanged", async () => {
+    await createModel({ provider: uniqueProvider() });
+    for (const query of ["", `?provider=${uniqueProvider()}`, "?capability=vision&available=true"]) {
+      const first = await call(`/v1/models${query}`);
+      const etag = first.headers.get("ETag");
+      expect(etag, query).toMatch(/^(W\/)?"[^"]+"$/);
+      const again = await call(`/v1/models${query}`, { headers: { "If-None-Match": etag as string } });
+      expect(again.status, query).toBe(304);
+      expect(again.headers.get("ETag")).toBe(etag);
+      expect(await again.text()).toBe("");
+      // Weak comparison and lists of ETags, as RFC 9110 allows.
+      expect((await call(`/v1/models${query}`, { headers: { "If-None-Match": `"other", W/${etag}` } })).status).toBe(304);
+    }
+  });
+
+  it("keeps ETags apart per tier and per filter", async () => {
+    const provider = uniqueProvider();
+    await createModel({ provider });
+    const etags = new Set<string | null>();
+    for (const [query, token] of [
+      ["", undefined],
+      ["", await userToken("pro")],
+      [`?provider=${provider}`, undefined],
+      [`?provider=${provider}&capability=code`, undefined],
+    ] as const) {
+      etags.add((await call(`/v1/models${query}`, token ? { token } : {})).headers.get("ETag"));
+    }
+    expect(etags.size).toBe(4);
+  });
+
+  it("answers 200 with a new ETag after an admin write, and shows the change", async () => {
+    const provider = uniqueProvider();
+    const model = await createModel({ provider, meta: { displayName: "Before" } });
+    for (const query of ["", `?provider=${provider}`]) {
+      const before = await call(`/v1/models${query}`);
+      const etag = before.headers.get("ETag") as string;
+      expect((await before.json<ListBody>()).models.find((m) => m.id === model.id)?.display_name).toMatch(/^(Before|After.*)$/);
+      const name = `After ${crypto.randomUUID().slice(0, 6)}`;
+      await patchMeta(model.id, { displayName: name });
+      const after = await call(`/v1/models${query}`, { headers: { "If-None-Match": etag } });
+      expect(after.status, query).toBe(200);
+      expect(after.headers.get("ETag")).not.toBe(etag);
+      expect((await after.json<ListBody>()).models.find((m) => m.id === model.id)?.display_name).toBe(name);
+    }
+  });
+
+  it("drops an archived model from the list, and its detail answers 410, right after the archive call", async () => {
+    const provider = uniqueProvider();
+    const model = await createModel({ provider });
+    // Warm every cached view first, so a stale cache would show.
+    for (const path of ["/v1/models", `/v1/models?provider=${provider}`, `/v1/models/${model.id}`]) {
+      const response = await call(path);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain(model.id);
+    }
+    expect((await call(`/v1/models/${model.id}`)).headers.get("X-Cache")).toBe("HIT");
+    expect((await adminPost(`/admin/models/${model.id}/archive`, { reason: "retired" })).status).toBe(200);
+    expect((await (await call("/v1/models")).json<ListBody>()).models.map((m) => m.id)).not.toContain(model.id);
+    expect((await (await call(`/v1/models?provider=${provider}`)).json<ListBody>()).total).toBe(0);
+    const detail = await call(`/v1/models/${model.id}`);
+    expect(detail.status).toBe(410);
+    expect((await detail.json<ErrorBody>()).error.code).toBe("model_archived");
+    expect((await call(`/v1/models/${model.id}/access`)).status).toBe(410);
+  });
+
+  it("shows a new model right after it is created", async () => {
+    const provider = uniqueProvider();
+    await call("/v1/models");
+    const model = await createModel({ provider });
+    expect((await (await call("/v1/models")).json<ListBody>()).models.map((m) => m.id)).toContain(model.id);
+    expect((await call(`/v1/models/${model.id}`)).status).toBe(200);
+  });
+
+  it("sends Cache-Control suited to a per-tier answer, and Vary: Authorization", async () => {
+    const anonymous = await call("/v1/models");
+    expect(anonymous.headers.get("Cache-Control")).toMatch(/^public\b/);
+    expect(anonymous.headers.get("Cache-Control")).toMatch(/must-revalidate|no-cache/);
+    expect(anonymous.headers.get("Vary")).toMatch(/\bAuthorization\b/i);
+    const user = await call("/v1/models", { token: await userToken("pro") });
+    // Per-user answers may sit in the user's cache only.
+    expect(user.headers.get("Cache-Control")).toMatch(/^private\b/);
+    expect(user.headers.get("Vary")).toMatch(/\bAuthorization\b/i);
+    const notModified = await call("/v1/models", { headers: { "If-None-Match": anonymous.headers.get("ETag") as string } });
+    expect(notModified.headers.get("Vary")).toMatch(/\bAuthorization\b/i);
+    expect(notModified.headers.get("Cache-Control")).toBe(anonymous.headers.get("Cache-Control"));
+  });
+
+  it("serves the first read after a write from the cache: the writer stored the new version before publishing it", async () => {
+    const provider = uniqueProvider();
+    await call("/v1/models");
+    const model = await createModel({ provider });
+    for (const path of ["/v1/models", `/v1/models?provider=${provider}`, `/v1/models/${model.id}`]) {
+      const response = await call(path);
+      expect(response.headers.get("X-Cache"), path).toBe("HIT");
+      expect(await response.text(), path).toContain(model.id);
+    }
+  });
+
+  it("tells hits from misses on details too", async () => {
+    const model = await createModel({ provider: uniqueProvider() });
+    await coldCache();
+    expect((await call(`/v1/models/${model.id}`)).headers.get("X-Cache")).toBe("MISS");
+    expect((await call(`/v1/models/${model.id}`)).headers.get("X-Cache")).toBe("HIT");
+  });
+});
+
+/**
+ * A KVNamespace with the behaviours Miniflare's does not have: puts that can
+ * be held back (a slow refill), the one-write-per-key-per-second limit, and
+ * failing reads.
+ */
+class StubKv {
+  readonly data = new Map<string, string>();
+  readonly puts: string[] = [];
+  readonly rejectedPuts: string[] = [];
+  private readonly lastPut = new Map<string, number>();
+  private held: Array<() => void> = [];
+  private holding: ((key: string) => boolean) | undefined;
+  private heldReads: Array<() => void> = [];
+  private holdingReads: ((key: string) => boolean) | undefined;
+  /** Enforce KV's one write per key per second. */
+  rateLimit = false;
+  failReads = false;
+
+  /** Holds back puts of matching keys until release(). */
+  hold(matching: (key: string) => boolean) {
+    this.holding = matching;
+  }
+
+  release() {
+    this.holding = undefined;
+    for (const resume of this.held.splice(0)) resume();
+  }
+
+  /** Holds back reads of matching keys until releaseReads(): a slow KV answer. */
+  holdReads(matching: (key: string) => boolean) {
+    this.holdingReads = matching;
+  }
+
+  releaseReads() {
+    this.holdingReads = undefined;
+    for (const resume of this.heldReads.splice(0)) resume();
+  }
+
+  async get(key: string, type?: "text" | "json" | "arrayBuffer" | { type: string }): Promise<unknown> {
+    await Promise.resolve();
+    if (this.holdingReads?.(key)) await new Promise<void>((resume) => this.heldReads.push(resume));
+    if (this.failReads) throw new Error("KV GET failed: 500 Internal Server Error");
+    const value = this.data.get(key);
+    if (value === undefined) return null;
+    const kind = typeof type === "object" ? type.type : (type ?? "text");
+    if (kind === "json") return JSON.parse(value);
+    if (kind === "arrayBuffer") return new TextEncoder().encode(value).buffer;
+    return value;
+  }
+
+  async put(key: string, value: string | ArrayBuffer | ArrayBufferView): Promise<void> {
+    if (this.holding?.(key)) await new Promise<void>((resume) => this.held.push(resume));
+    const now = Date.now();
+    const last = this.lastPut.get(key);
+    if (this.rateLimit && last !== undefined && now - last < 1000) {
+      this.rejectedPuts.push(key);
+      throw new Error("KV PUT failed: 429 Too Many Requests");
+    }
+    this.lastPut.set(key, now);
+    this.puts.push(key);
+    this.data.set(key, typeof value === "string" ? value : new TextDecoder().decode(value));
+  }
+
+  asKv = () => this as unknown as KVNamespace;
+}
+
+describe("catalog cache races (stubbed KV)", () => {
+  let handle: DatabaseHandle;
+  let background: Array<Promise<unknown>>;
+  const waitUntil = (promise: Promise<unknown>) => void background.push(promise);
+  const settle = async () => {
+    while (background.length) await Promise.allSettled(background.splice(0));
+  };
+  const databaseVersion = async () => {
+    const [row] = await handle.db.select({ version: catalogState.version }).from(catalogState);
+    return row?.version as number;
+  };
+  const names = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as ListBody;
+
+  beforeEach(() => {
+    const loaded = loadConfig(env);
+    if (!loaded.ok) throw new Error(loaded.problems.join("; "));
+    handle = openDatabase(loaded.config);
+    background = [];
+    forgetMemoizedCatalog();
+  });
+
+  afterEach(async () => {
+    await settle();
+    forgetMemoizedCatalog();
+    await handle.close();
+  });
+
+  it("a refill that read before a write but stores after the write's publish does not pin stale data", async () => {
+    const kv = new StubKv();
+    const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
+    const model = await createModel({ provider: uniqueProvider(), meta: { displayName: "Before" } });
+    const before = await databaseVersion();
+
+    // The slow refill: reads the database now; its puts (this version's keys, then the head) reach KV late.
+    kv.hold((key) => key.startsWith(`catalog:v${before}:`));
+    const stale = await cache.listBody("free");
+    expect(names(stale.body).models.find((m) => m.id === model.id)?.display_name).toBe("Before");
+
+    // The write commits and publishes its version while the refill's puts are in flight.
+    await patchMeta(model.id, { displayName: "After" });
+    const writeVersion = await databaseVersion();
+    expect(writeVersion).toBeGreaterThan(stale.version);
+    await cache.publish(writeVersion);
+    const putsBeforeRelease = kv.puts.length;
+    kv.release();
+    await settle();
+    // The refill's keys did land, after the head moved on.
+    expect(kv.puts.indexOf(catalogKeys(stale.version).list("free"))).toBeGreaterThanOrEqual(putsBeforeRelease);
+    expect(kv.data.get(catalogKeys(stale.version).list("free"))).toContain("Before");
+    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThanOrEqual(writeVersion);
+
+    // Readers follow the head to the newer version, in this isolate and in a fresh one.
+    for (const fresh of [false, true]) {
+      if (fresh) forgetMemoizedCatalog();
+      const listed = await cache.listBody("free");
+      expect(listed.version).toBeGreaterThanOrEqual(writeVersion);
+      expect(names(listed.body).models.find((m) => m.id === model.id)?.display_name, `fresh isolate: ${fresh}`).toBe("After");
+      const { snapshot } = await cache.snapshot();
+      expect(snapshot.byId.get(model.id)?.display_name, `fresh isolate: ${fresh}`).toBe("After");
+      await settle();
+    }
+  });
+
+  it("a slow KV read finishing after a write never puts the older catalog back in the isolate's memo", async () => {
+    const kv = new StubKv();
+    const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
+    const model = await createModel({ provider: uniqueProvider() });
+    const before = await databaseVersion();
+    await cache.publish(before);
+    await cache.snapshot(); // stores this version's index in KV
+    await settle();
+    forgetMemoizedCatalog();
+
+    // Request A reads the stored index, slowly.
+    kv.holdReads((key) => key === catalogKeys(before).index);
+    const slow = cache.snapshot();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Meanwhile the model is archived and request B reads the new version.
+    await adminPost(`/admin/models/${model.id}/archive`, { reason: "retired" });
+    await cache.publish(await databaseVersion());
+    expect((await cache.snapshot()).snapshot.archived.has(model.id)).toBe(true);
+    // A's answer arrives: A may use it, later requests must not.
+    kv.releaseReads();
+    expect((await slow).snapshot.byId.has(model.id)).toBe(true);
+    const later = await cache.snapshot();
+    expect(later.snapshot.byId.has(model.id)).toBe(false);
+    expect(later.snapshot.archived.has(model.id)).toBe(true);
+  });
+
+  it("serves from this isolate's newer catalog when the KV head lags the database, without a database read per request", async () => {
+    const kv = new StubKv();
+    const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
+    const published = await databaseVersion();
+    await cache.publish(published);
+    // A write whose publish has not reached this KV (Miniflare's KV here, not the stub), while the
+    // entries for the head's version are gone (expired): this isolate must read the database once.
+    const model = await createModel({ provider: uniqueProvider() });
+    for (const key of [...kv.data.keys()]) if (key.startsWith(`catalog:v${published}:`)) kv.data.delete(key);
+    forgetMemoizedCatalog();
+    const first = await cache.listBody("free");
+    expect(first.outcome).toBe("MISS");
+    expect(names(first.body).models.map((m) => m.id)).toContain(model.id);
+    await settle();
+    const second = await cache.listBody("free");
+    expect(second.outcome).toBe("HIT");
+    expect(second.version).toBe(first.version);
+    expect(names(second.body).models.map((m) => m.id)).toContain(model.id);
+    // Other tiers' bodies come from the same catalog, and details too.
+    expect((await cache.listBody("pro")).outcome).toBe("HIT");
+    expect((await cache.snapshot()).outcome).toBe("HIT");
+  });
+
+  it("a burst of publishes within KV's one-write-per-second limit ends at the newest version without throwing", async () => {
+    const kv = new StubKv();
+    kv.rateLimit = true;
+    const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
+    const provider = uniqueProvider();
+    const versions: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await createModel({ provider });
+      versions.push(await databaseVersion());
+    }
+    // Every writer publishes at once, as a burst of admin writes would.
+    await expect(Promise.all(versions.map((version) => cache.publish(version)))).resolves.toBeDefined();
+    // The limit was hit, and still the head is the newest version.
+    expect(kv.rejectedPuts).toContain(HEAD_KEY);
+    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThanOrEqual(versions.at(-1) as number);
+    const { snapshot } = await cache.snapshot();
+    expect(snapshot.models.filter(({ model }) => model.provider === provider)).toHaveLength(3);
+  }, 20_000);
+
+  it("two publishes landing out of order, older last, leave the newest version at the head", async () => {
+    const kv = new StubKv();
+    const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
+    const provider = uniqueProvider();
+    await createModel({ provider });
+    const older = await databaseVersion();
+    // The older writer's head put is delayed until the newer writer has published.
+    let delayFirstHeadPut = true;
+    kv.hold((key) => {
+      if (key !== HEAD_KEY || !delayFirstHeadPut) return false;
+      delayFirstHeadPut = false;
+      return true;
+    });
+    const slowPublish = cache.publish(older);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await createModel({ provider });
+    const newer = await databaseVersion();
+    await cache.publish(newer);
+    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThanOrEqual(newer);
+    kv.release();
+    await slowPublish;
+    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThanOrEqual(newer);
+    expect(kv.puts.filter((key) => key === HEAD_KEY).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("answers from the database when KV reads fail (X-Cache: BYPASS)", async () => {
+    const kv = new StubKv();
+    kv.failReads = true;
+    const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
+    const model = await createModel({ provider: uniqueProvider(), meta: { displayName: "Fresh" } });
+    const listed = await cache.listBody("pro");
+    expect(listed.outcome).toBe("BYPASS");
+    const body = names(listed.body);
+    expect(body.user_tier).toBe("pro");
+    expect(body.models.find((m) => m.id === model.id)?.display_name).toBe("Fresh");
+    const { snapshot, outcome } = await cache.snapshot();
+    expect(outcome).toBe("BYPASS");
+    expect(snapshot.byId.has(model.id)).toBe(true);
+  });
+
+  it("keeps answering from the database while KV reads fail, even after a write", async () => {
+    const kv = new StubKv();
+    kv.failReads = true;
+    const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
+    const model = await createModel({ provider: uniqueProvider(), meta: { displayName: "One" } });
+    await cache.listBody("free");
+    await patchMeta(model.id, { displayName: "Two" });
+    const listed = await cache.listBody("free");
+    expect(listed.outcome).toBe("BYPASS");
+    expect(names(listed.body).models.find((m) => m.id === model.id)?.display_name).toBe("Two");
+  });
+});
