@@ -3,7 +3,7 @@
  * type (jose would otherwise accept any algorithm the key fits), `exp` is
  * required, and issuer/audience are checked when configured.
  */
-import { type JWTVerifyGetKey, createRemoteJWKSet, errors, jwtVerify } from "jose";
+import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import type { Config } from "../config";
 import { ApiError } from "../http/errors";
 import { ClaimsSchema, type Principal, principalFromClaims } from "./principal";
@@ -17,10 +17,46 @@ const JWKS_ALGORITHMS = ["RS256", "ES256"];
 // One JWKS client per URL per isolate: jose caches the keys and refetches on an unknown `kid`.
 const jwksClients = new Map<string, JWTVerifyGetKey>();
 
+/** The key server did not hand out a key set: our outage, whatever the token. */
+class KeyServerFailure extends Error {
+  override readonly name = "KeyServerFailure";
+}
+
+/**
+ * Fetches the key set for jose, telling a failing key server (unreachable,
+ * an error status, not a key set) apart from a bad token: jose reports both
+ * as plain JOSEErrors.
+ */
+async function fetchKeySet(url: string, init: RequestInit): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    // jose turns a TimeoutError into JWKSTimeout itself.
+    if ((error as { name?: unknown }).name === "TimeoutError") throw error;
+    throw new KeyServerFailure("the key server is unreachable", { cause: error });
+  }
+  if (response.status !== 200) throw new KeyServerFailure(`the key server answered ${response.status}`);
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (error) {
+    throw new KeyServerFailure("the key server's answer is not JSON", { cause: error });
+  }
+  if (!Array.isArray((body as { keys?: unknown } | null)?.keys))
+    throw new KeyServerFailure("the key server's answer is not a JSON Web Key Set");
+  return Response.json(body);
+}
+
 function jwksFor(url: string): JWTVerifyGetKey {
   let client = jwksClients.get(url);
   if (!client) {
-    client = createRemoteJWKSet(new URL(url), { timeoutDuration: 3000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+    client = createRemoteJWKSet(new URL(url), {
+      timeoutDuration: 3000,
+      cooldownDuration: 30_000,
+      cacheMaxAge: 600_000,
+      [customFetch]: fetchKeySet,
+    });
     jwksClients.set(url, client);
   }
   return client;
@@ -54,8 +90,8 @@ export async function verifyToken(token: string, config: Config): Promise<Princi
     return principalFromClaims(claims.data);
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    // The key server being unreachable is our outage, never a reason to let a caller in or blame their token.
-    if (error instanceof errors.JWKSTimeout || (error instanceof TypeError && config.JWT_JWKS_URL)) {
+    // The key server failing is our outage, never a reason to let a caller in or blame their token.
+    if (error instanceof KeyServerFailure || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
       throw new ApiError("service_unavailable", "token keys are unavailable, try again shortly", { cause: error });
     }
     if (error instanceof errors.JWTExpired) throw unauthorized("token has expired");

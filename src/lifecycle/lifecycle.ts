@@ -4,7 +4,7 @@
  * publish the new catalog version to the cache.
  */
 import { and, desc, eq, lt, sql } from "drizzle-orm";
-import { type ModelRow, modelTierAuditLogs, models } from "../../drizzle/schema";
+import { type ModelRow, models, modelTierAuditLogs } from "../../drizzle/schema";
 import type { CatalogCache } from "../catalog/cache";
 import { bumpCatalogVersion } from "../db/catalog-version";
 import type { Database, Transaction } from "../db/client";
@@ -12,15 +12,16 @@ import { type ModelMeta, ModelMetaSchema, mergeMeta } from "../domain/model-meta
 import { ApiError } from "../http/errors";
 import { sqlState } from "../http/failures";
 import {
-  type LifecycleAction,
-  type ModelFlags,
   assertCanArchive,
   assertCanMarkLegacy,
   assertCanUnarchive,
   assertCanUnmarkLegacy,
   assertFutureSunset,
   describeChange,
+  type LifecycleAction,
+  type ModelFlags,
   withoutLegacyFields,
+  withoutPassedSunset,
 } from "./rules";
 
 export interface WriteContext {
@@ -71,14 +72,16 @@ export class Lifecycle {
   }
 
   updateModelMeta(id: string, patch: Record<string, unknown>, ifMatch?: number): Promise<ModelRow> {
-    return this.change(id, "update_meta", ifMatch, null, async (current) => ({
+    return this.change(id, "update_meta", ifMatch, null, undefined, async (current) => ({
       ...current,
       meta: parseMeta(mergeMeta(current.meta, patch)),
     }));
   }
 
   markAsLegacy(id: string, options: LegacyOptions, ifMatch?: number): Promise<ModelRow> {
-    return this.change(id, "mark_legacy", ifMatch, null, async (current, tx) => {
+    // Two admins marking A -> B and B -> A at once would each see no cycle: replacement edges are added one at a time.
+    const serialize = options.replacementModelId === undefined ? undefined : lockReplacementGraph;
+    return this.change(id, "mark_legacy", ifMatch, null, serialize, async (current, tx) => {
       assertCanMarkLegacy(current);
       assertFutureSunset(options.sunsetDate, new Date());
       if (options.replacementModelId !== undefined) await assertUsableReplacement(tx, id, options.replacementModelId);
@@ -98,24 +101,24 @@ export class Lifecycle {
   }
 
   unmarkLegacy(id: string, ifMatch?: number): Promise<ModelRow> {
-    return this.change(id, "unmark_legacy", ifMatch, null, async (current) => {
+    return this.change(id, "unmark_legacy", ifMatch, null, undefined, async (current) => {
       assertCanUnmarkLegacy(current);
       return { ...current, isLegacy: false, legacySince: null, meta: withoutLegacyFields(current.meta) };
     });
   }
 
   archive(id: string, reason: string, ifMatch?: number): Promise<ModelRow> {
-    return this.change(id, "archive", ifMatch, reason, async (current) => {
+    return this.change(id, "archive", ifMatch, reason, undefined, async (current) => {
       assertCanArchive(current);
       return { ...current, isArchived: true };
     });
   }
 
-  /** Unarchive keeps legacy status: a model comes back exactly as it left. */
+  /** Unarchive keeps legacy status; only a sunset date already passed is dropped, or the cron would archive it again. */
   unarchive(id: string, ifMatch?: number): Promise<ModelRow> {
-    return this.change(id, "unarchive", ifMatch, null, async (current) => {
+    return this.change(id, "unarchive", ifMatch, null, undefined, async (current) => {
       assertCanUnarchive(current);
-      return { ...current, isArchived: false };
+      return { ...current, isArchived: false, meta: withoutPassedSunset(current.meta, new Date()) };
     });
   }
 
@@ -124,9 +127,12 @@ export class Lifecycle {
     action: LifecycleAction,
     ifMatch: number | undefined,
     reason: string | null,
+    /** Runs first in the transaction, before the row lock (locks taken here come before it, always). */
+    lockFirst: ((tx: Transaction) => Promise<void>) | undefined,
     decide: (current: ModelFlags, tx: Transaction) => Promise<ModelFlags>,
   ): Promise<ModelRow> {
     const { row, version } = await this.db.transaction(async (tx) => {
+      await lockFirst?.(tx);
       // The row lock serializes concurrent writers; the If-Match check then sees the winner's version.
       const [current] = await tx.select().from(models).where(eq(models.id, id)).for("update");
       if (!current) throw new ApiError("not_found", `model ${id} does not exist`);
@@ -192,17 +198,32 @@ function rethrowConflicts(error: unknown): never {
   throw error;
 }
 
+/**
+ * Serializes the writes that add replacement edges, for the rest of the
+ * transaction. Taken before any row lock, and only by those writes, so it
+ * cannot deadlock with them.
+ */
+async function lockReplacementGraph(tx: Transaction) {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('models.legacy_replacement_graph'))`);
+}
+
 /** The replacement must exist, differ, be live, and not lead back to the model. */
 async function assertUsableReplacement(tx: Transaction, id: string, replacementId: string) {
-  const invalid = (message: string) =>
-    new ApiError("invalid_request", message, { details: [{ path: ["replacementModelId"], message }] });
+  const invalid = (message: string) => new ApiError("invalid_request", message, { details: [{ path: ["replacementModelId"], message }] });
   if (replacementId === id) throw invalid("a model cannot replace itself");
   let cursor: string | undefined = replacementId;
   for (let hops = 0; cursor !== undefined && hops < MAX_REPLACEMENT_CHAIN; hops++) {
-    const [step] = await tx
-      .select({ id: models.id, isArchived: models.isArchived, isLegacy: models.isLegacy, next: sql<string | null>`${models.meta} ->> 'legacyReplacementModelId'` })
+    const query = tx
+      .select({
+        id: models.id,
+        isArchived: models.isArchived,
+        isLegacy: models.isLegacy,
+        next: sql<string | null>`${models.meta} ->> 'legacyReplacementModelId'`,
+      })
       .from(models)
       .where(eq(models.id, cursor));
+    // The replacement must stay live until we commit: an archive of it waits for us.
+    const [step] = await (hops === 0 ? query.for("share") : query);
     if (!step) {
       if (hops === 0) throw invalid(`replacement model ${replacementId} does not exist`);
       return;

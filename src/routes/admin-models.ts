@@ -9,14 +9,14 @@ import { z } from "zod";
 import { type ModelRow, models } from "../../drizzle/schema";
 import { requireAdmin } from "../auth/middleware";
 import { IsoDateTimeSchema, MODEL_ID_PATTERN, ModelIdSchema, ModelMetaFields } from "../domain/model-meta";
-import type { AppEnv } from "../http/context";
 import { jsonBody } from "../http/body";
+import type { AppEnv } from "../http/context";
 import { ApiError } from "../http/errors";
 import { validate } from "../http/validate";
 import { auditTrail, rowEtag } from "../lifecycle/lifecycle";
 import { sunsetDueModels } from "../lifecycle/sunset";
-import { idempotent } from "./idempotency";
 import { adminView } from "./admin-views";
+import { idempotent } from "./idempotency";
 
 /** Lifecycle fields are set by mark-legacy/unmark-legacy only, where their rules are checked. */
 const LEGACY_FIELDS = { legacyReplacementModelId: true, deprecationNotice: true, sunsetDate: true } as const;
@@ -30,7 +30,21 @@ const CreateModelSchema = z.strictObject({
   meta: EditableMetaFields,
 });
 
-const MetaPatchSchema = EditableMetaFields.partial().refine((patch) => Object.keys(patch).length > 0, "the patch is empty");
+/**
+ * A partial meta: every key optional; `null` removes an optional key (as in
+ * JSON Merge Patch). Required keys cannot be nulled. The merged result is
+ * then validated whole (Lifecycle.updateModelMeta).
+ */
+const MetaPatchSchema = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(EditableMetaFields.shape).map(([key, field]) => [
+        key,
+        field instanceof z.ZodOptional ? field.nullable() : field.optional(),
+      ]),
+    ),
+  )
+  .refine((patch) => Object.keys(patch).length > 0, "the patch is empty");
 
 const MarkLegacySchema = z.strictObject({
   replacementModelId: ModelIdSchema.optional(),
@@ -87,12 +101,20 @@ export const adminModels = new Hono<AppEnv>()
   })
 
   .get("/legacy", async (c) => {
-    const rows = await c.var.services.db.select().from(models).where(and(eq(models.isLegacy, true), eq(models.isArchived, false))).orderBy(asc(models.provider), asc(models.id));
+    const rows = await c.var.services.db
+      .select()
+      .from(models)
+      .where(and(eq(models.isLegacy, true), eq(models.isArchived, false)))
+      .orderBy(asc(models.provider), asc(models.id));
     return c.json({ models: rows.map(adminView), total: rows.length });
   })
 
   .get("/archived", async (c) => {
-    const rows = await c.var.services.db.select().from(models).where(eq(models.isArchived, true)).orderBy(desc(models.updatedAt), asc(models.id));
+    const rows = await c.var.services.db
+      .select()
+      .from(models)
+      .where(eq(models.isArchived, true))
+      .orderBy(desc(models.updatedAt), asc(models.id));
     return c.json({ models: rows.map(adminView), total: rows.length });
   })
 
@@ -113,6 +135,9 @@ export const adminModels = new Hono<AppEnv>()
   .get("/:id/audit", validate("query", AuditQuerySchema), async (c) => {
     const id = modelIdParam(c);
     const { limit, before } = c.req.valid("query");
+    // Models are never deleted: no model means a mistyped id, not an empty history.
+    const [model] = await c.var.services.db.select({ id: models.id }).from(models).where(eq(models.id, id));
+    if (!model) throw new ApiError("not_found", `model ${id} does not exist`);
     const { entries, nextCursor } = await auditTrail(c.var.services.db, id, limit, before);
     return c.json({
       entries: entries.map((entry) => ({
