@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { DEV_STATE_FILE, EMBEDDED_DATA_DIR, connect, redact, runCli } from "./database";
+import { connect, DEV_STATE_FILE, EMBEDDED_DATA_DIR, redact, runCli } from "./database";
 import { writeDevVars } from "./dev-settings";
 import { startLocalDatabase } from "./local-db";
 import { migrate, readMigrations } from "./migrations";

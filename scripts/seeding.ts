@@ -26,7 +26,11 @@ export function assertValidSeeds(seeds: readonly SeedModel[]) {
 }
 
 /** Inserts the models that are not there yet; returns how many were added. */
-export async function insertSeeds(db: SqlSession, seeds: readonly SeedModel[], onProgress?: (done: number, total: number) => void): Promise<number> {
+export async function insertSeeds(
+  db: SqlSession,
+  seeds: readonly SeedModel[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<number> {
   assertValidSeeds(seeds);
   let added = 0;
   await db.query("BEGIN");

@@ -7,7 +7,7 @@ import type { TestProject } from "vitest/node";
 import { connect } from "../scripts/database";
 import { startLocalDatabase } from "../scripts/local-db";
 import { migrate, readMigrations } from "../scripts/migrations";
-import { type TestKeys, startJwksServer } from "./jwks-server";
+import { startJwksServer, type TestKeys } from "./jwks-server";
 
 declare module "vitest" {
   export interface ProvidedContext {

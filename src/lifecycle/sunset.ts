@@ -5,7 +5,7 @@
  * audit rows are written in the same transaction.
  */
 import { and, asc, eq, sql } from "drizzle-orm";
-import { modelTierAuditLogs, models } from "../../drizzle/schema";
+import { models, modelTierAuditLogs } from "../../drizzle/schema";
 import { CatalogCache } from "../catalog/cache";
 import { loadConfig } from "../config";
 import { bumpCatalogVersion } from "../db/catalog-version";
@@ -16,12 +16,12 @@ import { log } from "../log";
 export const SUNSET_ACTOR = "system:sunset";
 export const SUNSET_REASON = "sunset date passed";
 
-/** Live models whose sunset date is at or before `cutoff`, soonest first. */
+/** Live legacy models whose sunset date is at or before `cutoff`, soonest first. */
 export function sunsetDueModels(db: Database, cutoff: Date) {
   return db
     .select()
     .from(models)
-    .where(and(eq(models.isArchived, false), sunsetAtOrBefore(cutoff)))
+    .where(and(eq(models.isLegacy, true), eq(models.isArchived, false), sunsetAtOrBefore(cutoff)))
     .orderBy(asc(sql`(${models.meta} ->> 'sunsetDate')::timestamptz`), asc(models.id));
 }
 
@@ -34,7 +34,7 @@ export async function archiveSunsetDueModels(db: Database, now: Date, requestId:
     const archived = await tx
       .update(models)
       .set({ isArchived: true, rowVersion: sql`${models.rowVersion} + 1`, updatedAt: sql`now()` })
-      .where(and(eq(models.isArchived, false), sunsetAtOrBefore(now)))
+      .where(and(eq(models.isLegacy, true), eq(models.isArchived, false), sunsetAtOrBefore(now)))
       .returning({ id: models.id, sunsetDate: sql<string>`${models.meta} ->> 'sunsetDate'` });
     if (archived.length === 0) return { archived: [] as string[], version: undefined };
     await tx.insert(modelTierAuditLogs).values(
@@ -65,7 +65,11 @@ export async function runSunset(controller: ScheduledController, env: Env, ctx: 
   try {
     const { archived, version } = await archiveSunsetDueModels(database.db, new Date(controller.scheduledTime), runId);
     if (version !== undefined) {
-      const cache = new CatalogCache(env.MODEL_CACHE, () => database.db, (p) => ctx.waitUntil(p));
+      const cache = new CatalogCache(
+        env.MODEL_CACHE,
+        () => database.db,
+        (p) => ctx.waitUntil(p),
+      );
       await cache.publish(version);
     }
     log.info("sunset_run", { runId, cron: controller.cron, archived: archived.length, models: archived, ms: Date.now() - started });
@@ -77,4 +81,3 @@ export async function runSunset(controller: ScheduledController, env: Env, ctx: 
     ctx.waitUntil(database.close().catch(() => {}));
   }
 }
-

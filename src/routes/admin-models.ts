@@ -22,8 +22,11 @@ import { idempotent } from "./idempotency";
 const LEGACY_FIELDS = { legacyReplacementModelId: true, deprecationNotice: true, sunsetDate: true } as const;
 const EditableMetaFields = ModelMetaFields.omit(LEGACY_FIELDS);
 
+/** Ids that would be shadowed by the admin list routes (GET /admin/models/legacy, ...). */
+const RESERVED_IDS = new Set(["legacy", "archived", "sunsets"]);
+
 const CreateModelSchema = z.strictObject({
-  id: ModelIdSchema,
+  id: ModelIdSchema.refine((id) => !RESERVED_IDS.has(id), "is reserved for a route name"),
   name: z.string().trim().min(1).max(200),
   provider: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "must be a lowercase provider id such as openai"),
   isAvailable: z.boolean().optional(),

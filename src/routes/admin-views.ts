@@ -30,7 +30,12 @@ export async function adminListing(
   const rows = await db
     .select()
     .from(models)
-    .where(and(filters.provider === undefined ? undefined : eq(models.provider, filters.provider), filters.available === undefined ? undefined : eq(models.isAvailable, filters.available)))
+    .where(
+      and(
+        filters.provider === undefined ? undefined : eq(models.provider, filters.provider),
+        filters.available === undefined ? undefined : eq(models.isAvailable, filters.available),
+      ),
+    )
     .orderBy(asc(models.provider), asc(models.id));
   const list = rows
     .filter((row) => (filters.capability ?? []).every((capability) => row.meta.capabilities.includes(capability)))

@@ -108,6 +108,7 @@ describe("POST /admin/models", () => {
     ["a lifecycle flag inside meta", { meta: { ...sampleMeta(), isLegacy: true } }],
     ["legacy fields inside meta (set by mark-legacy only)", { meta: { ...sampleMeta(), sunsetDate: "2031-01-01T00:00:00Z" } }],
     ["an id with capitals", { id: "Not-Valid" }],
+    ["an id that names an admin list route", { id: "legacy" }],
     ["a missing provider", { provider: undefined }],
     [
       "a meta that is invalid as a whole",

@@ -17,7 +17,10 @@ export interface TokenClaims {
 }
 
 /** Signs an HS256 token the way the platform's auth service would, valid for an hour unless told otherwise. */
-export async function mintToken(claims: TokenClaims = {}, options: { expiresIn?: string | number; secret?: string; issuer?: string; audience?: string; notBefore?: string | number } = {}) {
+export async function mintToken(
+  claims: TokenClaims = {},
+  options: { expiresIn?: string | number; secret?: string; issuer?: string; audience?: string; notBefore?: string | number } = {},
+) {
   const jwt = new SignJWT({ sub: "user-1", ...claims })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuedAt()
@@ -87,11 +90,19 @@ export interface AdminModel {
 }
 
 /** Creates a model through the admin API and returns it. */
-export async function createModel(options: { id?: string; provider?: string; meta?: Partial<ModelMeta>; isAvailable?: boolean } = {}): Promise<AdminModel> {
+export async function createModel(
+  options: { id?: string; provider?: string; meta?: Partial<ModelMeta>; isAvailable?: boolean } = {},
+): Promise<AdminModel> {
   const id = options.id ?? uniqueId();
   const response = await call("/admin/models", {
     token: await adminToken(),
-    json: { id, name: id, provider: options.provider ?? "testprov", meta: sampleMeta(options.meta), ...(options.isAvailable !== undefined && { isAvailable: options.isAvailable }) },
+    json: {
+      id,
+      name: id,
+      provider: options.provider ?? "testprov",
+      meta: sampleMeta(options.meta),
+      ...(options.isAvailable !== undefined && { isAvailable: options.isAvailable }),
+    },
   });
   if (response.status !== 201) throw new Error(`createModel ${id}: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { model: AdminModel }).model;
