@@ -37,6 +37,9 @@ export default defineConfig({
         ],
         test: {
           name: "workers",
+          // Each write publishes the catalog to KV; on a busy 2-core machine that is not 5 s.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
           include: ["test/workers/**/*.test.ts"],
         },
       },

@@ -8,7 +8,8 @@ import { authenticate } from "./auth/middleware";
 import { loadConfig } from "./config";
 import type { AppEnv } from "./http/context";
 import { ApiError, type ErrorBody } from "./http/errors";
-import { toApiError } from "./http/failures";
+import { describeError, toApiError } from "./http/failures";
+import { boundedQuery } from "./http/query";
 import { log } from "./log";
 import { adminModels } from "./routes/admin-models";
 import { health } from "./routes/health";
@@ -19,6 +20,7 @@ const REQUEST_ID_PATTERN = /^[\w.:-]{8,100}$/;
 
 export function createApp() {
   const app = new Hono<AppEnv>();
+  app.use("/__bench/*", (c, next) => import("./routes/bench").then((routes) => routes.bench(c, next)));
 
   app.use(async (c, next) => {
     const incoming = c.req.header("X-Request-Id") ?? c.req.header("CF-Ray");
@@ -45,12 +47,22 @@ export function createApp() {
   });
 
   // Public reads may be called from any browser origin; admin routes get no CORS headers at all.
-  app.use("/v1/*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], allowHeaders: ["Authorization", "If-None-Match"], exposeHeaders: ["ETag", "X-Cache", "X-Request-Id", "Deprecation", "Sunset", "Link"], maxAge: 86400 }));
+  app.use(
+    "/v1/*",
+    cors({
+      origin: "*",
+      allowMethods: ["GET", "HEAD", "OPTIONS"],
+      allowHeaders: ["Authorization", "If-None-Match"],
+      exposeHeaders: ["ETag", "X-Cache", "X-Request-Id", "Deprecation", "Sunset", "Link"],
+      maxAge: 86400,
+    }),
+  );
   app.use("/admin/*", async (c, next) => {
     await next();
     c.header("Cache-Control", "no-store");
   });
 
+  app.use(boundedQuery);
   app.use(authenticate);
 
   app.route("/healthz", health);
@@ -64,11 +76,24 @@ export function createApp() {
   app.onError((error, c) => {
     const apiError = toApiError(error);
     const requestId = c.get("requestId") ?? crypto.randomUUID();
-    if (apiError.status >= 500) {
-      log.error("request_failed", { requestId, code: apiError.code, method: c.req.method, path: c.req.path, error, cause: apiError.cause });
+    // model_unavailable is an expected answer of the access gate, not a failure of ours.
+    if (apiError.status >= 500 && apiError.code !== "model_unavailable") {
+      // The cause, described without stack, SQL or secrets (describeError); the request id ties it to the response.
+      log.error("request_failed", {
+        requestId,
+        code: apiError.code,
+        method: c.req.method,
+        path: c.req.path.slice(0, 200),
+        error: describeError(apiError.cause ?? error),
+      });
     }
     const body: ErrorBody = {
-      error: { code: apiError.code, message: apiError.message, request_id: requestId, ...(apiError.options.details === undefined ? {} : { details: apiError.options.details }) },
+      error: {
+        code: apiError.code,
+        message: apiError.message,
+        request_id: requestId,
+        ...(apiError.options.details === undefined ? {} : { details: apiError.options.details }),
+      },
     };
     const headers: Record<string, string> = { "X-Request-Id": requestId, "Cache-Control": "no-store", ...apiError.options.headers };
     return c.json(body, apiError.status, headers);

@@ -12,9 +12,7 @@ const optionalString = z
 
 const ConfigSchema = z
   .object({
-    DATABASE_URL: z
-      .string({ error: "is required" })
-      .refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value), "must be a postgres:// URL"),
+    DATABASE_URL: z.string({ error: "is required" }).refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value), "must be a postgres:// URL"),
     /** Local development only: host:port of the WebSocket-to-Postgres proxy. */
     DB_WS_PROXY: z
       .string()

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
-import { ApiError } from "../http/errors";
 import type { AppEnv } from "../http/context";
+import { ApiError } from "../http/errors";
 import { bearerToken, verifyToken } from "./jwt";
 
 /** Verifies a token when one is sent; a bad token is a 401, never a silent downgrade to anonymous. */

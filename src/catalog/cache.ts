@@ -25,6 +25,25 @@
  *   neither rolls an isolate back to older data nor sends every request to
  *   the database. The memo is only ever filled for the version it names:
  *   a KV read that returns after the memo moved on does not store into it.
+ * - The exception, by choice: a publish that fails (KV down, the database
+ *   gone right after the commit). The write is committed, so its answer is
+ *   still the success, never an error that invites a duplicate retry; the
+ *   failure is logged (catalog_publish_failed, catalog_head_publish_failed)
+ *   and other isolates keep the previous version until the next publish or
+ *   repairHead().
+ *
+ * Stale-if-error (X-Cache: STALE): when a refill fails because the database
+ * is unavailable, the answer comes from the newest complete catalog still at
+ * hand instead of a 503: the version `catalog:last` names (the newest whose
+ * entries were ALL stored; put after them, moved forward only by a writer
+ * that read it older, same TTL), or this isolate's last snapshot if newer.
+ * The promises above still hold because STALE is a fallback, never a source:
+ * it is chosen only after the database failed to answer, and it is not
+ * adopted into the memo, not stored and not published as the head. So the
+ * first request that reaches the database again refills and serves the
+ * newest version, without a restart. A STALE answer may be older than a
+ * write acknowledged before the outage (whose entries never reached KV):
+ * that is what the header says.
  *
  * The hit path parses nothing: list bodies are pre-serialized per tier at
  * refill and memoized per isolate for the current version.
@@ -33,11 +52,14 @@ import { asc, sql } from "drizzle-orm";
 import { catalogState, models } from "../../drizzle/schema";
 import type { Database } from "../db/client";
 import { SUBSCRIPTION_TIERS, type SubscriptionTier } from "../domain/model-meta";
+import { describeError, isDatabaseUnavailable } from "../http/failures";
 import { log } from "../log";
 import { listBody, type SerializedModel, serializeModel } from "./list-body";
 import { byProviderThenId, type PublicModel, toPublicModel } from "./public-model";
 
 export const HEAD_KEY = "catalog:head";
+/** The newest version whose entries were all stored: the stale-if-error fallback. */
+export const LAST_KEY = "catalog:last";
 export const catalogKeys = (version: number) => ({
   index: `catalog:v${version}:index`,
   list: (tier: SubscriptionTier) => `catalog:v${version}:list:${tier}`,
@@ -49,7 +71,8 @@ const KV_WRITE_INTERVAL_MS = 1100;
 /** Per-isolate memo of list bodies; beyond this they are streamed from KV each time. */
 const MEMO_BYTE_BUDGET = 48 * 1024 * 1024;
 
-export type CacheOutcome = "HIT" | "MISS" | "BYPASS";
+/** STALE: the database is down and this is the newest complete catalog still at hand. */
+export type CacheOutcome = "HIT" | "MISS" | "BYPASS" | "STALE";
 
 /** The catalog version to serve (undefined: nothing published yet, or KV unreadable) and how it was learned. */
 export interface Head {
@@ -79,6 +102,16 @@ const memo = {
   bodies: new Map<SubscriptionTier, Uint8Array>(),
   bytes: 0,
 };
+
+/**
+ * Per-isolate: the newest snapshot this isolate has parsed, kept when the
+ * memo moves on. Served only as STALE, when the database is down.
+ */
+let lastGood: Snapshot | undefined;
+
+function remember(snapshot: Snapshot) {
+  if (!lastGood || snapshot.version > lastGood.version) lastGood = snapshot;
+}
 
 function resetMemo(version: number) {
   memo.version = version;
@@ -110,7 +143,7 @@ export class CatalogCache {
       if (head === null) return { version: undefined, outcome: "HIT" };
       published = Number(head);
     } catch (error) {
-      log.warn("kv_read_failed", { key: HEAD_KEY, error });
+      log.warn("kv_read_failed", { key: HEAD_KEY, error: describeError(error) });
       return { version: undefined, outcome: "BYPASS" };
     }
     if (!Number.isSafeInteger(published)) return { version: undefined, outcome: "HIT" };
@@ -139,10 +172,10 @@ export class CatalogCache {
         return { version, body, outcome: "HIT" as const };
       }
     }
-    const snapshot = await this.refill(head);
+    const { snapshot, outcome } = await this.refillOrStale(head);
     const body = encoder.encode(listBody(snapshot.models, tier));
-    this.memoizeBody(snapshot.version, tier, body);
-    return { version: snapshot.version, body, outcome: head.outcome === "BYPASS" ? ("BYPASS" as const) : ("MISS" as const) };
+    if (outcome !== "STALE") this.memoizeBody(snapshot.version, tier, body);
+    return { version: snapshot.version, body, outcome };
   }
 
   /** The parsed catalog, for filtered lists, details and the access gate. */
@@ -157,11 +190,11 @@ export class CatalogCache {
         const snapshot = snapshotFrom(stored.version, stored.models, new Map(Object.entries(stored.archived)));
         // Other requests may have moved the memo on while KV answered: fill it only for this version.
         if (memo.version === version) memo.snapshot ??= snapshot;
+        remember(snapshot);
         return { snapshot, outcome: "HIT" };
       }
     }
-    const snapshot = await this.refill(head);
-    return { snapshot, outcome: head.outcome === "BYPASS" ? "BYPASS" : "MISS" };
+    return this.refillOrStale(head);
   }
 
   /**
@@ -170,21 +203,45 @@ export class CatalogCache {
    * before the head names them, so readers never miss because of a write.
    */
   async publish(committedVersion: number): Promise<void> {
-    const snapshot = await this.readSnapshot();
-    if (snapshot.version < committedVersion) throw new Error(`catalog version ${snapshot.version} is older than the committed ${committedVersion}`);
-    await this.publishSnapshot(snapshot);
+    try {
+      const snapshot = await this.readSnapshot();
+      if (snapshot.version < committedVersion)
+        throw new Error(`catalog version ${snapshot.version} is older than the committed ${committedVersion}`);
+      await this.publishSnapshot(snapshot);
+    } catch (error) {
+      // The write is committed: never turn its answer into an error. Readers keep the previous version until the next publish.
+      log.error("catalog_publish_failed", { version: committedVersion, error: describeError(error) });
+    }
+  }
+
+  /**
+   * Publishes the database's catalog if the KV head is behind it: undoes a
+   * publish that failed after its write committed. Never throws; true when
+   * the head was behind.
+   */
+  async repairHead(): Promise<boolean> {
+    try {
+      const published = Number(await this.kv.get(HEAD_KEY));
+      if (Number.isSafeInteger(published) && published >= (await this.databaseVersion())) return false;
+      await this.publishSnapshot(await this.readSnapshot());
+      return true;
+    } catch (error) {
+      log.error("catalog_repair_failed", { error: describeError(error) });
+      return false;
+    }
   }
 
   private async publishSnapshot(first: Snapshot): Promise<void> {
     let snapshot = first;
-    await this.store(snapshot);
+    const stored = await this.store(snapshot);
     this.adopt(snapshot);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.kv.put(HEAD_KEY, String(snapshot.version));
       } catch (error) {
-        if (attempt >= HEAD_PUT_ATTEMPTS) {
-          log.error("catalog_head_publish_failed", { version: snapshot.version, error });
+        // Not one put landed: KV is down (or out of write quota), and waiting out the per-key limit would not help.
+        if (attempt >= HEAD_PUT_ATTEMPTS || stored === "none") {
+          log.error("catalog_head_publish_failed", { version: snapshot.version, error: describeError(error) });
           return;
         }
         // Most likely KV's one-write-per-second limit: wait it out, then publish the newest version.
@@ -192,10 +249,11 @@ export class CatalogCache {
         snapshot = await this.newerSnapshot(snapshot);
         continue;
       }
-      // Another publisher may have put an older version after ours; the database has the last word.
-      if ((await this.databaseVersion()) <= snapshot.version) return;
+      // Our put may have landed after a newer publisher's: the database has the last word. The
+      // rounds are bounded: under a stream of writes each newer writer runs this same check, and the
+      // last one finds nothing newer, so nobody has to chase the stream (see test "a stream of writes").
+      if (attempt >= HEAD_PUT_ATTEMPTS || (await this.databaseVersion()) <= snapshot.version) return;
       snapshot = await this.newerSnapshot(snapshot);
-      if (attempt > 1) await sleep(KV_WRITE_INTERVAL_MS);
     }
   }
 
@@ -212,6 +270,7 @@ export class CatalogCache {
   private adopt(snapshot: Snapshot) {
     advanceMemo(snapshot.version);
     if (memo.version === snapshot.version) memo.snapshot ??= snapshot;
+    remember(snapshot);
   }
 
   private async databaseVersion(): Promise<number> {
@@ -230,10 +289,40 @@ export class CatalogCache {
     if (head.outcome !== "BYPASS") {
       // A cold cache has no head yet: publish what we read (publishing corrects a race with a writer).
       const background = head.version === undefined ? this.publishSnapshot(snapshot) : this.store(snapshot);
-      this.waitUntil(background.catch((error) => log.warn("catalog_refill_publish_failed", { version: snapshot.version, error })));
+      this.waitUntil(
+        background.catch((error) => log.warn("catalog_refill_publish_failed", { version: snapshot.version, error: describeError(error) })),
+      );
     }
     this.adopt(snapshot);
     return snapshot;
+  }
+
+  /** A refill; when the database is unavailable, the newest complete catalog still at hand, marked STALE. */
+  private async refillOrStale(head: Head): Promise<{ snapshot: Snapshot; outcome: CacheOutcome }> {
+    try {
+      const snapshot = await this.refill(head);
+      return { snapshot, outcome: head.outcome === "BYPASS" ? "BYPASS" : "MISS" };
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      const stale = await this.newestComplete();
+      if (!stale) throw error;
+      log.warn("catalog_served_stale", { version: stale.version, head: head.version ?? null, error: describeError(error) });
+      return { snapshot: stale, outcome: "STALE" };
+    }
+  }
+
+  /** The newer of this isolate's last snapshot and the version `catalog:last` names, if either is still there. */
+  private async newestComplete(): Promise<Snapshot | undefined> {
+    const named = Number(await this.kvRead(() => this.kv.get(LAST_KEY)));
+    if (Number.isSafeInteger(named) && named > 0 && named > (lastGood?.version ?? -1)) {
+      const stored = await this.kvRead(() => this.kv.get<StoredIndex>(catalogKeys(named).index, "json"));
+      if (stored && stored.version === named) {
+        const snapshot = snapshotFrom(stored.version, stored.models, new Map(Object.entries(stored.archived)));
+        remember(snapshot);
+        return snapshot;
+      }
+    }
+    return lastGood;
   }
 
   private async readSnapshot(): Promise<Snapshot> {
@@ -266,7 +355,8 @@ export class CatalogCache {
     return snapshotFrom(version, visible, archived);
   }
 
-  private async store(snapshot: Snapshot) {
+  /** Stores a version's entries; how many landed. */
+  private async store(snapshot: Snapshot): Promise<"all" | "some" | "none"> {
     const keys = catalogKeys(snapshot.version);
     const options = { expirationTtl: VERSION_TTL_SECONDS };
     const index: StoredIndex = {
@@ -274,13 +364,35 @@ export class CatalogCache {
       models: snapshot.models.map((entry) => entry.model),
       archived: Object.fromEntries(snapshot.archived),
     };
+    // async: a binding that throws instead of rejecting still counts as one failed put.
+    const put = async (key: string, value: string) => this.kv.put(key, value, options);
     const puts = [
-      this.kv.put(keys.index, JSON.stringify(index), options),
-      ...SUBSCRIPTION_TIERS.map((tier) => this.kv.put(keys.list(tier), listBody(snapshot.models, tier), options)),
+      put(keys.index, JSON.stringify(index)),
+      ...SUBSCRIPTION_TIERS.map((tier) => put(keys.list(tier), listBody(snapshot.models, tier))),
     ];
     const failed = (await Promise.allSettled(puts)).filter((result) => result.status === "rejected");
     // Another isolate storing the same version at the same moment trips KV's per-key limit: harmless.
-    if (failed.length) log.warn("catalog_store_incomplete", { version: snapshot.version, failed: failed.length });
+    if (failed.length) {
+      log.warn("catalog_store_incomplete", {
+        version: snapshot.version,
+        failed: failed.length,
+        error: describeError((failed[0] as PromiseRejectedResult).reason),
+      });
+      return failed.length === puts.length ? "none" : "some";
+    }
+    // Complete: the stale-if-error fallback may name it. Off the write's path; monotonic as far as this writer sees.
+    this.waitUntil(this.advanceLast(snapshot.version));
+    return "all";
+  }
+
+  private async advanceLast(version: number) {
+    try {
+      const named = Number(await this.kv.get(LAST_KEY));
+      if (Number.isSafeInteger(named) && named >= version) return;
+      await this.kv.put(LAST_KEY, String(version), { expirationTtl: VERSION_TTL_SECONDS });
+    } catch (error) {
+      log.warn("catalog_last_put_failed", { version, error: describeError(error) });
+    }
   }
 
   private memoizeBody(version: number, tier: SubscriptionTier, body: Uint8Array) {
@@ -295,7 +407,7 @@ export class CatalogCache {
     try {
       return await read();
     } catch (error) {
-      log.warn("kv_read_failed", { error });
+      log.warn("kv_read_failed", { error: describeError(error) });
       return null;
     }
   }
@@ -313,4 +425,5 @@ function snapshotFrom(version: number, publicModels: PublicModel[], archived: Ma
 /** Test hook: forget this isolate's memo (each test file shares one isolate). */
 export function forgetMemoizedCatalog() {
   resetMemo(-1);
+  lastGood = undefined;
 }

@@ -3,7 +3,7 @@
  * first use and closed after the response (waitUntil). Locally the same
  * driver goes through the WebSocket proxy named by DB_WS_PROXY.
  */
-import { Pool, neonConfig } from "@neondatabase/serverless";
+import { neonConfig, Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import * as schema from "../../drizzle/schema";
 import type { Config } from "../config";

@@ -1,6 +1,6 @@
+import type { Principal } from "../auth/principal";
 import type { Config } from "../config";
 import type { Services } from "../services";
-import type { Principal } from "../auth/principal";
 
 export interface AppEnv {
   Bindings: Env & { JWT_JWKS_URL?: string; JWT_ISSUER?: string; JWT_AUDIENCE?: string };

@@ -64,14 +64,14 @@ export async function runSunset(controller: ScheduledController, env: Env, ctx: 
   const database = openDatabase(loaded.config);
   try {
     const { archived, version } = await archiveSunsetDueModels(database.db, new Date(controller.scheduledTime), runId);
-    if (version !== undefined) {
-      const cache = new CatalogCache(
-        env.MODEL_CACHE,
-        () => database.db,
-        (p) => ctx.waitUntil(p),
-      );
-      await cache.publish(version);
-    }
+    const cache = new CatalogCache(
+      env.MODEL_CACHE,
+      () => database.db,
+      (p) => ctx.waitUntil(p),
+    );
+    // With nothing archived, the run still checks the head, so a publish that failed earlier heals within one period.
+    if (version !== undefined) await cache.publish(version);
+    else await cache.repairHead();
     log.info("sunset_run", { runId, cron: controller.cron, archived: archived.length, models: archived, ms: Date.now() - started });
     return archived;
   } catch (error) {

@@ -1,16 +1,28 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
+import { describeError } from "../http/failures";
 import { log } from "../log";
 
-/** Liveness plus database reachability; 503 when the database does not answer. */
+/** How long /healthz waits for the database before calling it down. */
+const DATABASE_PROBE_TIMEOUT_MS = 3000;
+
+/** Liveness plus database reachability; 503 when the database does not answer in time. */
 export const health = new Hono<AppEnv>().get("/", async (c) => {
   const started = Date.now();
+  let timer: ReturnType<typeof setTimeout> | null = null;
   try {
-    await c.var.services.db.execute(sql`select 1`);
+    await Promise.race([
+      c.var.services.db.execute(sql`select 1`),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_PROBE_TIMEOUT_MS} ms`)), DATABASE_PROBE_TIMEOUT_MS);
+      }),
+    ]);
     return c.json({ status: "ok", database: { reachable: true, latency_ms: Date.now() - started } }, 200, { "Cache-Control": "no-store" });
   } catch (error) {
-    log.warn("healthz_database_unreachable", { requestId: c.var.requestId, error });
-    return c.json({ status: "degraded", database: { reachable: false } }, 503, { "Cache-Control": "no-store" });
+    log.warn("healthz_database_unreachable", { requestId: c.var.requestId, error: describeError(error) });
+    return c.json({ status: "degraded", database: { reachable: false } }, 503, { "Cache-Control": "no-store", "Retry-After": "5" });
+  } finally {
+    if (timer !== null) clearTimeout(timer);
   }
 });

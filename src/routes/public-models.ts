@@ -33,9 +33,6 @@ const ListQuerySchema = z.strictObject({
 });
 type ListQuery = z.infer<typeof ListQuerySchema>;
 
-/** Query strings with more parameters than any real filter needs are refused before parsing. */
-const MAX_QUERY_PARAMETERS = 16;
-
 const tierOf = (c: Context<AppEnv>): SubscriptionTier => c.var.principal?.tier ?? "free";
 
 function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome) {
@@ -65,14 +62,8 @@ function findModel(snapshot: Snapshot, id: string) {
   throw new ApiError("not_found", `model ${id} does not exist`);
 }
 
+// Query strings are bounded for every route in app.ts (http/query.ts).
 export const publicModels = new Hono<AppEnv>()
-  .use(async (c, next) => {
-    if (new URL(c.req.url).searchParams.size > MAX_QUERY_PARAMETERS) {
-      throw new ApiError("invalid_request", `at most ${MAX_QUERY_PARAMETERS} query parameters are accepted`);
-    }
-    await next();
-  })
-
   .get("/", validate("query", ListQuerySchema), async (c) => {
     const query: ListQuery = c.req.valid("query");
     const tier = tierOf(c);

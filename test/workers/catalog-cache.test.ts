@@ -378,6 +378,26 @@ describe("catalog cache races (stubbed KV)", () => {
     expect(kv.puts.filter((key) => key === HEAD_KEY).length).toBeGreaterThanOrEqual(3);
   });
 
+  it("a stream of writes elsewhere does not keep a publisher chasing it", async () => {
+    const kv = new StubKv();
+    const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
+    const model = await createModel({ provider: uniqueProvider() });
+    // Other admins keep writing until this publish returns (or 15 s pass).
+    let publishing = true;
+    const writes = (async () => {
+      const stopAt = Date.now() + 15_000;
+      for (let i = 0; publishing && Date.now() < stopAt; i++) await patchMeta(model.id, { description: `write ${i}` });
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    await cache.publish(await databaseVersion());
+    const took = Date.now() - started;
+    publishing = false;
+    await writes;
+    expect(took).toBeLessThan(5_000);
+    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThan(0);
+  }, 30_000);
+
   it("answers from the database when KV reads fail (X-Cache: BYPASS)", async () => {
     const kv = new StubKv();
     kv.failReads = true;

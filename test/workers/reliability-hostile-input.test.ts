@@ -1,0 +1,346 @@
+/**
+ * Hostile input on every JSON body route (create, PATCH meta, mark-legacy,
+ * unmark-legacy, archive, unarchive), in path ids and in query strings.
+ * Every case: a 4xx in the standard error shape, never a 500, and nothing
+ * stored (the target model and its audit trail unchanged, no model created).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { MAX_BODY_BYTES } from "../../src/http/body";
+import { expectError, modelState } from "./reliability-helpers";
+import { type AdminModel, adminToken, call, createModel, inDays, sampleMeta, uniqueId, uniqueProvider } from "./support";
+
+let target: AdminModel;
+let replacement: AdminModel;
+/** The id this test's create cases try to take: it must never exist. Fresh per test, so one failure cannot cascade. */
+let unborn = uniqueId("unborn");
+let token: string;
+
+beforeAll(async () => {
+  const provider = uniqueProvider();
+  target = await createModel({ provider });
+  replacement = await createModel({ provider });
+  token = await adminToken();
+});
+
+beforeEach(() => {
+  unborn = uniqueId("unborn");
+});
+
+afterAll(async () => {
+  // Nothing a hostile body carried reached a prototype of this isolate.
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  expect(({} as Record<string, unknown>).isArchived).toBeUndefined();
+});
+
+/** A valid body per route, as JSON text, so hostile keys can be spliced in verbatim (an object literal would eat `__proto__`). */
+const routes = () =>
+  [
+    { name: "create", method: "POST", path: "/admin/models", body: { id: unborn, name: unborn, provider: "hostile", meta: sampleMeta() } },
+    { name: "patch meta", method: "PATCH", path: `/admin/models/${target.id}/meta`, body: { displayName: "Hostile" } },
+    {
+      name: "mark-legacy",
+      method: "POST",
+      path: `/admin/models/${target.id}/mark-legacy`,
+      body: { replacementModelId: replacement.id, sunsetDate: inDays(800) },
+    },
+    { name: "unmark-legacy", method: "POST", path: `/admin/models/${target.id}/unmark-legacy`, body: {} },
+    { name: "archive", method: "POST", path: `/admin/models/${target.id}/archive`, body: { reason: "hostile" } },
+    { name: "unarchive", method: "POST", path: `/admin/models/${target.id}/unarchive`, body: {} },
+  ] as const;
+type Route = ReturnType<typeof routes>[number];
+const ROUTE_NAMES = ["create", "patch meta", "mark-legacy", "unmark-legacy", "archive", "unarchive"] as const;
+const route = (name: (typeof ROUTE_NAMES)[number]) => routes().find((candidate) => candidate.name === name) as Route;
+
+/** The valid body with `extra` (raw JSON members) added at the top level. */
+const withMembers = (body: object, extra: string) => {
+  const text = JSON.stringify(body);
+  return text === "{}" ? `{${extra}}` : `${text.slice(0, -1)},${extra}}`;
+};
+
+const send = (r: Route, body: BodyInit | null, headers: Record<string, string> = { "Content-Type": "application/json" }) =>
+  call(r.path, { method: r.method, token, headers, ...(body !== null && { body }) });
+
+/** Runs one hostile request and proves it was refused cleanly and changed nothing. */
+async function refused(request: () => Promise<Response>, status: number, code?: string) {
+  const before = await modelState(target.id);
+  const response = await request();
+  const body = await expectError(response, status, code);
+  expect(response.status).toBeLessThan(500);
+  expect(response.headers.get("Cache-Control")).toBe("no-store");
+  expect(await modelState(target.id)).toEqual(before);
+  expect((await modelState(unborn)).model).toBeUndefined();
+  return body;
+}
+
+/**
+ * A body far past the limit, streamed without a length: counts what the
+ * server pulled from it. Ends after 4 MB so that a server buffering it all
+ * fails the test rather than hanging the run.
+ */
+function endlessStream() {
+  const counter = { pulled: 0 };
+  const chunk = new TextEncoder().encode(`{"pad":"${"x".repeat(16_000)}`);
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (counter.pulled >= 4 * 1024 * 1024) return controller.close();
+      counter.pulled += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+  return { stream, counter };
+}
+
+const deepArrays = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+
+describe.each(ROUTE_NAMES)("hostile bodies on %s", (name) => {
+  it("413 for a body over the limit, with a truthful Content-Length", async () => {
+    const r = route(name);
+    await refused(() => send(r, withMembers(r.body, `"pad":"${"x".repeat(MAX_BODY_BYTES)}"`)), 413, "payload_too_large");
+  });
+
+  it("413 for a 4 MB chunked body without Content-Length, read no further than the limit", async () => {
+    const { stream, counter } = endlessStream();
+    await refused(() => send(route(name), stream), 413, "payload_too_large");
+    expect(counter.pulled).toBeLessThan(MAX_BODY_BYTES + 64_000);
+  });
+
+  it("413 when Content-Length lies (claims 10 bytes, sends 200 KB)", async () => {
+    const r = route(name);
+    await refused(
+      () => send(r, withMembers(r.body, `"pad":"${"x".repeat(200_000)}"`), { "Content-Type": "application/json", "Content-Length": "10" }),
+      413,
+      "payload_too_large",
+    );
+  });
+
+  it("413 when Content-Length claims more than the limit", async () => {
+    await refused(
+      () => send(route(name), "{}", { "Content-Type": "application/json", "Content-Length": String(10 * MAX_BODY_BYTES) }),
+      413,
+    );
+  });
+
+  it.each([
+    ["arrays nested 20,000 deep", () => deepArrays(20_000)],
+    ["objects nested 5,000 deep", () => `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`],
+    ["a member nested 40 deep", () => withMembers(route(name).body, `"deep":${deepArrays(40)}`)],
+  ])("400 for %s", async (_, body) => {
+    await refused(() => send(route(name), body()), 400, "invalid_request");
+  });
+
+  it("400 for invalid UTF-8", async () => {
+    const valid = new TextEncoder().encode(withMembers(route(name).body, `"note":"__"`));
+    const bytes = valid.slice();
+    const at = new TextDecoder().decode(valid).indexOf("__");
+    bytes.set([0xc3, 0x28], at); // a 2-byte lead followed by a non-continuation byte
+    await refused(() => send(route(name), bytes), 400, "invalid_request");
+    const overlong = valid.slice();
+    overlong.set([0xc0, 0xaf], at); // an overlong "/"
+    await refused(() => send(route(name), overlong), 400, "invalid_request");
+  });
+
+  it.each([["text/plain"], ["application/x-www-form-urlencoded"], ["multipart/form-data; boundary=x"], ["application/jsonp"]])(
+    "415 for Content-Type %s",
+    async (type) => {
+      await refused(() => send(route(name), JSON.stringify(route(name).body), { "Content-Type": type }), 415, "unsupported_media_type");
+    },
+  );
+
+  it("415 for a body without Content-Type", async () => {
+    // Bytes, not a string: a string body would get text/plain from the Request constructor.
+    await refused(() => send(route(name), new TextEncoder().encode(JSON.stringify(route(name).body)), {}), 415, "unsupported_media_type");
+  });
+
+  it("400 with a bounded answer for a body with 2,000 unknown keys", async () => {
+    const members = Array.from({ length: 2000 }, (_, i) => `"k${i}":1`).join(",");
+    const body = await refused(() => send(route(name), withMembers(route(name).body, members)), 400, "invalid_request");
+    expect(JSON.stringify(body).length).toBeLessThan(8000);
+  });
+
+  it("400 for a body that is not JSON", async () => {
+    await refused(() => send(route(name), '{"reason": '), 400, "invalid_request");
+  });
+
+  it.each([
+    ["__proto__", `"__proto__":{"isArchived":false,"polluted":true}`],
+    ["constructor", `"constructor":{"prototype":{"polluted":true}}`],
+    ["prototype", `"prototype":{"polluted":true}`],
+    ["a nested __proto__", `"x":{"y":{"__proto__":{"polluted":true}}}`],
+  ])("400 for a %s key", async (_, member) => {
+    await refused(() => send(route(name), withMembers(route(name).body, member)), 400, "invalid_request");
+  });
+
+  it.each([
+    ["2^53 + 1", "9007199254740993"],
+    ["-(2^53 + 1)", "-9007199254740993"],
+    ["1e400 (Infinity)", "1e400"],
+    ["12345678901234567890", "12345678901234567890"],
+  ])("400 for the number %s", async (_, number) => {
+    await refused(() => send(route(name), withMembers(route(name).body, `"n":${number}`)), 400, "invalid_request");
+  });
+});
+
+describe("hostile meta (create and PATCH meta)", () => {
+  /** [case, meta key, raw JSON value] */
+  const metaCases: Array<[string, string, string]> = [
+    ["meta.__proto__", "__proto__", `{"isArchived":true}`],
+    ["meta.constructor", "constructor", `{"prototype":{"polluted":true}}`],
+    ["meta.prototype", "prototype", `{"polluted":true}`],
+    ["contextLength past the safe integer range", "contextLength", "9007199254740993"],
+    ["contextLength 1e400", "contextLength", "1e400"],
+    ["a cost past the safe integer range", "inputCostPerMillionTokens", "18446744073709551616"],
+    ["providerMetadata of 60 KB", "providerMetadata", `{"blob":"${"x".repeat(60_000)}"}`],
+    ["providerMetadata just over 8 KB", "providerMetadata", `{"blob":"${"x".repeat(8200)}"}`],
+    ["providerMetadata 6 levels deep", "providerMetadata", `{"a":{"b":{"c":{"d":{"e":{"f":1}}}}}}`],
+    ["providerMetadata 30 levels deep", "providerMetadata", `${`{"a":`.repeat(30)}1${"}".repeat(30)}`],
+    ["providerMetadata with __proto__", "providerMetadata", `{"__proto__":{"polluted":true}}`],
+    ["providerMetadata with an unsafe number", "providerMetadata", `{"n":9007199254740993}`],
+    ["providerMetadata that is an array", "providerMetadata", "[1,2,3]"],
+    ["a legacy field (set by mark-legacy only)", "sunsetDate", `"2099-01-01T00:00:00Z"`],
+  ];
+
+  it.each(metaCases)("create refuses %s", async (_, key, raw) => {
+    // The key is removed first: with a duplicate key, JSON.parse keeps the last one and the case would test nothing.
+    const { [key as keyof ReturnType<typeof sampleMeta>]: _dropped, ...meta } = sampleMeta();
+    const body = withMembers(
+      { id: unborn, name: unborn, provider: "hostile" },
+      `"meta":${withMembers(meta, `${JSON.stringify(key)}:${raw}`)}`,
+    );
+    await refused(() => send(route("create"), body), 400, "invalid_request");
+  });
+
+  it.each(metaCases)("PATCH meta refuses %s", async (_, key, raw) => {
+    await refused(() => send(route("patch meta"), `{${JSON.stringify(key)}:${raw}}`), 400, "invalid_request");
+  });
+
+  it("keeps constructor and prototype inside providerMetadata as plain data, polluting nothing", async () => {
+    const model = await createModel({ provider: uniqueProvider() });
+    const response = await call(`/admin/models/${model.id}/meta`, {
+      method: "PATCH",
+      token,
+      body: `{"providerMetadata":{"constructor":{"prototype":{"polluted":true}},"prototype":{"polluted":true}}}`,
+      headers: { "Content-Type": "application/json" },
+    });
+    expect(response.status).toBe(200);
+    const stored = (await modelState(model.id)).model?.meta.providerMetadata as Record<string, unknown>;
+    expect(Object.keys(stored).sort()).toEqual(["constructor", "prototype"]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe("hostile ids and dates in bodies", () => {
+  const hostileIds: Array<[string, string]> = [
+    ["SQL", "x' OR '1'='1"],
+    ["a statement", "gpt-4; DROP TABLE models; --"],
+    ["../", "../../etc/passwd"],
+    ["NUL", "gpt\u00004"],
+    ["10 KB", "a".repeat(10_000)],
+    ["uppercase", "GPT-4"],
+    ["an empty string", ""],
+  ];
+
+  it.each(hostileIds)("create refuses an id with %s", async (_, id) => {
+    const body = JSON.stringify({ id, name: "x", provider: "hostile", meta: sampleMeta() });
+    await refused(() => send(route("create"), body), 400, "invalid_request");
+    expect((await call(`/admin/models/${encodeURIComponent(id)}`, { token })).status).toBe(404);
+  });
+
+  it.each(hostileIds)("mark-legacy refuses a replacementModelId with %s", async (_, id) => {
+    await refused(() => send(route("mark-legacy"), JSON.stringify({ replacementModelId: id })), 400, "invalid_request");
+  });
+
+  it.each([
+    ["30 February", "2099-02-30T00:00:00Z"],
+    ["29 February of a common year", "2100-02-29T00:00:00Z"],
+    ["month 13", "2099-13-01T00:00:00Z"],
+    ["hour 24", "2099-01-01T24:00:00Z"],
+    ["a date without a time", "2099-01-01"],
+    ["a time without a zone", "2099-01-01T00:00:00"],
+    ["a year past 9999", "+102099-01-01T00:00:00Z"],
+    ["words", "next tuesday"],
+    ["a number", 4102444800],
+    ["a date in the past", "2020-01-01T00:00:00Z"],
+  ])("mark-legacy refuses a sunsetDate that is %s", async (_, sunsetDate) => {
+    await refused(() => send(route("mark-legacy"), JSON.stringify({ sunsetDate })), 400, "invalid_request");
+  });
+
+  it("archive refuses a reason of 10 KB and an empty one", async () => {
+    await refused(() => send(route("archive"), JSON.stringify({ reason: "r".repeat(10_000) })), 400, "invalid_request");
+    await refused(() => send(route("archive"), JSON.stringify({ reason: "   " })), 400, "invalid_request");
+  });
+});
+
+describe("hostile ids in paths", () => {
+  const pathIds: Array<[string, string]> = [
+    ["SQL", encodeURIComponent("x' OR '1'='1")],
+    ["a statement", encodeURIComponent("gpt-4; DROP TABLE models; --")],
+    ["encoded ../", "..%2F..%2Fetc%2Fpasswd"],
+    ["dot-dot", "%2e%2e"],
+    ["NUL", "gpt%004"],
+    ["10 KB", "a".repeat(10_000)],
+    ["invalid percent-encoding", "%E0%A4%A"],
+  ];
+
+  it.each(pathIds)("404 on every route for an id with %s", async (_, id) => {
+    const before = await modelState(target.id);
+    const attempts = [
+      () => call(`/v1/models/${id}`),
+      () => call(`/v1/models/${id}/access`),
+      () => call(`/admin/models/${id}`, { token }),
+      () => call(`/admin/models/${id}/audit`, { token }),
+      () => call(`/admin/models/${id}/meta`, { method: "PATCH", token, json: { displayName: "x" } }),
+      () => call(`/admin/models/${id}/archive`, { token, json: { reason: "x" } }),
+      () => call(`/admin/models/${id}/mark-legacy`, { token, json: {} }),
+    ];
+    for (const attempt of attempts) await expectError(await attempt(), 404, "not_found");
+    expect(await modelState(target.id)).toEqual(before);
+  });
+});
+
+describe("hostile query strings", () => {
+  const thousands = (count: number) => Array.from({ length: count }, (_, i) => `p${i}=${i}`).join("&");
+
+  it.each([
+    ["/v1/models"],
+    ["/v1/models/gpt-4"],
+    ["/v1/models/gpt-4/access"],
+    ["/admin/models/legacy"],
+    ["/admin/models/archived"],
+    ["/admin/models/sunsets"],
+    ["/healthz"],
+  ])("400 for 5,000 parameters on GET %s", async (path) => {
+    const adminPath = path.replace("gpt-4", target.id);
+    await refused(() => call(`${adminPath}?${thousands(5000)}`, { token }), 400, "invalid_request");
+  });
+
+  it("400 for 5,000 parameters on the model's own routes, reads and writes", async () => {
+    for (const [method, path, json] of [
+      ["GET", `/admin/models/${target.id}`, undefined],
+      ["GET", `/admin/models/${target.id}/audit`, undefined],
+      ["PATCH", `/admin/models/${target.id}/meta`, { displayName: "x" }],
+      ["POST", `/admin/models/${target.id}/archive`, { reason: "x" }],
+    ] as const) {
+      await refused(() => call(`${path}?${thousands(5000)}`, { method, token, ...(json && { json }) }), 400, "invalid_request");
+    }
+  });
+
+  it.each([
+    ["__proto__", "?__proto__=x"],
+    ["constructor", "?constructor=x&prototype=y"],
+    ["a repeated filter", "?provider=a&provider=b"],
+    ["too many capabilities", `?${Array.from({ length: 6 }, () => "capability=text").join("&")}`],
+    ["invalid percent-encoding", "?provider=%E0%A4%A"],
+  ])("400 for %s in the list's query", async (_, query) => {
+    await refused(() => call(`/v1/models${query}`), 400, "invalid_request");
+  });
+
+  it.each([
+    ["a limit past the safe integer range", "limit=9007199254740993"],
+    ["a cursor of 1e400", "before=1e400"],
+    ["a negative limit", "limit=-1"],
+    ["a repeated limit", "limit=1&limit=2"],
+    ["__proto__", "__proto__=1"],
+  ])("400 for %s in the audit query", async (_, query) => {
+    await refused(() => call(`/admin/models/${target.id}/audit?${query}`, { token }), 400, "invalid_request");
+  });
+});

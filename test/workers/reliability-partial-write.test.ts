@@ -1,0 +1,135 @@
+/**
+ * A failure inside a write: the audit insert fails (a test-only trigger that
+ * raises for one actor), so the model change in the same transaction must
+ * roll back too. The client gets a clean 500 with nothing internal in it,
+ * and neither the model, its audit trail nor the public catalog changes.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { captureConsole, expectError, expectNoInternals, failAuditInsertsFor, modelState } from "./reliability-helpers";
+import { type AdminModel, adminPost, call, createModel, inDays, mintToken, sampleMeta, uniqueId, uniqueProvider } from "./support";
+
+/** The actor whose audit rows the database refuses. */
+const DOOMED_ACTOR = `doomed-${crypto.randomUUID().slice(0, 8)}`;
+const doomedToken = () => mintToken({ sub: DOOMED_ACTOR, role: "admin" });
+
+let undo: () => Promise<void>;
+beforeAll(async () => {
+  undo = await failAuditInsertsFor(DOOMED_ACTOR);
+});
+afterAll(async () => {
+  await undo?.();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** What clients see of a model: its public detail (status and body, minus the per-request id of an error). */
+async function publicView(id: string) {
+  const response = await call(`/v1/models/${id}`);
+  const body = await response.json<{ error?: { request_id?: string } }>();
+  if (body.error) delete body.error.request_id;
+  return { status: response.status, body };
+}
+
+interface Write {
+  name: string;
+  /** Puts the model in the state the write needs. */
+  prepare?: (model: AdminModel) => Promise<void>;
+  send: (model: AdminModel, token: string) => Promise<Response>;
+}
+
+const writes: Write[] = [
+  {
+    name: "PATCH meta (with If-Match)",
+    send: (model, token) =>
+      call(`/admin/models/${model.id}/meta`, {
+        method: "PATCH",
+        token,
+        json: { displayName: "Half-written" },
+        headers: { "If-Match": `"${model.row_version}"` },
+      }),
+  },
+  {
+    name: "mark-legacy with a replacement",
+    send: async (model, token) => {
+      const replacement = await createModel({ provider: model.provider });
+      return call(`/admin/models/${model.id}/mark-legacy`, {
+        token,
+        json: { replacementModelId: replacement.id, deprecationNotice: "gone", sunsetDate: inDays(900) },
+      });
+    },
+  },
+  {
+    name: "unmark-legacy",
+    prepare: async (model) => {
+      expect((await adminPost(`/admin/models/${model.id}/mark-legacy`, { deprecationNotice: "old" })).status).toBe(200);
+    },
+    send: (model, token) => call(`/admin/models/${model.id}/unmark-legacy`, { token, json: {} }),
+  },
+  {
+    name: "archive",
+    send: (model, token) => call(`/admin/models/${model.id}/archive`, { token, json: { reason: "never happens" } }),
+  },
+  {
+    name: "unarchive",
+    prepare: async (model) => {
+      expect((await adminPost(`/admin/models/${model.id}/archive`, { reason: "setup" })).status).toBe(200);
+    },
+    send: (model, token) => call(`/admin/models/${model.id}/unarchive`, { token, json: {} }),
+  },
+];
+
+describe("the audit insert fails inside a write", () => {
+  it.each(writes.map((write) => [write.name, write] as const))("%s: rolled back whole, 500 with nothing internal", async (_, write) => {
+    const model = await createModel({ provider: uniqueProvider() });
+    await write.prepare?.(model);
+    const current = (await modelState(model.id)).model as AdminModel;
+    const before = { ...(await modelState(model.id)), view: await publicView(model.id) };
+    const logs = captureConsole();
+
+    const response = await write.send(current, await doomedToken());
+
+    const body = await expectError(response, 500, "internal_error");
+    expect(body.error.message).toBe("internal error");
+    expectNoInternals(JSON.stringify(body), [DOOMED_ACTOR, "injected"]);
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+    // The log line has the cause (the SQLSTATE and the trigger's message), tied to the request id, and no SQL or stack.
+    const failed = logs.events("request_failed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ requestId: body.error.request_id, code: "internal_error" });
+    expect(JSON.stringify(failed[0])).toMatch(/P0001/);
+    expectNoInternals(logs.lines.join("\n"));
+    vi.restoreAllMocks();
+
+    expect({ ...(await modelState(model.id)), view: await publicView(model.id) }).toEqual(before);
+  });
+
+  it("create: no model is left behind, and the id stays free", async () => {
+    const id = uniqueId("half");
+    const json = { id, name: id, provider: uniqueProvider(), meta: sampleMeta() };
+
+    const response = await call("/admin/models", { token: await doomedToken(), json });
+
+    await expectError(response, 500, "internal_error");
+    expect(await modelState(id)).toEqual({ model: undefined, audit: [] });
+    expect((await call(`/v1/models/${id}`)).status).toBe(404);
+    expect((await adminPost("/admin/models", json)).status).toBe(201);
+  });
+
+  it("an Idempotency-Key of a failed write is released: its retry is a first attempt", async () => {
+    const model = await createModel({ provider: uniqueProvider() });
+    const headers = { "Idempotency-Key": `retry-${model.id}` };
+
+    const first = await call(`/admin/models/${model.id}/archive`, { token: await doomedToken(), json: { reason: "x" }, headers });
+    expect(first.status).toBe(500);
+    const second = await call(`/admin/models/${model.id}/archive`, { token: await doomedToken(), json: { reason: "x" }, headers });
+    expect(second.status).toBe(500);
+    expect(second.headers.get("Idempotent-Replayed")).toBeNull();
+    expect((await modelState(model.id)).model?.is_archived).toBe(false);
+  });
+
+  it("other actors are unaffected (the fault is this test's own)", async () => {
+    const model = await createModel({ provider: uniqueProvider() });
+    expect((await adminPost(`/admin/models/${model.id}/archive`, { reason: "fine" })).status).toBe(200);
+  });
+});
