@@ -48,7 +48,7 @@
  * The hit path parses nothing: list bodies are pre-serialized per tier at
  * refill and memoized per isolate for the current version.
  */
-import { asc, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { catalogState, models } from "../../drizzle/schema";
 import type { Database } from "../db/client";
 import { SUBSCRIPTION_TIERS, type SubscriptionTier } from "../domain/model-meta";
@@ -126,6 +126,8 @@ function advanceMemo(version: number) {
 }
 
 const encoder = new TextEncoder();
+/** Resolves on a later macrotask, after the current handler has returned its response. */
+const afterResponse = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class CatalogCache {
@@ -140,7 +142,9 @@ export class CatalogCache {
     let published: number;
     try {
       const head = await this.kv.get(HEAD_KEY);
-      if (head === null) return { version: undefined, outcome: "HIT" };
+      // No head yet (cold KV, or this isolate's own publish still on its way): a version this isolate read
+      // from the database stands in for it, as a lagging head would (any writer publishes a head).
+      if (head === null) return { version: memo.version >= 0 ? memo.version : undefined, outcome: "HIT" };
       published = Number(head);
     } catch (error) {
       log.warn("kv_read_failed", { key: HEAD_KEY, error: describeError(error) });
@@ -288,7 +292,12 @@ export class CatalogCache {
     const snapshot = await this.readSnapshot();
     if (head.outcome !== "BYPASS") {
       // A cold cache has no head yet: publish what we read (publishing corrects a race with a writer).
-      const background = head.version === undefined ? this.publishSnapshot(snapshot) : this.store(snapshot);
+      // Started after this response is on its way: store() serializes every tier and issues the puts
+      // synchronously up to its first await, which would otherwise delay the miss it is caching.
+      const background = afterResponse().then(async () => {
+        if (head.version === undefined) await this.publishSnapshot(snapshot);
+        else await this.store(snapshot);
+      });
       this.waitUntil(
         background.catch((error) => log.warn("catalog_refill_publish_failed", { version: snapshot.version, error: describeError(error) })),
       );
@@ -341,6 +350,9 @@ export class CatalogCache {
       })
       .from(catalogState)
       .leftJoin(models, sql`true`)
+      // Pins the one row (the CHECK says id = 1): catalog_state is never analyzed, and without this the
+      // planner guesses thousands of rows and PostgreSQL spends ~100 ms JIT-compiling the join.
+      .where(eq(catalogState.id, 1))
       .orderBy(asc(models.provider), asc(models.id));
     const version = rows[0]?.catalogVersion ?? 0;
     const visible: PublicModel[] = [];

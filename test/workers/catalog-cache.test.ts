@@ -257,6 +257,7 @@ describe("catalog cache races (stubbed KV)", () => {
 
     // The slow refill: reads the database now; its puts (this version's keys, then the head) reach KV late.
     kv.hold((key) => key.startsWith(`catalog:v${before}:`));
+    forgetMemoizedCatalog(); // an isolate that has not seen this version (the write above went through this one)
     const stale = await cache.listBody("free");
     expect(names(stale.body).models.find((m) => m.id === model.id)?.display_name).toBe("Before");
 

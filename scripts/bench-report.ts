@@ -1,0 +1,237 @@
+/** Tables, target checks and the docs/benchmarks.md section for `npm run bench`. */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { QueryResult } from "./bench-db";
+
+export interface ScenarioRow {
+  key: string;
+  label: string;
+  connections: number;
+  requests: number;
+  rps: number;
+  mbps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** CPU use of wrangler's two workerd runtimes over the scenario, in % of one core. */
+  cpu?: { proxy: number; worker: number };
+  note: string;
+  /** Non-2xx responses, socket errors, or a broken measurement. */
+  errors: string[];
+  hitRate?: number;
+  /** Against the ceiling, round by round (median of the rounds' ratios), when run in rounds with it. */
+  ratio?: { rps: number; p95: number };
+}
+
+/** req/s and p95 as multiples of the ceiling's: paired by round when available, else from the medians. */
+export function ratioToCeiling(row: ScenarioRow, ceiling: ScenarioRow): { rps: number; p95: number } {
+  return row.ratio ?? { rps: row.rps / ceiling.rps, p95: row.p95 / ceiling.p95 };
+}
+
+export interface RunResult {
+  models: number;
+  /** Models in the public list (the curated catalog included). */
+  listed: number;
+  listBytes: number;
+  rows: ScenarioRow[];
+  queries: QueryResult[];
+  /** Median ms per step of a cache miss, and per request on the hit path (GET /__bench/profile). */
+  profile: Record<string, number>;
+}
+
+export interface MachineInfo {
+  date: string;
+  command: string;
+  cpu: string;
+  memory: string;
+  node: string;
+  workerd: string;
+  wrangler: string;
+  database: string;
+  loadGenerator: string;
+  acceptEncoding: string;
+  path: string;
+  settings: string;
+}
+
+const n = (value: number) => value.toLocaleString("en-US");
+const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "–");
+const ms = (value: number) => (!Number.isFinite(value) ? "–" : value < 10 ? value.toFixed(2) : value.toFixed(1));
+
+export function scenarioTable(runs: RunResult[]): string {
+  const lines = [
+    "| models | scenario | conn | req/s | MB/s | p50 ms | p95 ms | p99 ms | req/s ÷ (h) | p95 ÷ (h) | CPU proxy + worker | notes |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+  ];
+  for (const run of runs) {
+    const ceiling = run.rows.find((row) => row.key === "h");
+    for (const row of run.rows) {
+      const ratios =
+        ceiling && row.key !== "h" && row.key !== "c"
+          ? [`${fixed(ratioToCeiling(row, ceiling).rps, 2)}×`, `${fixed(ratioToCeiling(row, ceiling).p95, 2)}×`]
+          : row.key === "h"
+            ? ["1", "1"]
+            : ["", ""];
+      const cpu = row.cpu === undefined ? "" : `${Math.round(row.cpu.proxy)}% + ${Math.round(row.cpu.worker)}%`;
+      const note = [row.note, ...row.errors.map((error) => `**${error}**`)].filter(Boolean).join("; ");
+      lines.push(
+        `| ${n(run.models)} | ${row.label} | ${row.connections} | ${fixed(row.rps, 0)} | ${fixed(row.mbps, 0)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p99)} | ${ratios[0]} | ${ratios[1]} | ${cpu} | ${note} |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+export function queryTable(runs: RunResult[]): string {
+  const lines = [
+    "| models | query | rows | runs | p50 ms | p95 ms | server ms | index in the plan |",
+    "|---:|---|---:|---:|---:|---:|---:|---|",
+  ];
+  for (const run of runs) {
+    for (const q of run.queries) {
+      const forced = q.forcedPlan ? ` (planner's choice; with seqscan off: ${q.forcedPlan.indexes.join(", ") || "none"})` : "";
+      lines.push(
+        `| ${n(run.models)} | ${q.name} | ${n(q.rows)} | ${q.runs} | ${ms(q.p50)} | ${ms(q.p95)} | ${ms(q.serverMs)} | ${q.indexes.join(", ") || "seq scan"}${forced} |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+export function profileTable(runs: RunResult[]): string {
+  const withProfile = runs.filter((run) => Object.keys(run.profile).length);
+  if (!withProfile.length) return "";
+  const steps = [...new Set(withProfile.flatMap((run) => Object.keys(run.profile)))];
+  return [
+    `| step (ms, median of 5 profiles) | ${withProfile.map((run) => `${n(run.models)} models`).join(" | ")} |`,
+    `|---|${withProfile.map(() => "---:").join("|")}|`,
+    ...steps.map((step) => `| ${step} | ${withProfile.map((run) => ms(run.profile[step] ?? Number.NaN)).join(" | ")} |`),
+  ].join("\n");
+}
+
+export interface TargetCheck {
+  ok: boolean | undefined;
+  text: string;
+}
+
+/** The SPEC/issue targets, judged on what this run measured. */
+export function checkTargets(runs: RunResult[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const at = (models: number) => runs.find((run) => run.models === models);
+  const big = at(10_000);
+  for (const key of ["a", "b"]) {
+    if (!big) {
+      checks.push({ ok: undefined, text: `(${key}) vs (h) at 10,000 models: not measured in this run` });
+      continue;
+    }
+    const row = big.rows.find((r) => r.key === key);
+    const h = big.rows.find((r) => r.key === "h");
+    if (!row || !h) continue;
+    const { p95, rps } = ratioToCeiling(row, h);
+    checks.push({
+      ok: p95 <= 1.25 && rps >= 0.8,
+      text: `(${key}) at 10,000 models: p95 ${fixed(p95, 2)}× (h) (target ≤ 1.25×), req/s ${fixed(rps, 2)}× (h) (target ≥ 0.8×)`,
+    });
+  }
+  const small = at(1000);
+  const c = small?.rows.find((r) => r.key === "c");
+  checks.push(
+    c
+      ? { ok: c.p95 < 100, text: `(c) at 1,000 models: p95 ${ms(c.p95)} ms (target < 100 ms)` }
+      : { ok: undefined, text: "(c) at 1,000 models: not measured in this run" },
+  );
+  if (big) {
+    const worst = big.queries.filter((q) => !q.name.startsWith("cache refill")).toSorted((x, y) => y.p95 - x.p95)[0];
+    if (worst)
+      checks.push({
+        ok: worst.p95 < 50,
+        text: `JSONB queries at 10,000 models: worst p95 ${ms(worst.p95)} ms, ${worst.name} (target < 50 ms)`,
+      });
+  } else {
+    checks.push({ ok: undefined, text: "JSONB queries at 10,000 models: not measured in this run" });
+  }
+  for (const run of runs) {
+    const g = run.rows.find((r) => r.key === "g");
+    if (g?.hitRate !== undefined)
+      checks.push({ ok: g.hitRate > 0.99, text: `(g) at ${n(run.models)} models: hit rate ${fixed(g.hitRate * 100, 2)}% (target > 99%)` });
+  }
+  return checks;
+}
+
+export const formatCheck = (check: TargetCheck) => `- ${check.ok === undefined ? "–" : check.ok ? "✅" : "❌"} ${check.text}`;
+
+export function summary(runs: RunResult[], machine: MachineInfo): string {
+  return [
+    scenarioTable(runs),
+    "",
+    "Targets:",
+    ...checkTargets(runs).map(formatCheck),
+    "",
+    queryTable(runs),
+    "",
+    profileTable(runs),
+    "",
+    `${machine.loadGenerator}; Accept-Encoding: ${machine.acceptEncoding}; ${machine.settings}`,
+  ].join("\n");
+}
+
+function machineBlock(machine: MachineInfo): string {
+  return [
+    `Run of ${machine.date}: \`${machine.command}\``,
+    "",
+    `- Machine: ${machine.cpu}, ${machine.memory}`,
+    `- Node ${machine.node} (bench and PGlite); workerd ${machine.workerd} via wrangler ${machine.wrangler}`,
+    `- Database: ${machine.database}`,
+    `- Load generator: ${machine.loadGenerator}`,
+    `- Settings: ${machine.settings}`,
+    `- Accept-Encoding: \`${machine.acceptEncoding}\` on every request (no hop compresses)`,
+    `- Path measured: ${machine.path}`,
+  ].join("\n");
+}
+
+function plans(runs: RunResult[]): string {
+  const run = runs.at(-1);
+  if (!run) return "";
+  const body = run.queries
+    .map((q) => {
+      const forced = q.forcedPlan ? `\n\nWith \`SET enable_seqscan = off\`:\n\n\`\`\`\n${q.forcedPlan.plan}\n\`\`\`` : "";
+      return `**${q.name}**\n\n\`\`\`sql\n${q.sql}\n\`\`\`\n\n\`\`\`\n${q.plan}\n\`\`\`${forced}`;
+    })
+    .join("\n\n");
+  return `<details><summary>EXPLAIN ANALYZE plans at ${n(run.models)} models</summary>\n\n${body}\n\n</details>`;
+}
+
+/** Replaces this database kind's section of docs/benchmarks.md (or appends it), leaving the rest as written. */
+export function writeDoc(file: string, kind: "embedded" | "postgres", runs: RunResult[], machine: MachineInfo) {
+  const begin = `<!-- bench:${kind}:begin (written by npm run bench) -->`;
+  const end = `<!-- bench:${kind}:end -->`;
+  const title = kind === "embedded" ? "Results: embedded database (PGlite)" : "Results: PostgreSQL";
+  const section = [
+    begin,
+    `## ${title}`,
+    "",
+    machineBlock(machine),
+    "",
+    scenarioTable(runs),
+    "",
+    "Targets:",
+    "",
+    ...checkTargets(runs).map(formatCheck),
+    "",
+    "JSONB queries, timed from Node through the same driver and proxy as the Worker:",
+    "",
+    queryTable(runs),
+    "",
+    "Where the time goes (`GET /__bench/profile`, in the Worker: a cache miss's statement and functions timed one by one, where the `store:` steps are the ones the refill starts in the background; then the hit path's KV read and JWT check, averaged over 100 calls):",
+    "",
+    profileTable(runs),
+    "",
+    plans(runs),
+    end,
+  ].join("\n");
+  let doc = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
+  const start = doc.indexOf(begin.slice(0, begin.indexOf(" (")));
+  const stop = doc.indexOf(end);
+  if (start >= 0 && stop > start) doc = `${doc.slice(0, start)}${section}${doc.slice(stop + end.length)}`;
+  else doc = `${doc.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, doc);
+}

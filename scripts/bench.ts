@@ -1,0 +1,842 @@
+/**
+ * npm run bench [-- --models 1000|10000] [--quick] [--postgres] [--duration S] [--connections C]
+ *
+ * Starts the service as `npm run dev` does (a throwaway embedded PGlite, or
+ * a throwaway database on DATABASE_URL's server, or --postgres for a
+ * temporary local cluster; `wrangler dev` on a free port, never 8787), seeds
+ * N synthetic models, times the public API under load next to a ceiling
+ * route serving the same bytes, times the JSONB queries directly, prints one
+ * table and writes it to docs/benchmarks.md. See docs/benchmarks.md for what
+ * each scenario measures. Everything it starts is stopped on exit, error or
+ * Ctrl-C. It fails only on real errors (non-2xx, crashes), never on timings,
+ * unless --strict.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { SignJWT } from "jose";
+import { type BenchDatabase, freePort, measureQueries, temporaryPostgres, throwawayDatabase } from "./bench-db";
+import {
+  ACCEPT_ENCODING,
+  autocannonGenerator,
+  findWrk,
+  type LoadGenerator,
+  type LoadSpec,
+  liveChildren,
+  percentile,
+  timedRequest,
+  wrkGenerator,
+} from "./bench-load";
+import { checkTargets, type MachineInfo, type RunResult, type ScenarioRow, summary, writeDoc } from "./bench-report";
+import { connect, redact } from "./database";
+import { startLocalDatabase } from "./local-db";
+import { migrate, readMigrations } from "./migrations";
+import { SEED_MODELS, syntheticModels } from "./seed-catalog";
+import { insertSeeds } from "./seeding";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const DOC = join(ROOT, "docs/benchmarks.md");
+const ISSUER = "model-catalog-bench";
+const AUDIENCE = "model-catalog";
+const WRITE_TARGET = "synthetic-00001";
+const HEADLINE_ROUNDS = 5;
+
+// --- options ---
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+function option(name: string): string | undefined {
+  const index = argv.indexOf(`--${name}`);
+  if (index < 0) return undefined;
+  const value = argv[index + 1];
+  if (value === undefined || value.startsWith("--")) throw new Error(`--${name} needs a value`);
+  return value;
+}
+function positiveInt(name: string, fallback: number, max: number): number {
+  const raw = option(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw.replace(/[_,]/g, ""));
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${name} takes a whole number from 1 to ${max}`);
+  return value;
+}
+
+if (flag("help")) {
+  console.log(
+    readFileSync(new URL(import.meta.url), "utf8")
+      .split("*/")[0]
+      ?.replace(/^\/\*\*\n?|^ \* ?/gm, ""),
+  );
+  process.exit(0);
+}
+
+const known = new Set([
+  "models",
+  "quick",
+  "postgres",
+  "duration",
+  "connections",
+  "loadgen",
+  "no-install",
+  "write",
+  "no-write",
+  "strict",
+  "serve",
+  "help",
+]);
+for (const arg of argv) {
+  if (arg.startsWith("--") && !known.has(arg.slice(2))) {
+    console.error(`error: unknown option ${arg} (see npm run bench -- --help)`);
+    process.exit(2);
+  }
+}
+
+let options: {
+  models: number[];
+  quick: boolean;
+  durationSeconds: number;
+  connections: number;
+  loadgen: string;
+  install: boolean;
+  write: boolean;
+  strict: boolean;
+  postgres: boolean;
+  serve: boolean;
+};
+try {
+  const quick = flag("quick");
+  const models = option("models");
+  options = {
+    models: models === undefined ? [1000, 10_000] : [positiveInt("models", 1000, 100_000)],
+    quick,
+    durationSeconds: positiveInt("duration", quick ? 3 : 10, 600),
+    connections: positiveInt("connections", 4, 256),
+    loadgen: option("loadgen") ?? "auto",
+    install: !flag("no-install"),
+    // CI's --quick smoke must not rewrite the committed numbers.
+    write: flag("write") || (!quick && !flag("no-write")),
+    strict: flag("strict"),
+    postgres: flag("postgres"),
+    serve: flag("serve"),
+  };
+  if (!["auto", "wrk", "autocannon"].includes(options.loadgen)) throw new Error("--loadgen is auto, wrk or autocannon");
+} catch (error) {
+  console.error(`error: ${(error as Error).message}`);
+  process.exit(2);
+}
+
+// --- cleanup: everything started is registered here and stopped in reverse ---
+
+const cleanups: Array<() => Promise<void> | void> = [];
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const child of liveChildren) child.kill("SIGKILL");
+    while (cleanups.length) {
+      try {
+        await cleanups.pop()?.();
+      } catch {}
+    }
+  })();
+  return cleaning;
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping everything the bench started…`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+// --- output ---
+
+const tty = process.stdout.isTTY;
+let progressShown = false;
+function say(line: string) {
+  if (progressShown) process.stdout.write("\n");
+  progressShown = false;
+  console.log(line);
+}
+function progress(line: string) {
+  if (!tty) return;
+  process.stdout.write(`\r${line}\x1b[K`);
+  progressShown = true;
+}
+const fmt = (value: number) => value.toLocaleString("en-US");
+
+// --- the worker under test ---
+
+interface Worker {
+  baseUrl: string;
+  /** CPU seconds so far of wrangler's two workerd runtimes: the proxy on the public port, and the one running the Worker. */
+  cpu(): CpuSample;
+  stop(): Promise<void>;
+}
+
+/**
+ * A copy of the Worker's sources for this run. `wrangler dev` rebuilds and
+ * restarts on every source change (it has no switch to stop watching), and
+ * other people edit the tree while a bench runs: a restart mid-run would drop
+ * the isolate's memo and the ceiling's bytes. The copy freezes the code.
+ */
+function snapshotSources(workDir: string): string {
+  const app = join(workDir, "app");
+  // One copy per bench run: every size runs the same code.
+  if (existsSync(app)) return app;
+  const skip = new Set([
+    "node_modules",
+    ".git",
+    ".wrangler",
+    ".data",
+    ".dev.vars",
+    ".env",
+    "test",
+    "docs",
+    "scripts",
+    "migrations",
+    "dist",
+    "coverage",
+  ]);
+  mkdirSync(app);
+  for (const entry of readdirSync(ROOT)) if (!skip.has(entry)) cpSync(join(ROOT, entry), join(app, entry), { recursive: true });
+  symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"));
+  return app;
+}
+
+async function startWorker(workDir: string, vars: Record<string, string>): Promise<Worker> {
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  // A fresh, empty KV for every worker: a cache left by another database would be served as this one's
+  // (catalog versions restart with each database, so the head would name the old entries).
+  const persist = mkdtempSync(join(workDir, "wrangler-state-"));
+  // An env file (even empty) makes wrangler skip .dev.vars, which belongs to `npm run dev`.
+  const envFile = join(workDir, "bench.env");
+  writeFileSync(envFile, "");
+  const logFile = join(workDir, "wrangler.log");
+  const log = openSync(logFile, "a");
+  const args = [
+    join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
+    "dev",
+    "--port",
+    String(port),
+    "--ip",
+    "127.0.0.1",
+    "--inspector-port",
+    String(inspectorPort),
+    "--persist-to",
+    persist,
+    "--env-file",
+    envFile,
+    "--log-level",
+    "warn",
+    ...Object.entries(vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
+  ];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: snapshotSources(workDir),
+    detached: true,
+    stdio: ["ignore", log, log],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
+  });
+  closeSync(log);
+  let exited = false;
+  child.on("exit", () => {
+    exited = true;
+  });
+  const stop = async () => {
+    if (exited || child.pid === undefined) return;
+    const group = -child.pid;
+    try {
+      process.kill(group, "SIGTERM");
+    } catch {}
+    for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+    try {
+      process.kill(group, "SIGKILL");
+    } catch {}
+  };
+  cleanups.push(stop);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const tail = () => readFileSync(logFile, "utf8").trim().split("\n").slice(-15).join("\n");
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (exited) throw new Error(`wrangler dev exited during startup:\n${tail()}`);
+    if (Date.now() > deadline) throw new Error(`wrangler dev did not answer /healthz within 120 s:\n${tail()}`);
+    try {
+      const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5000) });
+      if (response.ok) break;
+    } catch {}
+    await sleep(250);
+  }
+  // wrangler's runtimes are up once /healthz answers; they keep their pids for the run.
+  const tree = processTree(child.pid ?? -1);
+  return { baseUrl, cpu: () => workerdCpu(tree, port), stop };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** pid and all its descendants (Linux /proc). */
+function processTree(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {}
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid);
+  return tree;
+}
+
+type CpuSample = { at: number; byPid: Map<number, { seconds: number; proxy: boolean }> };
+
+/** CPU seconds used so far by each workerd among `pids` (Linux /proc, 100 ticks/s). */
+function workerdCpu(pids: number[], publicPort: number): CpuSample {
+  const byPid = new Map<number, { seconds: number; proxy: boolean }>();
+  for (const pid of pids) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmdline.includes("workerd")) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      byPid.set(pid, {
+        seconds: (Number(fields[11]) + Number(fields[12])) / 100,
+        proxy: cmdline.includes(`entry=127.0.0.1:${publicPort}`),
+      });
+    } catch {}
+  }
+  return { at: performance.now(), byPid };
+}
+
+/** % of one core used between two samples, per runtime; processes that came or went are left out. */
+function cpuBetween(before: CpuSample, after: CpuSample): { proxy: number; worker: number } {
+  const seconds = (after.at - before.at) / 1000;
+  const used = { proxy: 0, worker: 0 };
+  for (const [pid, end] of after.byPid) {
+    const start = before.byPid.get(pid);
+    if (start) used[end.proxy ? "proxy" : "worker"] += end.seconds - start.seconds;
+  }
+  return { proxy: (used.proxy / seconds) * 100, worker: (used.worker / seconds) * 100 };
+}
+
+// --- one run at N models ---
+
+interface Context {
+  database: BenchDatabase;
+  wsProxy: string;
+  generator: LoadGenerator;
+  workDir: string;
+  postgresVersion?: string;
+}
+
+async function benchAt(models: number, ctx: Context): Promise<RunResult> {
+  const tag = `[${fmt(models)}]`;
+  const { database } = ctx;
+  const client = await connect(database.databaseUrl, ctx.wsProxy);
+  cleanups.push(() => client.end().catch(() => {}));
+
+  const seedStarted = performance.now();
+  await migrate(client, readMigrations());
+  await insertSeeds(client, SEED_MODELS);
+  await insertSeeds(client, syntheticModels(models), (done, total) =>
+    progress(`${tag} seeding ${fmt(done)}/${fmt(total)} synthetic models`),
+  );
+  // Fresh planner statistics, as autovacuum would leave them on a live database.
+  await client.query("ANALYZE models");
+  say(
+    `${tag} seeded ${fmt(models)} synthetic + ${SEED_MODELS.length} curated models in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+  );
+
+  // JSONB queries first, while nothing else competes for the CPU.
+  const queryBudgetMs = options.quick ? 1500 : 8000;
+  const queries = await measureQueries(client, options.quick ? 20 : 200, queryBudgetMs, (done, total) =>
+    progress(`${tag} JSONB queries ${done}/${total}`),
+  );
+  say(`${tag} JSONB queries: worst p95 ${Math.max(...queries.filter((q) => !q.name.startsWith("cache")).map((q) => q.p95)).toFixed(1)} ms`);
+
+  const secret = randomBytes(32).toString("hex");
+  const started = performance.now();
+  progress(`${tag} starting wrangler dev…`);
+  const worker = await startWorker(ctx.workDir, {
+    DATABASE_URL: database.databaseUrl,
+    DB_WS_PROXY: ctx.wsProxy,
+    JWT_SECRET: secret,
+    JWT_ISSUER: ISSUER,
+    JWT_AUDIENCE: AUDIENCE,
+    BENCH_ROUTES: "true",
+  });
+  say(`${tag} wrangler dev ready on ${worker.baseUrl} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const key = new TextEncoder().encode(secret);
+  const mint = (claims: Record<string, string>, sub: string) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(sub)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime("4h")
+      .sign(key);
+  const pro = { Authorization: `Bearer ${await mint({ tier: "pro" }, "bench-pro")}` };
+  const admin = { Authorization: `Bearer ${await mint({ role: "admin" }, "bench-admin")}` };
+  if (options.serve) {
+    say(`${tag} serving on ${worker.baseUrl} until Ctrl-C\n  pro:   ${pro.Authorization}\n  admin: ${admin.Authorization}`);
+    await new Promise(() => {});
+  }
+
+  const url = (path: string) => `${worker.baseUrl}${path}`;
+  /** GET until it answers 200 with X-Cache HIT (the cache fills in the background after a miss). */
+  const warm = async (path: string, headers: Record<string, string> = {}) => {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const { response, body } = await timedRequest(url(path), { headers });
+      if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${new TextDecoder().decode(body).slice(0, 300)}`);
+      if (response.headers.get("X-Cache") === "HIT") return body;
+      await sleep(100);
+    }
+    throw new Error(`GET ${path} never answered X-Cache: HIT`);
+  };
+
+  const anonymousList = await warm("/v1/models");
+  const proList = await warm("/v1/models", pro);
+  const listed = JSON.parse(new TextDecoder().decode(anonymousList)) as { models: Array<{ id: string }>; total: number };
+  if (listed.models.filter((m) => m.id.startsWith("synthetic-")).length !== models) {
+    throw new Error(`GET /v1/models lists ${listed.total} models, not the ${fmt(models)} synthetic ones just seeded (a stale cache?)`);
+  }
+  const proModels = (
+    JSON.parse(new TextDecoder().decode(proList)) as { models: Array<{ id: string; access_status: string; is_available: boolean }> }
+  ).models;
+  const spread = <T>(list: T[], count: number) =>
+    list.filter((_, i) => i % Math.max(1, Math.floor(list.length / count)) === 0).slice(0, count);
+  const detailPaths = spread(listed.models, 500).map((m) => `/v1/models/${m.id}`);
+  const gatePaths = spread(
+    proModels.filter((m) => m.access_status === "allowed" && m.is_available),
+    500,
+  ).map((m) => `/v1/models/${m.id}/access`);
+  await warm(detailPaths[0] as string);
+  await warm("/v1/models?capability=vision&provider=openai");
+
+  // (h)'s bytes are (a)'s, byte for byte.
+  const put = await fetch(url("/__bench/ceiling"), { method: "PUT", body: anonymousList });
+  if (!put.ok) throw new Error(`PUT /__bench/ceiling answered ${put.status} (is BENCH_ROUTES reaching the Worker?)`);
+  const ceilingCheck = await timedRequest(url("/__bench/ceiling"));
+  if (!ceilingCheck.response.ok || Buffer.compare(Buffer.from(ceilingCheck.body), Buffer.from(anonymousList)) !== 0) {
+    throw new Error("GET /__bench/ceiling does not serve the same bytes as GET /v1/models");
+  }
+
+  const rows: ScenarioRow[] = [];
+  const duration = options.durationSeconds;
+  const base = { connections: options.connections, durationSeconds: duration };
+  const kb = (bytes: number) => `${fmt(Math.round(bytes / 1024))} KB`;
+
+  /** One load run, with workerd's CPU use over it. */
+  const load = async (spec: LoadSpec, during?: () => Promise<void>) => {
+    const before = worker.cpu();
+    const [result] = await Promise.all([ctx.generator.run(worker.baseUrl, spec), during?.()]);
+    return { result, cpu: cpuBetween(before, worker.cpu()) };
+  };
+  const toRow = (key: string, label: string, spec: LoadSpec, runs: Array<Awaited<ReturnType<typeof load>>>, note: string): ScenarioRow => {
+    // Several interleaved rounds: each figure is the median over rounds, so a burst of outside load skews one round, not the result.
+    const median = (pick: (run: (typeof runs)[number]) => number) => {
+      const values = runs.map(pick).sort((x, y) => x - y);
+      return values[Math.floor((values.length - 1) / 2)] as number;
+    };
+    const sum = (pick: (run: (typeof runs)[number]) => number) => runs.reduce((total, run) => total + pick(run), 0);
+    const errors: string[] = [];
+    if (sum((r) => r.result.badStatus)) errors.push(`${fmt(sum((r) => r.result.badStatus))} non-2xx`);
+    if (sum((r) => r.result.socketErrors)) errors.push(`${fmt(sum((r) => r.result.socketErrors))} socket errors/timeouts`);
+    const stalled = runs.filter((r) => r.result.requests === 0).length;
+    if (stalled) errors.push(`${stalled} of ${runs.length} runs completed no request in ${spec.durationSeconds} s`);
+    return {
+      key,
+      label,
+      connections: spec.connections,
+      requests: sum((r) => r.result.requests),
+      rps: median((r) => r.result.requests / r.result.seconds),
+      mbps: median((r) => r.result.bytes / r.result.seconds / 1e6),
+      p50: median((r) => r.result.p50),
+      p95: median((r) => r.result.p95),
+      p99: median((r) => r.result.p99),
+      cpu: { proxy: median((r) => r.cpu.proxy), worker: median((r) => r.cpu.worker) },
+      note:
+        runs.length > 1
+          ? `${note}; median of ${runs.length} rounds (req/s ${runs.map((r) => Math.round(r.result.requests / r.result.seconds)).join(", ")})`
+          : note,
+      errors,
+    };
+  };
+  const report = (row: ScenarioRow) =>
+    say(
+      `${tag} ${row.label}: ${fmt(Math.round(row.rps))} req/s, ${row.mbps.toFixed(0)} MB/s, p50 ${row.p50.toFixed(2)} / p95 ${row.p95.toFixed(2)} / p99 ${row.p99.toFixed(2)} ms${row.errors.length ? `  ERRORS: ${row.errors.join(", ")}` : ""}`,
+    );
+
+  // (h), (a), (b): the ratios are the headline, so they run in interleaved rounds.
+  const headline = [
+    {
+      key: "h",
+      label: "(h) ceiling: same bytes, trivial route",
+      spec: { ...base, paths: ["/__bench/ceiling"] },
+      note: `${kb(anonymousList.byteLength)} body`,
+    },
+    {
+      key: "a",
+      label: "(a) list, cached, anonymous",
+      spec: { ...base, paths: ["/v1/models"] },
+      note: `${fmt(listed.total)} models, ${kb(anonymousList.byteLength)}`,
+    },
+    {
+      key: "b",
+      label: "(b) list, cached, pro token",
+      spec: { ...base, paths: ["/v1/models"], headers: pro },
+      note: kb(proList.byteLength),
+    },
+  ];
+  // Rounds of half the duration each: more pairs of (h) and (a)/(b) run close together in time.
+  const rounds = options.quick ? 1 : HEADLINE_ROUNDS;
+  const roundSeconds = options.quick ? duration : Math.max(2, Math.round(duration / 2));
+  const runsOf = new Map<string, Array<Awaited<ReturnType<typeof load>>>>();
+  progress(`${tag} warming up…`);
+  for (const s of headline) await ctx.generator.run(worker.baseUrl, { ...s.spec, durationSeconds: options.quick ? 1 : 2 });
+  for (let round = 1; round <= rounds; round++) {
+    for (const s of headline) {
+      progress(`${tag} ${s.label}: round ${round}/${rounds}, ${roundSeconds} s…`);
+      runsOf.set(s.key, [...(runsOf.get(s.key) ?? []), await load({ ...s.spec, durationSeconds: roundSeconds })]);
+    }
+  }
+  const ceilingRuns = runsOf.get("h") ?? [];
+  for (const s of headline) {
+    const runs = runsOf.get(s.key) ?? [];
+    const row = toRow(s.key, s.label, { ...s.spec, durationSeconds: roundSeconds }, runs, s.note);
+    if (s.key !== "h") {
+      // Each round's ratio against the ceiling measured next to it, then the median over rounds.
+      const medianOf = (values: number[]) => values.sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)] as number;
+      const rate = (run: (typeof runs)[number]) => run.result.requests / run.result.seconds;
+      row.ratio = {
+        rps: medianOf(runs.map((run, i) => rate(run) / rate(ceilingRuns[i] ?? run))),
+        p95: medianOf(runs.map((run, i) => run.result.p95 / (ceilingRuns[i] ?? run).result.p95)),
+      };
+    }
+    rows.push(row);
+    report(row);
+  }
+
+  const filteredPath = "/v1/models?capability=vision&provider=openai";
+  const filtered = await timedRequest(url(filteredPath));
+  const filteredTotal = (JSON.parse(new TextDecoder().decode(filtered.body)) as { total: number }).total;
+  const others = [
+    { key: "d", label: "(d) GET /v1/models/:id", spec: { ...base, paths: detailPaths }, note: `${detailPaths.length} ids round-robin` },
+    {
+      key: "e",
+      label: "(e) inference gate /:id/access, pro",
+      spec: { ...base, paths: gatePaths, headers: pro },
+      note: `${gatePaths.length} allowed ids round-robin`,
+    },
+    {
+      key: "f",
+      label: "(f) list ?capability=vision&provider=openai",
+      spec: { ...base, paths: [filteredPath] },
+      note: `${fmt(filteredTotal)} models, ${kb(filtered.body.byteLength)}`,
+    },
+  ];
+  for (const s of others) {
+    progress(`${tag} ${s.label}: ${duration} s…`);
+    if (!options.quick) await ctx.generator.run(worker.baseUrl, { ...s.spec, durationSeconds: 2 });
+    const row = toRow(s.key, s.label, s.spec, [await load(s.spec)], s.note);
+    rows.push(row);
+    report(row);
+  }
+
+  const missPath = await databasePath(tag, url, worker, pro);
+  rows.push(missPath.row);
+
+  // (g): reads at full speed, and one admin write per second.
+  const writes: number[] = [];
+  const writeErrors: string[] = [];
+  let writing = true;
+  const writer = async () => {
+    for (let i = 1; writing; i++) {
+      const started = performance.now();
+      try {
+        const { response, body, ms } = await timedRequest(url(`/admin/models/${WRITE_TARGET}/meta`), {
+          method: "PATCH",
+          headers: { ...admin, "Content-Type": "application/json" },
+          body: JSON.stringify({ description: `bench write ${i} at ${new Date().toISOString()}` }),
+        });
+        if (response.ok) writes.push(ms);
+        else writeErrors.push(`${response.status} ${new TextDecoder().decode(body).slice(0, 120)}`);
+      } catch (error) {
+        writeErrors.push((error as Error).message);
+      }
+      await sleep(Math.max(0, 1000 - (performance.now() - started)));
+    }
+  };
+  const mixedSpec = { ...base, paths: ["/v1/models"], countCache: true };
+  progress(`${tag} (g) mixed: ${duration} s…`);
+  const mixedRun = await load(mixedSpec, async () => {
+    await Promise.all([
+      writer(),
+      sleep(duration * 1000).then(() => {
+        writing = false;
+      }),
+    ]);
+  });
+  const mixed = toRow("g", "(g) mixed: list reads + 1 write/s", mixedSpec, [mixedRun], "");
+  const cache = mixedRun.result.cache ?? { hit: 0, miss: 0, other: 0 };
+  const counted = cache.hit + cache.miss + cache.other;
+  mixed.hitRate = counted ? cache.hit / counted : 0;
+  writes.sort((x, y) => x - y);
+  mixed.note = `hit rate ${(mixed.hitRate * 100).toFixed(2)}% (${fmt(cache.miss)} MISS of ${fmt(counted)} reads), ${writes.length} writes, write p50 ${percentile(writes, 50).toFixed(0)} ms`;
+  if (writeErrors.length) mixed.errors.push(`${writeErrors.length} failed writes: ${writeErrors[0]}`);
+  if (writes.length === 0) mixed.errors.push("no write succeeded");
+  rows.push(mixed);
+  report(mixed);
+  say(`${tag} (g): ${mixed.note}`);
+
+  await worker.stop();
+  return { models, listed: listed.total, listBytes: anonymousList.byteLength, rows, queries, profile: missPath.profile };
+}
+
+/**
+ * (c) the database path: before every timed GET, POST /__bench/invalidate
+ * empties the cache (deletes every catalog:* KV key, forgets the isolate's
+ * memo), so the GET finds nothing cached and reads the database, as on a
+ * cold start. One client; after each miss it idles twice as long as the miss
+ * took, so the refill's background KV writes do not land in the next
+ * measurement; a GET that still answers other than X-Cache: MISS (such a
+ * write landed after the invalidation) is not counted, and reported. Then
+ * GET /__bench/profile times the steps of a miss one by one.
+ */
+async function databasePath(tag: string, url: (path: string) => string, worker: Worker, pro: Record<string, string>) {
+  const label = "(c) list, cache invalidated before each request";
+  const duration = options.durationSeconds;
+  progress(`${tag} ${label}: ${duration} s…`);
+  const times: number[] = [];
+  const errors: string[] = [];
+  let bytes = 0;
+  let notMiss = 0;
+  let busyMs = 0;
+  let busyCpu = { proxy: 0, worker: 0 };
+  const started = performance.now();
+  const deadline = started + duration * 1000;
+  // At least 10 samples (within 3x the duration), or the p95 means nothing.
+  while (performance.now() < deadline || (times.length < 10 && performance.now() < started + 3 * duration * 1000)) {
+    const invalidate = await fetch(url("/__bench/invalidate"), { method: "POST" });
+    await invalidate.arrayBuffer();
+    if (!invalidate.ok) {
+      errors.push(`invalidate answered ${invalidate.status}`);
+      break;
+    }
+    const cpuBefore = worker.cpu();
+    const { response, body, ms } = await timedRequest(url("/v1/models"));
+    const used = cpuBetween(cpuBefore, worker.cpu());
+    busyCpu = { proxy: busyCpu.proxy + (used.proxy * ms) / 100, worker: busyCpu.worker + (used.worker * ms) / 100 };
+    busyMs += ms;
+    if (!response.ok) {
+      errors.push(`GET answered ${response.status}`);
+      break;
+    }
+    if (response.headers.get("X-Cache") === "MISS") {
+      times.push(ms);
+      bytes += body.byteLength;
+    } else {
+      notMiss++;
+      busyMs -= ms;
+    }
+    await sleep(Math.min(3000, Math.max(100, 2 * ms)));
+  }
+  if (times.length === 0) errors.push(`no GET answered X-Cache: MISS after an invalidation (${notMiss} did not)`);
+  times.sort((x, y) => x - y);
+
+  // Where a miss spends its time, step by step (median of 5).
+  const samples: Array<Record<string, number>> = [];
+  for (let i = 0; i < 5; i++) {
+    const response = await fetch(url("/__bench/profile"), { headers: pro });
+    if (!response.ok) {
+      errors.push(`GET /__bench/profile answered ${response.status}`);
+      break;
+    }
+    const result = (await response.json()) as {
+      clockAdvancesInCpuWork: boolean;
+      steps: Record<string, number>;
+      perRequest: Record<string, number>;
+    };
+    if (!result.clockAdvancesInCpuWork) break;
+    samples.push({
+      ...result.steps,
+      ...Object.fromEntries(Object.entries(result.perRequest).map(([step, ms]) => [`hit path, per request: ${step}`, ms])),
+    });
+  }
+  const profile: Record<string, number> = {};
+  for (const step of Object.keys(samples[0] ?? {})) {
+    const values = samples.map((sample) => sample[step] ?? 0).sort((x, y) => x - y);
+    profile[step] = values[Math.floor(values.length / 2)] as number;
+  }
+
+  const row: ScenarioRow = {
+    key: "c",
+    label,
+    connections: 1,
+    requests: times.length,
+    // Per second of request time: the idle pauses are not the service's.
+    rps: (times.length / busyMs) * 1000,
+    mbps: bytes / busyMs / 1000,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+    // CPU while a request was in flight, as % of that time.
+    cpu: { proxy: (busyCpu.proxy / busyMs) * 100, worker: (busyCpu.worker / busyMs) * 100 },
+    note: `${times.length} X-Cache: MISS timed${notMiss ? ` (${notMiss} not MISS, left out)` : ""}; req/s = 1 / mean latency`,
+    errors,
+  };
+  say(
+    `${tag} ${label}: p50 ${row.p50.toFixed(1)} / p95 ${row.p95.toFixed(1)} ms over ${times.length} misses${errors.length ? `  ERRORS: ${errors.join(", ")}` : ""}`,
+  );
+  if (Object.keys(profile).length) {
+    say(
+      `${tag} profile (ms): ${Object.entries(profile)
+        .map(([step, ms]) => `${step} ${ms.toFixed(1)}`)
+        .join(", ")}`,
+    );
+  }
+  return { row, profile };
+}
+
+// --- main ---
+
+const workDir = mkdtempSync(join(tmpdir(), "catalog-bench-"));
+cleanups.push(() => rmSync(workDir, { recursive: true, force: true }));
+
+async function main() {
+  let generator: LoadGenerator = autocannonGenerator;
+  if (options.loadgen !== "autocannon") {
+    const wrk = findWrk(options.install, say);
+    if (wrk) generator = { ...wrkGenerator(workDir), name: `${wrk}, 1 thread` };
+    else if (options.loadgen === "wrk") throw new Error("wrk is not installed (apt-get install -y wrk)");
+    else
+      say(
+        `warning: wrk not found; falling back to ${autocannonGenerator.name}, which tops out near 170 MB/s: large-body numbers will be the load generator's`,
+      );
+  }
+
+  // Where the catalog lives: never .data/pglite (npm run dev's) nor an existing database's tables.
+  let serverUrl = process.env.DATABASE_URL;
+  let postgresVersion: string | undefined;
+  if (options.postgres) {
+    if (serverUrl) throw new Error("--postgres starts its own PostgreSQL; unset DATABASE_URL or drop --postgres");
+    progress("starting a temporary PostgreSQL…");
+    const pg = await temporaryPostgres();
+    cleanups.push(pg.stop);
+    serverUrl = pg.url;
+    postgresVersion = pg.version;
+  }
+  const kind = serverUrl ? "postgres" : "embedded";
+  say(
+    `bench: ${options.models.map(fmt).join(" and ")} synthetic models on ${serverUrl ? redact(serverUrl) : "embedded PGlite (in memory)"}; ${generator.name}, ${options.connections} connections, ${options.durationSeconds} s per scenario${options.quick ? " (quick)" : ""}`,
+  );
+
+  const runs: RunResult[] = [];
+  let databaseVersion = "";
+  for (const models of options.models) {
+    const local = await startLocalDatabase(serverUrl ? { databaseUrl: serverUrl } : { dataDir: "memory://" });
+    cleanups.push(local.stop);
+    const database: BenchDatabase = serverUrl
+      ? await throwawayDatabase(serverUrl, local.wsProxy)
+      : { databaseUrl: local.databaseUrl, label: "embedded PGlite, in memory", kind: "embedded", stop: async () => {} };
+    cleanups.push(database.stop);
+    if (!databaseVersion) {
+      const probe = await connect(database.databaseUrl, local.wsProxy);
+      const { rows } = await probe.query("SELECT version() AS version");
+      await probe.end();
+      databaseVersion = String(rows[0]?.version ?? "")
+        .replace(/ on .*?,/, ",")
+        .replace(/, compiled by [^,]*,?/, ",");
+    }
+    runs.push(await benchAt(models, { database, wsProxy: local.wsProxy, generator, workDir, ...(postgresVersion && { postgresVersion }) }));
+    // Stop this size's worker and database before the next size starts.
+    await cleanupSince(cleanups.indexOf(local.stop));
+  }
+
+  const machine: MachineInfo = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    command: `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
+    cpu: `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}`,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+    node: process.version,
+    workerd: commandVersion(join(ROOT, "node_modules/.bin/workerd"), ["--version"]).replace(/^workerd /, ""),
+    wrangler: (JSON.parse(readFileSync(join(ROOT, "node_modules/wrangler/package.json"), "utf8")) as { version: string }).version,
+    database: `${kind === "embedded" ? "PGlite (embedded, in memory) behind pglite-socket" : postgresVersion ? `temporary local cluster (--postgres, fsync off), ${postgresVersion}` : "DATABASE_URL's server, throwaway database"}; reports \`${databaseVersion}\`; reached through the Neon driver and the local WebSocket proxy, as the Worker does`,
+    loadGenerator: generator.name,
+    acceptEncoding: ACCEPT_ENCODING,
+    path: "HTTP/1.1 keep-alive on 127.0.0.1 into `wrangler dev`'s port: wrangler's proxy runtime, then the workerd runtime running the Worker; the same for every scenario, the ceiling (h) included",
+    settings: options.quick
+      ? `${options.connections} connections (c: 1), ${options.durationSeconds} s per scenario; 1 s warm-up of (h), (a), (b)`
+      : `${options.connections} connections (c: 1), ${options.durationSeconds} s per scenario after a 2 s warm-up; (h), (a), (b) in ${HEADLINE_ROUNDS} interleaved rounds of ${Math.max(2, Math.round(options.durationSeconds / 2))} s, medians reported, ratios = median of each round's ratio`,
+  };
+
+  say("");
+  console.log(summary(runs, machine));
+  if (options.write) {
+    writeDoc(DOC, kind, runs, machine);
+    say(`\nwritten to docs/benchmarks.md (${kind} section)`);
+  }
+
+  const errors = runs.flatMap((run) => run.rows.flatMap((row) => row.errors.map((error) => `${fmt(run.models)} ${row.label}: ${error}`)));
+  if (errors.length) {
+    console.error(`\nerrors:\n${errors.map((e) => `  ${e}`).join("\n")}`);
+    keepWranglerLog(workDir);
+    process.exitCode = 1;
+  } else if (options.strict && checkTargets(runs).some((check) => check.ok === false)) {
+    console.error("\n--strict: a target was missed");
+    process.exitCode = 1;
+  }
+}
+
+/** The temporary directory goes away at exit; after a failure, wrangler's log is worth keeping. */
+function keepWranglerLog(workDir: string) {
+  const log = join(workDir, "wrangler.log");
+  if (!existsSync(log)) return;
+  const kept = join(tmpdir(), `catalog-bench-wrangler-${Date.now()}.log`);
+  cpSync(log, kept);
+  console.error(`wrangler's log: ${kept}`);
+}
+
+/** Runs (and removes) the cleanups registered at or after `index`. */
+async function cleanupSince(index: number) {
+  if (index < 0) return;
+  const mine = cleanups.splice(index);
+  for (const stop of mine.reverse()) {
+    try {
+      await stop();
+    } catch {}
+  }
+}
+
+function commandVersion(command: string, args: string[]): string {
+  try {
+    return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return existsSync(command) ? "unknown" : "not installed";
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  say(`error: ${(error as Error).message}`);
+  keepWranglerLog(workDir);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
+// Drivers may keep sockets referenced; everything is stopped, so leave now.
+process.exit(process.exitCode ?? 0);
