@@ -15,13 +15,13 @@
  *                             of CatalogCache's refill, listBody and store,
  *                             timed one by one (same statement, same functions)
  */
-import { asc, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { Context, Next } from "hono";
 import { catalogState, models } from "../../drizzle/schema";
 import { bearerToken, verifyToken } from "../auth/jwt";
 import { forgetMemoizedCatalog, HEAD_KEY } from "../catalog/cache";
 import { listBody, serializeModel } from "../catalog/list-body";
-import { type PublicModel, toPublicModel } from "../catalog/public-model";
+import { byProviderThenId, type PublicModel, toPublicModel } from "../catalog/public-model";
 import { loadConfig } from "../config";
 import { openDatabase } from "../db/client";
 import { SUBSCRIPTION_TIERS } from "../domain/model-meta";
@@ -91,7 +91,7 @@ async function profile(c: Context<AppEnv>) {
   try {
     await database.db.execute(sql`select 1`);
     mark("db pool: connect + select 1");
-    // The statement CatalogCache.readSnapshot runs.
+    // The statement and the work of CatalogCache.readSnapshot (keep in step with it).
     const rows = await database.db
       .select({
         catalogVersion: catalogState.version,
@@ -106,13 +106,15 @@ async function profile(c: Context<AppEnv>) {
       })
       .from(catalogState)
       .leftJoin(models, sql`true`)
+      .where(eq(catalogState.id, 1))
       .orderBy(asc(models.provider), asc(models.id));
     mark("db refill statement (incl. driver row parsing)");
     const visible: PublicModel[] = [];
     for (const row of rows) {
       if (row.id !== null && row.meta !== null && !row.isArchived) visible.push(toPublicModel(row as Parameters<typeof toPublicModel>[0]));
     }
-    mark("toPublicModel");
+    visible.sort(byProviderThenId);
+    mark("toPublicModel + sort");
     const serialized = visible.map(serializeModel);
     mark("serializeModel (JSON.stringify per model)");
     const body = new TextEncoder().encode(listBody(serialized, "free"));
