@@ -508,7 +508,9 @@ async function benchAt(models: number, ctx: Context): Promise<RunResult> {
   progress(`${tag} warming up…`);
   for (const s of headline) await ctx.generator.run(worker.baseUrl, { ...s.spec, durationSeconds: options.quick ? 1 : 2 });
   for (let round = 1; round <= rounds; round++) {
-    for (const s of headline) {
+    // Rotated each round (h a b, a b h, b h a, …), so no scenario always runs first or right after another.
+    const order = headline.map((_, i) => headline[(i + round - 1) % headline.length] as (typeof headline)[number]);
+    for (const s of order) {
       progress(`${tag} ${s.label}: round ${round}/${rounds}, ${roundSeconds} s…`);
       runsOf.set(s.key, [...(runsOf.get(s.key) ?? []), await load({ ...s.spec, durationSeconds: roundSeconds })]);
     }
@@ -780,7 +782,7 @@ async function main() {
     path: "HTTP/1.1 keep-alive on 127.0.0.1 into `wrangler dev`'s port: wrangler's proxy runtime, then the workerd runtime running the Worker; the same for every scenario, the ceiling (h) included",
     settings: options.quick
       ? `${options.connections} connections (c: 1), ${options.durationSeconds} s per scenario; 1 s warm-up of (h), (a), (b)`
-      : `${options.connections} connections (c: 1), ${options.durationSeconds} s per scenario after a 2 s warm-up; (h), (a), (b) in ${HEADLINE_ROUNDS} interleaved rounds of ${Math.max(2, Math.round(options.durationSeconds / 2))} s, medians reported, ratios = median of each round's ratio`,
+      : `${options.connections} connections (c: 1), ${options.durationSeconds} s per scenario after a 2 s warm-up; (h), (a), (b) in ${HEADLINE_ROUNDS} interleaved, rotated rounds of ${Math.max(2, Math.round(options.durationSeconds / 2))} s, medians reported, ratios = median of each round's ratio`,
   };
 
   say("");
