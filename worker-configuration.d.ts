@@ -3,6 +3,7 @@
 // Runtime types generated with workerd@1.20261102.1 2026-11-01 nodejs_compat
 interface __BaseEnv_Env {
 	MODEL_CACHE: KVNamespace;
+	ASSETS: Fetcher;
 	JWT_ISSUER: "";
 	JWT_AUDIENCE: "";
 	DATABASE_URL: string;
