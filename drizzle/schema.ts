@@ -1,6 +1,6 @@
 /**
  * Drizzle view of the tables the migrations in ../migrations create (after
- * 0003_contract). The SQL files are the source of truth for DDL; this file is
+ * 0004_audit_grants). The SQL files are the source of truth for DDL; this file is
  * the source of row types for the code.
  */
 import { sql } from "drizzle-orm";
@@ -39,7 +39,10 @@ export const modelTierAuditLogs = pgTable("model_tier_audit_logs", {
   previousValue: jsonb("previous_value"),
   newValue: jsonb("new_value"),
   reason: text("reason"),
+  /** The server's own request id: the audit key. */
   requestId: text("request_id"),
+  /** X-Request-Id as the client sent it, when it passed the format check (0004). */
+  clientRequestId: text("client_request_id"),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
 

@@ -2,588 +2,51 @@
  * The migrations (spec "Data"; issue 2 item 4) and their runner, run for real
  * in a schema of their own inside the shared test database.
  */
-import { createHash, randomBytes } from "node:crypto";
-import type { Client } from "@neondatabase/serverless";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { connect } from "../../scripts/database";
-import { type Migration, MigrationError, migrate, readMigrations, rollbackLatest, type SqlSession } from "../../scripts/migrations";
+import { createHash } from "node:crypto";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Migration, MigrationError, migrate, readMigrations, rollbackLatest } from "../../scripts/migrations";
 import { ModelMetaSchema, TIER_LADDER } from "../../src/domain/model-meta";
-
-type Rows = { rows: Record<string, unknown>[] };
-
-/**
- * A throwaway schema that the migration SQL (unqualified names) lands in.
- * The embedded PGlite serves every connection from ONE session, so a
- * session-level `SET search_path` would redirect the other test files too:
- * every statement runs in a transaction that sets the path with SET LOCAL,
- * the runner's own BEGIN ... COMMIT included.
- */
-class ScratchSchema implements SqlSession {
-  private inTransaction = false;
-
-  private constructor(
-    private readonly client: Client,
-    readonly name: string,
-  ) {}
-
-  static async create(): Promise<ScratchSchema> {
-    const client = await connect(inject("databaseUrl"), inject("wsProxy"));
-    const name = `mig_${randomBytes(6).toString("hex")}`;
-    await client.query(`CREATE SCHEMA ${name}`);
-    return new ScratchSchema(client, name);
-  }
-
-  async query(text: string, params?: unknown[]): Promise<Rows> {
-    const verb = text.trim().toUpperCase();
-    if (verb === "BEGIN") {
-      await this.client.query("BEGIN");
-      this.inTransaction = true;
-      await this.setPath();
-      return { rows: [] };
-    }
-    if (verb === "COMMIT" || verb === "ROLLBACK") {
-      this.inTransaction = false;
-      return this.run(text);
-    }
-    if (this.inTransaction) return this.run(text, params);
-    await this.client.query("BEGIN");
-    try {
-      await this.setPath();
-      const result = await this.run(text, params);
-      await this.client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await this.client.query("ROLLBACK").catch(() => {});
-      throw error;
-    }
-  }
-
-  async drop() {
-    try {
-      await this.client.query(`DROP SCHEMA IF EXISTS ${this.name} CASCADE`);
-    } finally {
-      await this.client.end();
-    }
-  }
-
-  private setPath() {
-    return this.client.query(`SET LOCAL search_path TO ${this.name}`);
-  }
-
-  private async run(text: string, params?: unknown[]): Promise<Rows> {
-    return (await this.client.query(text, params)) as unknown as Rows;
-  }
-}
+import {
+  appliedNames,
+  BASELINE_DEFAULTS,
+  columnsOf,
+  expectedFlat,
+  expectedMeta,
+  flatById,
+  insertLegacyRow,
+  LEGACY_ROWS,
+  metaById,
+  ScratchSchema,
+  schemaShape,
+  tableExists,
+} from "./legacy-catalog";
 
 const MIGRATIONS = readMigrations();
 const names = (list: Migration[]) => list.map((m) => m.name);
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-/** Everything about a schema that a migration or rollback changes, in a comparable form. */
-async function schemaShape(db: ScratchSchema) {
-  const params = [db.name];
-  // One after another: each query is its own transaction on the one connection.
-  const tables = await db.query("SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1", params);
-  const columns = await db.query(
-    `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default
-       FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, column_name`,
-    params,
-  );
-  const constraints = await db.query(
-    `SELECT rel.relname, con.conname, pg_get_constraintdef(con.oid) AS def
-       FROM pg_constraint con
-       JOIN pg_class rel ON rel.oid = con.conrelid
-       JOIN pg_namespace n ON n.oid = rel.relnamespace
-      WHERE n.nspname = $1 ORDER BY 1, 2`,
-    params,
-  );
-  const indexes = await db.query("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY 1, 2", params);
-  const triggers = await db.query(
-    `SELECT rel.relname, t.tgname FROM pg_trigger t
-       JOIN pg_class rel ON rel.oid = t.tgrelid
-       JOIN pg_namespace n ON n.oid = rel.relnamespace
-      WHERE n.nspname = $1 AND NOT t.tgisinternal ORDER BY 1, 2`,
-    params,
-  );
-  const functions = await db.query(
-    "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 ORDER BY 1",
-    params,
-  );
-  const types = await db.query(
-    "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typtype = 'e' ORDER BY 1",
-    params,
-  );
-  return {
-    tables: tables.rows,
-    columns: columns.rows,
-    constraints: constraints.rows,
-    indexes: indexes.rows,
-    triggers: triggers.rows,
-    functions: functions.rows,
-    types: types.rows,
-  };
-}
+/** The legacy row the rollback of 0002 finds archived. */
+const ARCHIVED_ID = "defaults-only";
 
-async function columnsOf(db: ScratchSchema, table: string): Promise<string[]> {
-  const { rows } = await db.query(
-    "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name",
-    [db.name, table],
-  );
-  return rows.map((row) => String(row.column_name));
-}
-
-async function appliedNames(db: ScratchSchema): Promise<string[]> {
-  const { rows } = await db.query("SELECT name FROM schema_migrations ORDER BY name");
-  return rows.map((row) => String(row.name));
-}
-
-async function tableExists(db: ScratchSchema, table: string): Promise<boolean> {
-  const { rows } = await db.query("SELECT to_regclass($1) IS NOT NULL AS present", [table]);
-  return rows[0]?.present === true;
-}
-
-// ---------------------------------------------------------------------------
-// Legacy rows: one per column shape the pre-refactor table allows.
-
-interface FlatColumns {
-  display_name: string;
-  description: string | null;
-  version: string | null;
-  capabilities: (string | null)[] | null;
-  context_length: number;
-  max_output_tokens: number | null;
-  input_cost_per_million_tokens: number;
-  output_cost_per_million_tokens: number;
-  credits_per_1k_tokens: number;
-  required_tier: string;
-  tier_restriction_mode: string | null;
-  allowed_tiers: (string | null)[] | null;
-  is_available: boolean;
-}
-
-interface LegacyRow {
-  id: string;
-  why: string;
-  /** Columns given to INSERT; the rest take the baseline's defaults. */
-  given: Partial<FlatColumns> & Pick<FlatColumns, "display_name" | "context_length">;
-  /** The exact meta the expand migration must build. */
-  meta: Record<string, unknown>;
-  /** Where the flat columns restored from meta differ from what was inserted (derived values). */
-  restored?: Partial<FlatColumns>;
-}
-
-const BASELINE_DEFAULTS: Omit<FlatColumns, "display_name" | "context_length"> = {
-  description: null,
-  version: null,
-  capabilities: null,
-  max_output_tokens: null,
-  input_cost_per_million_tokens: 0,
-  output_cost_per_million_tokens: 0,
-  credits_per_1k_tokens: 1,
-  required_tier: "free",
-  tier_restriction_mode: null,
-  allowed_tiers: null,
-  is_available: true,
-};
-
-const LADDER = [...TIER_LADDER];
-const COMMON = {
-  context_length: 8192,
-  max_output_tokens: 1024,
-  input_cost_per_million_tokens: 100,
-  output_cost_per_million_tokens: 300,
-  credits_per_1k_tokens: 2,
-};
-const COMMON_META = {
-  contextLength: 8192,
-  maxOutputTokens: 1024,
-  inputCostPerMillionTokens: 100,
-  outputCostPerMillionTokens: 300,
-  creditsPer1kTokens: 2,
-};
-
-const LEGACY_ROWS: LegacyRow[] = [
-  {
-    id: "full",
-    why: "every column set: copied as is",
-    given: {
-      display_name: "Full Row",
-      description: "Every column set",
-      version: "2024-05",
-      capabilities: ["text", "vision", "function_calling", "code", "long_context"],
-      context_length: 128_000,
-      max_output_tokens: 16_384,
-      input_cost_per_million_tokens: 250,
-      output_cost_per_million_tokens: 1000,
-      credits_per_1k_tokens: 4,
-      required_tier: "pro",
-      tier_restriction_mode: "minimum",
-      allowed_tiers: ["pro", "pro_max", "enterprise_pro", "enterprise_max"],
-      is_available: false,
-    },
-    meta: {
-      displayName: "Full Row",
-      description: "Every column set",
-      version: "2024-05",
-      capabilities: ["text", "vision", "function_calling", "code", "long_context"],
-      contextLength: 128_000,
-      maxOutputTokens: 16_384,
-      inputCostPerMillionTokens: 250,
-      outputCostPerMillionTokens: 1000,
-      creditsPer1kTokens: 4,
-      requiredTier: "pro",
-      tierRestrictionMode: "minimum",
-      allowedTiers: ["pro", "pro_max", "enterprise_pro", "enterprise_max"],
-    },
-  },
-  {
-    id: "defaults-only",
-    why: "only the NOT NULL columns without defaults: every default backfills to valid meta",
-    given: { display_name: "Defaults Only", context_length: 4096 },
-    meta: {
-      displayName: "Defaults Only",
-      capabilities: ["text"],
-      contextLength: 4096,
-      inputCostPerMillionTokens: 0,
-      outputCostPerMillionTokens: 0,
-      creditsPer1kTokens: 1,
-      requiredTier: "free",
-      tierRestrictionMode: "minimum",
-      allowedTiers: LADDER,
-    },
-    restored: { capabilities: ["text"], tier_restriction_mode: "minimum", allowed_tiers: LADDER },
-  },
-  {
-    id: "null-optionals",
-    why: "NULL description, version and max_output_tokens: keys left out, not null",
-    given: {
-      display_name: "Null Optionals",
-      description: null,
-      version: null,
-      capabilities: ["text", "code"],
-      ...COMMON,
-      max_output_tokens: null,
-      required_tier: "pro",
-      tier_restriction_mode: "exact",
-      allowed_tiers: ["pro"],
-    },
-    meta: {
-      displayName: "Null Optionals",
-      capabilities: ["text", "code"],
-      ...COMMON_META,
-      maxOutputTokens: undefined,
-      requiredTier: "pro",
-      tierRestrictionMode: "exact",
-      allowedTiers: ["pro"],
-    },
-  },
-  {
-    id: "null-capabilities",
-    why: 'NULL capabilities: ["text"]',
-    given: { display_name: "Null Caps", capabilities: null, ...COMMON, tier_restriction_mode: "minimum", allowed_tiers: LADDER },
-    meta: {
-      displayName: "Null Caps",
-      capabilities: ["text"],
-      ...COMMON_META,
-      requiredTier: "free",
-      tierRestrictionMode: "minimum",
-      allowedTiers: LADDER,
-    },
-    restored: { capabilities: ["text"] },
-  },
-  {
-    id: "empty-capabilities",
-    why: 'empty capabilities: ["text"]',
-    given: { display_name: "Empty Caps", capabilities: [], ...COMMON, tier_restriction_mode: "minimum", allowed_tiers: LADDER },
-    meta: {
-      displayName: "Empty Caps",
-      capabilities: ["text"],
-      ...COMMON_META,
-      requiredTier: "free",
-      tierRestrictionMode: "minimum",
-      allowedTiers: LADDER,
-    },
-    restored: { capabilities: ["text"] },
-  },
-  {
-    id: "duplicate-capabilities",
-    why: "repeated capabilities: each once, in first-seen order",
-    given: {
-      display_name: "Dup Caps",
-      capabilities: ["code", "text", "code", "vision", "text"],
-      ...COMMON,
-      tier_restriction_mode: "minimum",
-      allowed_tiers: LADDER,
-    },
-    meta: {
-      displayName: "Dup Caps",
-      capabilities: ["code", "text", "vision"],
-      ...COMMON_META,
-      requiredTier: "free",
-      tierRestrictionMode: "minimum",
-      allowedTiers: LADDER,
-    },
-    restored: { capabilities: ["code", "text", "vision"] },
-  },
-  {
-    id: "null-allowed-minimum",
-    why: "minimum with NULL allowed_tiers: the ladder from the required tier up",
-    given: { display_name: "Null Allowed Min", ...COMMON, required_tier: "pro_max", tier_restriction_mode: "minimum", allowed_tiers: null },
-    meta: {
-      displayName: "Null Allowed Min",
-      capabilities: ["text"],
-      ...COMMON_META,
-      requiredTier: "pro_max",
-      tierRestrictionMode: "minimum",
-      allowedTiers: ["pro_max", "enterprise_pro", "enterprise_max"],
-    },
-    restored: { capabilities: ["text"], allowed_tiers: ["pro_max", "enterprise_pro", "enterprise_max"] },
-  },
-  {
-    id: "empty-allowed-minimum",
-    why: "minimum with empty allowed_tiers: the whole ladder from free",
-    given: {
-      display_name: "Empty Allowed Min",
-      capabilities: ["text"],
-      ...COMMON,
-      required_tier: "free",
-      tier_restriction_mode: "minimum",
-      allowed_tiers: [],
-    },
-    meta: {
-      displayName: "Empty Allowed Min",
-      capabilities: ["text"],
-      ...COMMON_META,
-      requiredTier: "free",
-      tierRestrictionMode: "minimum",
-      allowedTiers: LADDER,
-    },
-    restored: { allowed_tiers: LADDER },
-  },
-  {
-    id: "empty-allowed-exact",
-    why: "exact with empty allowed_tiers: [requiredTier]",
-    given: {
-      display_name: "Empty Allowed Exact",
-      capabilities: ["text"],
-      ...COMMON,
-      required_tier: "pro_max",
-      tier_restriction_mode: "exact",
-      allowed_tiers: [],
-    },
-    meta: {
-      displayName: "Empty Allowed Exact",
-      capabilities: ["text"],
-      ...COMMON_META,
-      requiredTier: "pro_max",
-      tierRestrictionMode: "exact",
-      allowedTiers: ["pro_max"],
-    },
-    restored: { allowed_tiers: ["pro_max"] },
-  },
-  {
-    id: "empty-allowed-whitelist",
-    why: "whitelist with empty allowed_tiers: [requiredTier]",
-    given: {
-      display_name: "Empty Allowed WL",
-      capabilities: ["text"],
-      ...COMMON,
-      required_tier: "enterprise_pro",
-      tier_restriction_mode: "whitelist",
-      allowed_tiers: [],
-    },
-    meta: {
-      displayName: "Empty Allowed WL",
-      capabilities: ["text"],
-      ...COMMON_META,
-      requiredTier: "enterprise_pro",
-      tierRestrictionMode: "whitelist",
-      allowedTiers: ["enterprise_pro"],
-    },
-    restored: { allowed_tiers: ["enterprise_pro"] },
-  },
-  {
-    id: "null-allowed-whitelist",
-    why: "whitelist with NULL allowed_tiers: [requiredTier]",
-    given: {
-      display_name: "Null Allowed WL",
-      capabilities: ["text"],
-      ...COMMON,
-      required_tier: "pro",
-      tier_restriction_mode: "whitelist",
-      allowed_tiers: null,
-    },
-    meta: {
-      displayName: "Null Allowed WL",
-      capabilities: ["text"],
-      ...COMMON_META,
-      requiredTier: "pro",
-      tierRestrictionMode: "whitelist",
-      allowedTiers: ["pro"],
-    },
-    restored: { allowed_tiers: ["pro"] },
-  },
-  {
-    id: "minimum-without-required",
-    why: "minimum whose allowed_tiers omit the required tier: added, in ladder order (the ladder admitted it anyway)",
-    given: {
-      display_name: "Min Without Req",
-      capabilities: ["text"],
-      ...COMMON,
-      required_tier: "pro_max",
-      tier_restriction_mode: "minimum",
-      allowed_tiers: ["free"],
-    },
-    meta: {
-      displayName: "Min Without Req",
-      capabilities: ["text"],
-      ...COMMON_META,
-      requiredTier: "pro_max",
-      tierRestrictionMode: "minimum",
-      allowedTiers: ["free", "pro_max"],
-    },
-    restored: { allowed_tiers: ["free", "pro_max"] },
-  },
-  {
-    id: "exact-without-required",
-    why: "exact whose allowed_tiers list other tiers: exact never read them, [requiredTier]",
-    given: {
-      display_name: "Exact Without Req",
-      capabilities: ["text"],
-      ...COMMON,
-      required_tier: "pro",
-      tier_restriction_mode: "exact",
-      allowed_tiers: ["enterprise_max", "free"],
-    },
-    meta: {
-      displayName: "Exact Without Req",
-      capabilities: ["text"],
-      ...COMMON_META,
-      requiredTier: "pro",
-      tierRestrictionMode: "exact",
-      allowedTiers: ["pro"],
-    },
-    restored: { allowed_tiers: ["pro"] },
-  },
-  {
-    // Adding the required tier (here the column default, free) would open an
-    // enterprise-only model to everyone; the required tier moves instead.
-    id: "whitelist-without-required",
-    why: "whitelist that does not name the required tier: requiredTier becomes the lowest listed tier, nobody gains access",
-    given: {
-      display_name: "WL Without Req",
-      capabilities: ["text"],
-      ...COMMON,
-      tier_restriction_mode: "whitelist",
-      allowed_tiers: ["perpetual", "enterprise_pro"],
-    },
-    meta: {
-      displayName: "WL Without Req",
-      capabilities: ["text"],
-      ...COMMON_META,
-      requiredTier: "enterprise_pro",
-      tierRestrictionMode: "whitelist",
-      allowedTiers: ["enterprise_pro", "perpetual"],
-    },
-    restored: { required_tier: "enterprise_pro", allowed_tiers: ["enterprise_pro", "perpetual"] },
-  },
-  {
-    id: "null-mode",
-    why: "NULL tier_restriction_mode: minimum",
-    given: {
-      display_name: "Null Mode",
-      capabilities: ["text"],
-      ...COMMON,
-      required_tier: "enterprise_pro",
-      tier_restriction_mode: null,
-      allowed_tiers: null,
-    },
-    meta: {
-      displayName: "Null Mode",
-      capabilities: ["text"],
-      ...COMMON_META,
-      requiredTier: "enterprise_pro",
-      tierRestrictionMode: "minimum",
-      allowedTiers: ["enterprise_pro", "enterprise_max"],
-    },
-    restored: { tier_restriction_mode: "minimum", allowed_tiers: ["enterprise_pro", "enterprise_max"] },
-  },
-  {
-    id: "perpetual-minimum-empty",
-    why: "required perpetual (off the ladder) with minimum and nothing listed: [perpetual]",
-    given: {
-      display_name: "Perpetual Min",
-      capabilities: ["text"],
-      ...COMMON,
-      required_tier: "perpetual",
-      tier_restriction_mode: "minimum",
-      allowed_tiers: [],
-    },
-    meta: {
-      displayName: "Perpetual Min",
-      capabilities: ["text"],
-      ...COMMON_META,
-      requiredTier: "perpetual",
-      tierRestrictionMode: "minimum",
-      allowedTiers: ["perpetual"],
-    },
-    restored: { allowed_tiers: ["perpetual"] },
-  },
-  {
-    id: "repeated-and-null-tiers",
-    why: "allowed_tiers with repeats and a NULL element: each tier once, no null",
-    given: {
-      display_name: "Messy Tiers",
-      capabilities: ["text"],
-      ...COMMON,
-      required_tier: "pro",
-      tier_restriction_mode: "whitelist",
-      allowed_tiers: ["pro_max", null, "pro", "pro_max"],
-    },
-    meta: {
-      displayName: "Messy Tiers",
-      capabilities: ["text"],
-      ...COMMON_META,
-      requiredTier: "pro",
-      tierRestrictionMode: "whitelist",
-      allowedTiers: ["pro", "pro_max"],
-    },
-    restored: { allowed_tiers: ["pro", "pro_max"] },
-  },
-];
-
-// `maxOutputTokens: undefined` above documents the dropped key; the stored object has no such key at all.
-const expectedMeta = (row: LegacyRow) => Object.fromEntries(Object.entries(row.meta).filter(([, value]) => value !== undefined));
-const expectedFlat = (row: LegacyRow): FlatColumns => ({ ...BASELINE_DEFAULTS, ...row.given, ...row.restored });
-
-const CASTS: Record<string, string> = {
-  capabilities: "::text[]",
-  required_tier: "::subscription_tier",
-  allowed_tiers: "::subscription_tier[]",
-};
-
-async function insertLegacyRow(db: ScratchSchema, row: LegacyRow) {
-  const entries = Object.entries({ id: row.id, name: row.id, provider: "legacy", ...row.given });
-  const columns = entries.map(([column]) => column).join(", ");
-  const values = entries.map(([column], i) => `$${i + 1}${CASTS[column] ?? ""}`).join(", ");
-  await db.query(
-    `INSERT INTO models (${columns}) VALUES (${values})`,
-    entries.map(([, value]) => value),
-  );
-}
-
-async function metaById(db: ScratchSchema): Promise<Record<string, unknown>> {
-  const { rows } = await db.query("SELECT id, meta FROM models ORDER BY id");
-  return Object.fromEntries(rows.map((row) => [String(row.id), row.meta]));
-}
-
-async function flatById(db: ScratchSchema): Promise<Record<string, FlatColumns>> {
-  const { rows } = await db.query(`
-    SELECT id, display_name, description, version, capabilities, context_length, max_output_tokens,
-           input_cost_per_million_tokens, output_cost_per_million_tokens, credits_per_1k_tokens,
-           required_tier::text AS required_tier, tier_restriction_mode, allowed_tiers::text[] AS allowed_tiers, is_available
-      FROM models ORDER BY id`);
-  return Object.fromEntries(rows.map(({ id, ...flat }) => [String(id), flat as unknown as FlatColumns]));
+/**
+ * Runs statements as the application role (docs/deploy.md) in a transaction
+ * that is always rolled back; optionally without the append-only triggers, so
+ * only the grants stand in the way. Returns the last statement's rows.
+ */
+async function asCatalogApp(db: ScratchSchema, statements: string[], options: { dropAuditTriggers?: boolean } = {}) {
+  await db.query("BEGIN");
+  try {
+    if (options.dropAuditTriggers) {
+      await db.query("DROP TRIGGER model_tier_audit_logs_no_update_delete ON model_tier_audit_logs");
+      await db.query("DROP TRIGGER model_tier_audit_logs_no_truncate ON model_tier_audit_logs");
+    }
+    await db.query("SET LOCAL ROLE catalog_app");
+    let result = { rows: [] as Record<string, unknown>[] };
+    for (const statement of statements) result = await db.query(statement);
+    return result;
+  } finally {
+    await db.query("ROLLBACK");
+  }
 }
 
 const upTo = (name: string) => MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === name) + 1).map((m) => m.name);
@@ -599,9 +62,9 @@ describe("migrations over a legacy catalog", () => {
     await db?.drop();
   });
 
-  it("are the three numbered files, with rollback scripts for expand and contract", () => {
-    expect(names(MIGRATIONS)).toEqual(["0001_baseline", "0002_expand", "0003_contract"]);
-    expect(MIGRATIONS.map((m) => m.down !== undefined)).toEqual([false, true, true]);
+  it("are the numbered files, with rollback scripts for all but the baseline", () => {
+    expect(names(MIGRATIONS).slice(0, 4)).toEqual(["0001_baseline", "0002_expand", "0003_contract", "0004_audit_grants"]);
+    expect(MIGRATIONS.map((m) => m.down !== undefined)).toEqual(MIGRATIONS.map((m) => m.name !== "0001_baseline"));
     for (const m of MIGRATIONS) expect(m.checksum).toBe(sha256(m.sql));
   });
 
@@ -734,7 +197,7 @@ describe("migrations over a legacy catalog", () => {
     let metaBefore: Record<string, unknown> = {};
     beforeAll(async () => {
       metaBefore = await metaById(db);
-      expect(await migrate(db, MIGRATIONS)).toEqual(["0003_contract"]);
+      expect(await migrate(db, MIGRATIONS, { to: "0003_contract" })).toEqual(["0003_contract"]);
       shapes.contracted = await schemaShape(db);
     });
 
@@ -761,6 +224,80 @@ describe("migrations over a legacy catalog", () => {
     });
   });
 
+  describe("0004 audit grants", () => {
+    beforeAll(async () => {
+      expect(await migrate(db, MIGRATIONS, { to: "0004_audit_grants" })).toEqual(["0004_audit_grants"]);
+      shapes.granted = await schemaShape(db);
+    });
+
+    it("adds the client's request id beside the server's", async () => {
+      expect(await columnsOf(db, "model_tier_audit_logs")).toContain("client_request_id");
+      expect(await columnsOf(db, "model_tier_audit_logs")).toContain("request_id");
+    });
+
+    it("lets the application role read and add audit rows", async () => {
+      const { rows } = await asCatalogApp(db, [
+        "INSERT INTO model_tier_audit_logs (admin_user_id, model_id, action, request_id, client_request_id) VALUES ('admin-2', 'full', 'update_meta', 'srv-1', 'client-1')",
+        "SELECT count(*)::int AS n FROM model_tier_audit_logs",
+      ]);
+      expect(rows[0]?.n).toBe(2);
+    });
+
+    it.each([
+      ["UPDATE", "UPDATE model_tier_audit_logs SET reason = 'rewritten'"],
+      ["DELETE", "DELETE FROM model_tier_audit_logs"],
+      ["TRUNCATE", "TRUNCATE model_tier_audit_logs"],
+    ])("refuses %s of audit rows to the application role by privilege, even with the trigger dropped", async (_op, statement) => {
+      await expect(asCatalogApp(db, [statement], { dropAuditTriggers: true })).rejects.toThrow(
+        /permission denied for table model_tier_audit_logs/,
+      );
+      const { rows } = await db.query("SELECT count(*)::int AS n, count(reason)::int AS with_reason FROM model_tier_audit_logs");
+      expect(rows[0]).toEqual({ n: 1, with_reason: 0 });
+    });
+
+    it("lets the application role do every write the Worker does", async () => {
+      const { rows } = await asCatalogApp(db, [
+        `INSERT INTO models (id, name, provider, meta) VALUES ('app-made', 'app-made', 'p', '{}')`,
+        "UPDATE models SET is_archived = true, row_version = row_version + 1 WHERE id = 'app-made'",
+        "UPDATE catalog_state SET version = version + 1",
+        "INSERT INTO idempotency_keys (actor, key, request_hash) VALUES ('a', 'k', 'h')",
+        "UPDATE idempotency_keys SET status = 201 WHERE actor = 'a'",
+        "DELETE FROM idempotency_keys WHERE actor = 'a'",
+        "INSERT INTO model_tier_audit_logs (admin_user_id, model_id, action) VALUES ('admin-2', 'app-made', 'archive')",
+        "SELECT count(*)::int AS n FROM models WHERE id = 'app-made' AND is_archived",
+      ]);
+      expect(rows[0]?.n).toBe(1);
+    });
+
+    it("refuses the application role a DELETE of models (they are archived, never deleted)", async () => {
+      await expect(asCatalogApp(db, ["DELETE FROM models WHERE id = 'full'"])).rejects.toThrow(/permission denied for table models/);
+    });
+
+    it("grants the application role access to every table but the migration ledger", async () => {
+      const { rows } = await db.query(
+        `SELECT tablename, has_table_privilege('catalog_app', format('%I.%I', schemaname, tablename), 'SELECT') AS readable
+           FROM pg_tables WHERE schemaname = $1 AND tablename <> 'schema_migrations' ORDER BY 1`,
+        [db.name],
+      );
+      expect(rows.filter((row) => row.readable !== true)).toEqual([]);
+    });
+  });
+
+  describe("rollback of 0004", () => {
+    beforeAll(async () => {
+      expect(await rollbackLatest(db, MIGRATIONS)).toBe("0004_audit_grants");
+    });
+
+    it("removes the grants and the client request id column, giving back the contracted schema", async () => {
+      expect(await schemaShape(db)).toEqual(shapes.contracted);
+      const { rows } = await db.query(
+        `SELECT count(*)::int AS n FROM information_schema.role_table_grants WHERE grantee = 'catalog_app' AND table_schema = $1`,
+        [db.name],
+      );
+      expect(rows[0]?.n).toBe(0);
+    });
+  });
+
   describe("rollback of 0003", () => {
     beforeAll(async () => {
       expect(await rollbackLatest(db, MIGRATIONS)).toBe("0003_contract");
@@ -781,6 +318,8 @@ describe("migrations over a legacy catalog", () => {
 
   describe("rollback of 0002", () => {
     beforeAll(async () => {
+      // An archived model, still flagged available: only is_archived kept it out of service.
+      await db.query(`UPDATE models SET is_archived = true WHERE id = '${ARCHIVED_ID}' AND is_available`);
       expect(await rollbackLatest(db, MIGRATIONS)).toBe("0002_expand");
     });
 
@@ -796,17 +335,23 @@ describe("migrations over a legacy catalog", () => {
       expect(await schemaShape(db)).toEqual(shapes.baseline);
     });
 
+    it("keeps archived models unavailable: the baseline has no other way to say so", async () => {
+      expect((await flatById(db))[ARCHIVED_ID]?.is_available).toBe(false);
+    });
+
     it("keeps the restored flat data and the audit trail", async () => {
       const flat = await flatById(db);
-      for (const row of LEGACY_ROWS) expect(flat[row.id]).toEqual(expectedFlat(row));
+      for (const row of LEGACY_ROWS) {
+        expect(flat[row.id]).toEqual({ ...expectedFlat(row), ...(row.id === ARCHIVED_ID && { is_available: false }) });
+      }
       const { rows } = await db.query("SELECT count(*)::int AS n FROM model_tier_audit_logs");
       expect(rows[0]?.n).toBe(1);
     });
   });
 
-  describe("re-applying expand and contract", () => {
+  describe("re-applying expand, contract and the audit grants", () => {
     beforeAll(async () => {
-      expect(await migrate(db, MIGRATIONS)).toEqual(["0002_expand", "0003_contract"]);
+      expect(await migrate(db, MIGRATIONS, { to: "0004_audit_grants" })).toEqual(["0002_expand", "0003_contract", "0004_audit_grants"]);
     });
 
     it.each(LEGACY_ROWS)("backfills the same meta for $id from the restored columns", async (row) => {
@@ -814,12 +359,12 @@ describe("migrations over a legacy catalog", () => {
     });
 
     it("ends with the same schema as the first time", async () => {
-      expect(await schemaShape(db)).toEqual(shapes.contracted);
+      expect(await schemaShape(db)).toEqual(shapes.granted);
     });
 
-    it("then has nothing left to apply", async () => {
-      expect(await migrate(db, MIGRATIONS)).toEqual([]);
-      expect(await appliedNames(db)).toEqual(names(MIGRATIONS));
+    it("then has nothing left to apply up to there", async () => {
+      expect(await migrate(db, MIGRATIONS, { to: "0004_audit_grants" })).toEqual([]);
+      expect(await appliedNames(db)).toEqual(upTo("0004_audit_grants"));
     });
   });
 });
