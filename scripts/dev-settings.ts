@@ -23,6 +23,8 @@ export function readDevVars(): Record<string, string> {
 export function writeDevVars(settings: { databaseUrl: string; wsProxy: string }) {
   const current = readDevVars();
   const vars = {
+    // This machine is a developer's: see LOCAL_DEV in src/config.ts.
+    LOCAL_DEV: "true",
     DATABASE_URL: settings.databaseUrl,
     DB_WS_PROXY: settings.wsProxy,
     JWT_SECRET: current.JWT_SECRET && current.JWT_SECRET.length >= 32 ? current.JWT_SECRET : randomBytes(32).toString("hex"),

@@ -10,6 +10,10 @@ const optionalString = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+/** The only hosts an http:// key server may be on, and only in local development. */
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+const MIN_SECRET_BYTES = 32;
+
 const ConfigSchema = z
   .object({
     DATABASE_URL: z.string({ error: "is required" }).refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value), "must be a postgres:// URL"),
@@ -18,14 +22,44 @@ const ConfigSchema = z
       .string()
       .regex(/^[\w.-]+:\d+$/, "must be host:port")
       .optional(),
-    JWT_SECRET: optionalString.refine((value) => value === undefined || value.length >= 16, "must be at least 16 characters"),
-    JWT_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    /**
+     * "true" only in the .dev.vars that `npm run dev` writes: a machine with no
+     * identity provider. Set explicitly, never inferred from a request (Host,
+     * URL) or from other settings. Relaxes the token rules marked below.
+     */
+    LOCAL_DEV: z
+      .enum(["true", "false"], { error: 'must be "true" or "false"' })
+      .optional()
+      .transform((value) => value === "true"),
+    JWT_SECRET: optionalString.refine(
+      (value) => value === undefined || new TextEncoder().encode(value).length >= MIN_SECRET_BYTES,
+      `must be at least ${MIN_SECRET_BYTES} bytes`,
+    ),
+    JWT_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: "must be a URL" }).optional()),
     JWT_ISSUER: optionalString,
     JWT_AUDIENCE: optionalString,
   })
-  .refine((config) => config.JWT_SECRET || config.JWT_JWKS_URL, {
-    message: "one of JWT_SECRET or JWT_JWKS_URL is required",
-    path: ["JWT_SECRET"],
+  .superRefine((config, ctx) => {
+    if (!config.JWT_SECRET && !config.JWT_JWKS_URL) {
+      ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "one of JWT_SECRET or JWT_JWKS_URL is required" });
+    }
+    // Without both, any token the same key or identity provider signed for another service would be accepted.
+    if (!config.LOCAL_DEV) {
+      for (const name of ["JWT_ISSUER", "JWT_AUDIENCE"] as const) {
+        if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required outside local development" });
+      }
+    }
+    // Keys fetched over plain HTTP can be swapped by anyone on the path; a loopback key server is a developer's own.
+    if (config.JWT_JWKS_URL) {
+      const url = new URL(config.JWT_JWKS_URL);
+      if (url.protocol === "http:" && !(config.LOCAL_DEV && LOOPBACK_HOSTS.has(url.hostname))) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["JWT_JWKS_URL"],
+          message: 'must be an https:// URL (http:// only to a loopback host, with LOCAL_DEV="true")',
+        });
+      }
+    }
   });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,7 +1,9 @@
 /**
  * Token verification with jose. The accepted algorithms are pinned per key
- * type (jose would otherwise accept any algorithm the key fits), `exp` is
- * required, and issuer/audience are checked when configured.
+ * type (jose would otherwise accept any algorithm the key fits), `exp` and
+ * `sub` are required, issuer and audience are checked (config.ts requires
+ * them outside local development), and a `typ` header, when the issuer sets
+ * one, must say JWT or access token.
  */
 import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import type { Config } from "../config";
@@ -13,6 +15,13 @@ export const MAX_TOKEN_LENGTH = 8192;
 const CLOCK_TOLERANCE_SECONDS = 30;
 const HMAC_ALGORITHMS = ["HS256"];
 const JWKS_ALGORITHMS = ["RS256", "ES256"];
+/**
+ * `typ` values of tokens meant for an API (RFC 7519, RFC 9068), with the
+ * optional "application/" prefix and in any case (RFC 7515). Other types an
+ * identity provider signs with the same key (logout+jwt, secevent+jwt,
+ * dpop+jwt, ...) are refused: they were issued for another purpose.
+ */
+const ACCESS_TOKEN_TYPE = /^(application\/)?(jwt|at\+jwt)$/i;
 
 // One JWKS client per URL per isolate: jose caches the keys and refetches on an unknown `kid`.
 const jwksClients = new Map<string, JWTVerifyGetKey>();
@@ -82,9 +91,12 @@ export async function verifyToken(token: string, config: Config): Promise<Princi
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
   };
   try {
-    const { payload } = config.JWT_JWKS_URL
+    const { payload, protectedHeader } = config.JWT_JWKS_URL
       ? await jwtVerify(token, jwksFor(config.JWT_JWKS_URL), { ...options, algorithms: JWKS_ALGORITHMS })
       : await jwtVerify(token, new TextEncoder().encode(config.JWT_SECRET), { ...options, algorithms: HMAC_ALGORITHMS });
+    if (protectedHeader.typ !== undefined && !ACCESS_TOKEN_TYPE.test(protectedHeader.typ)) {
+      throw unauthorized("token type (typ) is not an access token");
+    }
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) throw unauthorized("token claims are invalid (sub, role or tier)");
     return principalFromClaims(claims.data);

@@ -3,7 +3,7 @@ import type { Config } from "../config";
 import type { Services } from "../services";
 
 export interface AppEnv {
-  Bindings: Env & { JWT_JWKS_URL?: string; JWT_ISSUER?: string; JWT_AUDIENCE?: string };
+  Bindings: Env & { JWT_JWKS_URL?: string; JWT_ISSUER?: string; JWT_AUDIENCE?: string; LOCAL_DEV?: string };
   Variables: {
     requestId: string;
     config: Config;

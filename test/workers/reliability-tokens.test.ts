@@ -12,8 +12,12 @@ import { callWith, captureConsole, expectError, expectNoInternals, modelState, t
 import { type AdminModel, call, createModel, uniqueProvider } from "./support";
 
 const keys = testKeys();
-/** The Worker as deployed with a key server instead of a shared secret. */
-const jwksEnv = (url = keys.jwksUrl): TestEnv => ({ ...env, JWT_SECRET: undefined as unknown as string, JWT_JWKS_URL: url }) as TestEnv;
+/**
+ * The Worker with a key server instead of a shared secret. The test key server
+ * is http:// on loopback, which only local development may use.
+ */
+const jwksEnv = (url = keys.jwksUrl): TestEnv =>
+  ({ ...env, JWT_SECRET: undefined as unknown as string, JWT_JWKS_URL: url, LOCAL_DEV: "true" }) as TestEnv;
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const adminClaims = () => ({
@@ -182,4 +186,83 @@ describe("oversized tokens", () => {
     const response = await call(`/admin/models/${model.id}`, { headers: { Authorization: `Basic ${"A".repeat(100_000)}` } });
     await expectError(response, 401, "unauthorized");
   });
+});
+
+describe("token configuration that cannot be left open", () => {
+  /** An admin token with the deployment's secret, and only the claims given. */
+  const hs256Admin = (claims: Record<string, unknown> = {}, secret = env.JWT_SECRET) =>
+    new SignJWT({ sub: "someone-else", role: "admin", ...claims })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(new TextEncoder().encode(secret));
+
+  it.each(["JWT_ISSUER", "JWT_AUDIENCE"])(
+    "without %s, answers 503 naming the setting, and lets no token in: not one minted for another service",
+    async (setting) => {
+      const environment = { ...env, [setting]: undefined } as unknown as TestEnv;
+      const logs = captureConsole();
+      const otherService = await hs256Admin({ iss: "https://other.example", aud: "other-service" });
+      for (const token of [otherService, await hs256Admin()]) {
+        await expectError(await callWith(environment, `/admin/models/${model.id}`, { token }), 503, "service_unavailable");
+      }
+      expect(logs.events("config_invalid").map((line) => line.problems)).toContainEqual([
+        `${setting}: is required outside local development`,
+      ]);
+    },
+  );
+
+  it('lets local development (LOCAL_DEV="true", written by npm run dev) leave issuer and audience unset', async () => {
+    const environment = { ...env, JWT_ISSUER: undefined, JWT_AUDIENCE: undefined, LOCAL_DEV: "true" } as unknown as TestEnv;
+    expect((await callWith(environment, `/admin/models/${model.id}`, { token: await hs256Admin() })).status).toBe(200);
+  });
+
+  it("refuses an HS256 secret shorter than 32 bytes with 503, whatever the token", async () => {
+    const short = "s".repeat(31);
+    const environment = { ...env, JWT_SECRET: short } as TestEnv;
+    const token = await hs256Admin({ iss: env.JWT_ISSUER, aud: env.JWT_AUDIENCE }, short);
+    await expectError(await callWith(environment, `/admin/models/${model.id}`, { token }), 503, "service_unavailable");
+    const enough = "s".repeat(32);
+    const accepted = await callWith({ ...env, JWT_SECRET: enough } as TestEnv, `/admin/models/${model.id}`, {
+      token: await hs256Admin({ iss: env.JWT_ISSUER, aud: env.JWT_AUDIENCE }, enough),
+    });
+    expect(accepted.status).toBe(200);
+  });
+
+  it("refuses an http:// key server outside local development, the loopback one included, before fetching anything", async () => {
+    // Nothing may leave the machine, even if the rule broke.
+    const fetchSpy = vi.spyOn(globalThis, "fetch").mockRejectedValue(new Error("no network in this test"));
+    const token = await signWith(keys.rsaPrivateJwk, "RS256");
+    const production = { ...jwksEnv(), LOCAL_DEV: undefined } as unknown as TestEnv;
+    await expectError(await adminGet(token, production), 503, "service_unavailable");
+    const remoteHttp = jwksEnv(`http://keys.example/${crypto.randomUUID()}/jwks.json`);
+    await expectError(await adminGet(token, remoteHttp), 503, "service_unavailable");
+    expect(fetchSpy).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
+    // The same loopback key server is fine for a developer.
+    expect((await adminGet(token, jwksEnv())).status).toBe(200);
+  });
+});
+
+describe("token types (typ header)", () => {
+  const withType = (typ: string | undefined) =>
+    new SignJWT({ sub: "typed-admin", role: "admin" })
+      .setProtectedHeader({ alg: "HS256", ...(typ !== undefined && { typ }) })
+      .setIssuer(env.JWT_ISSUER)
+      .setAudience(env.JWT_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(new TextEncoder().encode(env.JWT_SECRET));
+
+  it.each([[undefined], ["JWT"], ["jwt"], ["at+jwt"], ["application/at+jwt"]])("accepts typ %s", async (typ) => {
+    expect((await call(`/admin/models/${model.id}`, { token: await withType(typ) })).status).toBe(200);
+  });
+
+  it.each([["logout+jwt"], ["secevent+jwt"], ["dpop+jwt"], ["id_token"], ["application/example"]])(
+    "refuses typ %s: the issuer signed it for another purpose",
+    async (typ) => {
+      const body = await expectError(await call(`/admin/models/${model.id}`, { token: await withType(typ) }), 401, "unauthorized");
+      expect(body.error.message).toBe("token type (typ) is not an access token");
+    },
+  );
 });
