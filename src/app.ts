@@ -10,25 +10,18 @@ import type { AppEnv } from "./http/context";
 import { ApiError, type ErrorBody } from "./http/errors";
 import { describeError, toApiError } from "./http/failures";
 import { boundedQuery } from "./http/query";
+import { assignRequestId } from "./http/request-id";
 import { log } from "./log";
 import { adminModels } from "./routes/admin-models";
 import { health } from "./routes/health";
 import { publicModels } from "./routes/public-models";
 import { Services } from "./services";
 
-const REQUEST_ID_PATTERN = /^[\w.:-]{8,100}$/;
-
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use("/__bench/*", (c, next) => import("./routes/bench").then((routes) => routes.bench(c, next)));
 
-  app.use(async (c, next) => {
-    const incoming = c.req.header("X-Request-Id") ?? c.req.header("CF-Ray");
-    const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : crypto.randomUUID();
-    c.set("requestId", requestId);
-    c.header("X-Request-Id", requestId);
-    await next();
-  });
+  app.use(assignRequestId);
 
   app.use(async (c, next) => {
     const loaded = loadConfig(c.env);
@@ -37,7 +30,13 @@ export function createApp() {
       throw new ApiError("service_unavailable", "the service is misconfigured");
     }
     c.set("config", loaded.config);
-    const services = new Services(loaded.config, c.env.MODEL_CACHE, (p) => c.executionCtx.waitUntil(p), c.var.requestId);
+    const services = new Services(
+      loaded.config,
+      c.env.MODEL_CACHE,
+      (p) => c.executionCtx.waitUntil(p),
+      c.var.requestId,
+      c.var.clientRequestId,
+    );
     c.set("services", services);
     try {
       await next();
@@ -81,6 +80,7 @@ export function createApp() {
       // The cause, described without stack, SQL or secrets (describeError); the request id ties it to the response.
       log.error("request_failed", {
         requestId,
+        clientRequestId: c.get("clientRequestId"),
         code: apiError.code,
         method: c.req.method,
         path: c.req.path.slice(0, 200),

@@ -19,6 +19,7 @@ export class Services {
     readonly kv: KVNamespace,
     private readonly runtimeWaitUntil: (promise: Promise<unknown>) => void,
     readonly requestId: string,
+    readonly clientRequestId?: string,
   ) {}
 
   readonly waitUntil = (promise: Promise<unknown>) => {
@@ -37,7 +38,7 @@ export class Services {
   }
 
   lifecycle(actor: string) {
-    return new Lifecycle(this.db, this.catalog, { actor, requestId: this.requestId });
+    return new Lifecycle(this.db, this.catalog, { actor, requestId: this.requestId, clientRequestId: this.clientRequestId });
   }
 
   /** Releases the pool once the response is on its way and the background work that needs it is done. */

@@ -8,7 +8,7 @@
 import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import type { Config } from "../config";
 import { ApiError } from "../http/errors";
-import { ClaimsSchema, type Principal, principalFromClaims } from "./principal";
+import { ClaimsSchema, type Principal, principalFromClaims, SYSTEM_ACTOR_PREFIX } from "./principal";
 
 /** Longer tokens are refused before any parsing: no legitimate token is this big. */
 export const MAX_TOKEN_LENGTH = 8192;
@@ -99,6 +99,10 @@ export async function verifyToken(token: string, config: Config): Promise<Princi
     }
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) throw unauthorized("token claims are invalid (sub, role or tier)");
+    // Audit rows name the cron as system:*; a token must not be able to write as it.
+    if (claims.data.sub.trim().toLowerCase().startsWith(SYSTEM_ACTOR_PREFIX)) {
+      throw unauthorized(`token subject must not start with the reserved prefix ${SYSTEM_ACTOR_PREFIX}`);
+    }
     return principalFromClaims(claims.data);
   } catch (error) {
     if (error instanceof ApiError) throw error;

@@ -4,6 +4,9 @@ import { SubscriptionTierSchema } from "../domain/model-meta";
 
 export const ADMIN_ROLES = ["admin", "super_admin"] as const;
 
+/** Actors the service itself writes as (the sunset cron): no token may claim one. */
+export const SYSTEM_ACTOR_PREFIX = "system:";
+
 export const ClaimsSchema = z.object({
   sub: z.string().min(1).max(200),
   role: z.string().max(50).optional(),

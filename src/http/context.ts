@@ -5,7 +5,10 @@ import type { Services } from "../services";
 export interface AppEnv {
   Bindings: Env & { JWT_JWKS_URL?: string; JWT_ISSUER?: string; JWT_AUDIENCE?: string; LOCAL_DEV?: string };
   Variables: {
+    /** Ours, made per request: the audit key (src/http/request-id.ts). */
     requestId: string;
+    /** The client's X-Request-Id, when it was safe to keep. */
+    clientRequestId: string | undefined;
     config: Config;
     services: Services;
     /** The verified caller, or null for an anonymous request. */

@@ -26,7 +26,9 @@ import {
 
 export interface WriteContext {
   actor: string;
+  /** The server's request id (the audit key); the client's, if any, goes beside it. */
   requestId: string;
+  clientRequestId?: string;
 }
 
 export interface NewModel {
@@ -173,6 +175,7 @@ export class Lifecycle {
       newValue: next,
       reason,
       requestId: this.context.requestId,
+      clientRequestId: this.context.clientRequestId ?? null,
     });
   }
 }

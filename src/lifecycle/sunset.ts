@@ -6,6 +6,7 @@
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import { models, modelTierAuditLogs } from "../../drizzle/schema";
+import { SYSTEM_ACTOR_PREFIX } from "../auth/principal";
 import { CatalogCache } from "../catalog/cache";
 import { loadConfig } from "../config";
 import { bumpCatalogVersion } from "../db/catalog-version";
@@ -13,7 +14,7 @@ import type { Database } from "../db/client";
 import { openDatabase } from "../db/client";
 import { log } from "../log";
 
-export const SUNSET_ACTOR = "system:sunset";
+export const SUNSET_ACTOR = `${SYSTEM_ACTOR_PREFIX}sunset`;
 export const SUNSET_REASON = "sunset date passed";
 
 /** Live legacy models whose sunset date is at or before `cutoff`, soonest first. */

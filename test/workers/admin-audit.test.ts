@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { eq, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { modelTierAuditLogs } from "../../drizzle/schema";
 import { openDatabase } from "../../src/db/client";
@@ -61,21 +61,6 @@ describe("GET /admin/models/:id/audit", () => {
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
     });
     expect(Math.abs(Date.parse(entries[0]?.created_at ?? "") - Date.now())).toBeLessThan(60_000);
-  });
-
-  it("records the caller's X-Request-Id so a change can be traced to the request that made it", async () => {
-    const model = await createModel();
-    const requestId = `trace-${crypto.randomUUID()}`;
-
-    const response = await call(`/admin/models/${model.id}/meta`, {
-      method: "PATCH",
-      token: await adminToken(),
-      json: { version: "9" },
-      headers: { "X-Request-Id": requestId },
-    });
-
-    expect(response.headers.get("X-Request-Id")).toBe(requestId);
-    expect((await auditPage(model.id)).entries[0]?.request_id).toBe(requestId);
   });
 
   it("lists newest first", async () => {
@@ -178,5 +163,66 @@ describe("the audit trail is append-only, enforced by the database", () => {
     const model = await createModel();
     expect(await refusalOf(database.db.execute(sql`TRUNCATE model_tier_audit_logs`))).toEqual(APPEND_ONLY);
     expect(await rowsOf(model.id)).toHaveLength(1);
+  });
+});
+
+describe("request ids on audit rows", () => {
+  const database = openDatabase(env);
+  afterAll(() => database.close());
+
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+  /** A meta edit sending `clientId` as X-Request-Id; the audit row it wrote, read from the table. */
+  async function editWith(clientId: string | undefined) {
+    const model = await createModel();
+    const response = await call(`/admin/models/${model.id}/meta`, {
+      method: "PATCH",
+      token: await adminToken(),
+      json: { version: "9" },
+      headers: clientId === undefined ? {} : { "X-Request-Id": clientId },
+    });
+    expect(response.status).toBe(200);
+    const [row] = await database.db
+      .select()
+      .from(modelTierAuditLogs)
+      .where(eq(modelTierAuditLogs.modelId, model.id))
+      .orderBy(desc(modelTierAuditLogs.id))
+      .limit(1);
+    return { response, row };
+  }
+
+  it("keys the row by the server's own id, the one the response carries, and keeps a plain client id beside it", async () => {
+    const clientId = `trace-${crypto.randomUUID()}`;
+    const { response, row } = await editWith(clientId);
+    const serverId = response.headers.get("X-Request-Id");
+    expect(serverId).toMatch(UUID);
+    expect(row).toMatchObject({ requestId: serverId, clientRequestId: clientId });
+  });
+
+  it("gives each request its own key, even when clients repeat or copy an id", async () => {
+    const shared = "copied-id-123";
+    const first = await editWith(shared);
+    const second = await editWith(shared);
+    expect(first.row?.requestId).not.toBe(second.row?.requestId);
+    expect([first.row?.clientRequestId, second.row?.clientRequestId]).toEqual([shared, shared]);
+  });
+
+  it.each([
+    ["a forged log line", 'abc"},{"level":"error","event":"forged'],
+    ["markup", "<script>alert(1)</script>"],
+    ["SQL", "x'; DROP TABLE models; --"],
+    ["spaces", "my request 1"],
+    ["129 characters", "a".repeat(129)],
+    ["nothing", ""],
+  ])("drops a client id that is not plain (%s): null in the row, never echoed", async (_, clientId) => {
+    const { response, row } = await editWith(clientId);
+    expect(response.headers.get("X-Request-Id")).toMatch(UUID);
+    expect(row).toMatchObject({ requestId: response.headers.get("X-Request-Id"), clientRequestId: null });
+  });
+
+  it("keeps 128 characters of letters, digits and . _ : -", async () => {
+    const longest = `${"Ab9._:-".repeat(18)}xy`;
+    expect(longest).toHaveLength(128);
+    expect((await editWith(longest)).row?.clientRequestId).toBe(longest);
   });
 });

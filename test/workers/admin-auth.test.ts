@@ -285,3 +285,23 @@ describe("tokens verified with keys from JWT_JWKS_URL (RS256/ES256)", () => {
     });
   });
 });
+
+describe("the system: actor prefix is the service's own", () => {
+  it.each([["system:sunset"], ["System:cron"], [" system:sunset"]])(
+    "refuses a token whose sub is %j with 401, on admin writes and public reads alike, changing nothing",
+    async (sub) => {
+      const token = await signRaw({ ...adminClaims(), sub });
+      const before = await (await call(`/admin/models/${model.id}`, { token: await adminToken() })).json();
+      const archive = await call(`/admin/models/${model.id}/archive`, { token, json: { reason: "as the cron" } });
+      expect(archive.status).toBe(401);
+      expect((await archive.json<ErrorBody>()).error.message).toBe("token subject must not start with the reserved prefix system:");
+      expect((await call("/v1/models", { token })).status).toBe(401);
+      expect(await (await call(`/admin/models/${model.id}`, { token: await adminToken() })).json()).toEqual(before);
+    },
+  );
+
+  it("accepts subjects that merely contain it", async () => {
+    const token = await signRaw({ ...adminClaims(), sub: "alice-system:1" });
+    expect((await call(`/admin/models/${model.id}`, { token })).status).toBe(200);
+  });
+});
