@@ -6,7 +6,7 @@
 import { CatalogCache } from "./catalog/cache";
 import type { Config } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
-import { Lifecycle } from "./lifecycle/lifecycle";
+import { Lifecycle, type WriteContext } from "./lifecycle/lifecycle";
 
 export class Services {
   #database?: DatabaseHandle;
@@ -37,8 +37,9 @@ export class Services {
     return this.#catalog;
   }
 
-  lifecycle(actor: string) {
-    return new Lifecycle(this.db, this.catalog, { actor, requestId: this.requestId, clientRequestId: this.clientRequestId });
+  /** Writes as `actor`; with the request's Idempotency-Key claim, the answer is saved in each write's transaction. */
+  lifecycle(actor: string, idempotency?: WriteContext["idempotency"]) {
+    return new Lifecycle(this.db, this.catalog, { actor, requestId: this.requestId, clientRequestId: this.clientRequestId, idempotency });
   }
 
   /** Releases the pool once the response is on its way and the background work that needs it is done. */

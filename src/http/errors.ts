@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   internal_error: 500,
   service_unavailable: 503,
   database_unavailable: 503,
+  /** Concurrent writes kept aborting each other (serialization failures, deadlocks) after retries. */
+  database_busy: 503,
   model_unavailable: 503,
 } as const;
 

@@ -1,7 +1,9 @@
 /**
  * Lifecycle writes. Each one: lock the model, check the rules, write the
- * model, its audit row and the catalog version in one transaction, then
- * publish the new catalog version to the cache.
+ * model, its audit row, the catalog version and the Idempotency-Key answer
+ * (if any) in one transaction, then publish the new catalog version to the
+ * cache. A transaction the database aborts as a serialization failure or a
+ * deadlock is run again from the start, a few times, then answered 503.
  */
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { type ModelRow, models, modelTierAuditLogs } from "../../drizzle/schema";
@@ -11,6 +13,8 @@ import type { Database, Transaction } from "../db/client";
 import { type ModelMeta, ModelMetaSchema, mergeMeta } from "../domain/model-meta";
 import { ApiError } from "../http/errors";
 import { sqlState } from "../http/failures";
+import { log } from "../log";
+import { type Answer, type Claim, saveAnswer } from "./idempotency";
 import {
   assertCanArchive,
   assertCanMarkLegacy,
@@ -29,7 +33,15 @@ export interface WriteContext {
   /** The server's request id (the audit key); the client's, if any, goes beside it. */
   requestId: string;
   clientRequestId?: string;
+  /** The request's Idempotency-Key claim, and the answer it gets for the written row: saved with the write. */
+  idempotency?: { claim: Claim; answer: (row: ModelRow) => Answer };
 }
+
+/** SQLSTATEs that mean "run the transaction again": serialization_failure, deadlock_detected. */
+const RETRYABLE_SQLSTATES = new Set(["40001", "40P01"]);
+/** Attempts in all, and the base of the exponential backoff between them (full jitter). */
+export const WRITE_ATTEMPTS = 4;
+const RETRY_BASE_MS = 20;
 
 export interface NewModel {
   id: string;
@@ -57,18 +69,16 @@ export class Lifecycle {
 
   async addModel(input: NewModel): Promise<ModelRow> {
     const meta = parseMeta(input.meta);
-    const { row, version } = await this.db
-      .transaction(async (tx) => {
-        const [row] = await tx
-          .insert(models)
-          .values({ id: input.id, name: input.name, provider: input.provider, isAvailable: input.isAvailable ?? true, meta })
-          .onConflictDoNothing({ target: models.id })
-          .returning();
-        if (!row) throw new ApiError("conflict", `model ${input.id} already exists`);
-        await this.audit(tx, row.id, "create", null, stateOf(row), null);
-        return { row, version: await bumpCatalogVersion(tx) };
-      })
-      .catch(rethrowConflicts);
+    const { row, version } = await this.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(models)
+        .values({ id: input.id, name: input.name, provider: input.provider, isAvailable: input.isAvailable ?? true, meta })
+        .onConflictDoNothing({ target: models.id })
+        .returning();
+      if (!row) throw new ApiError("conflict", `model ${input.id} already exists`);
+      await this.audit(tx, row.id, "create", null, stateOf(row), null);
+      return this.finish(tx, row);
+    }).catch(rethrowConflicts);
     await this.catalog.publish(version);
     return row;
   }
@@ -133,7 +143,7 @@ export class Lifecycle {
     lockFirst: ((tx: Transaction) => Promise<void>) | undefined,
     decide: (current: ModelFlags, tx: Transaction) => Promise<ModelFlags>,
   ): Promise<ModelRow> {
-    const { row, version } = await this.db.transaction(async (tx) => {
+    const { row, version } = await this.transaction(async (tx) => {
       await lockFirst?.(tx);
       // The row lock serializes concurrent writers; the If-Match check then sees the winner's version.
       const [current] = await tx.select().from(models).where(eq(models.id, id)).for("update");
@@ -160,10 +170,42 @@ export class Lifecycle {
         .returning();
       const { previous, next } = describeChange(before, after);
       await this.audit(tx, id, action, previous, next, reason);
-      return { row: row as ModelRow, version: await bumpCatalogVersion(tx) };
+      return this.finish(tx, row as ModelRow);
     });
     await this.catalog.publish(version);
     return row;
+  }
+
+  /** The last steps of every write's transaction: the catalog version, then the idempotent answer. */
+  private async finish(tx: Transaction, row: ModelRow) {
+    const version = await bumpCatalogVersion(tx);
+    const idempotency = this.context.idempotency;
+    if (idempotency) await saveAnswer(tx, idempotency.claim, idempotency.answer(row));
+    return { row, version };
+  }
+
+  /**
+   * Runs `work` in a transaction; when the database aborts it as a
+   * serialization failure or deadlock, runs it again after a random pause
+   * that doubles each time, then gives up with 503 and Retry-After.
+   */
+  private async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction(work);
+      } catch (error) {
+        const state = sqlState(error);
+        if (state === undefined || !RETRYABLE_SQLSTATES.has(state)) throw error;
+        if (attempt >= WRITE_ATTEMPTS) {
+          throw new ApiError("database_busy", "the catalog is busy with concurrent changes, try again shortly", {
+            cause: error,
+            headers: { "Retry-After": "1" },
+          });
+        }
+        log.warn("write_retried", { requestId: this.context.requestId, attempt, sqlState: state });
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * RETRY_BASE_MS * 2 ** attempt));
+      }
+    }
   }
 
   private async audit(tx: Transaction, modelId: string, action: LifecycleAction, previous: unknown, next: unknown, reason: string | null) {

@@ -2,7 +2,8 @@
  * Sunset enforcement: archive every live model whose sunset date has passed,
  * as actor system:sunset. One conditional UPDATE decides which rows change,
  * so overlapping or repeated runs archive each model exactly once, and the
- * audit rows are written in the same transaction.
+ * audit rows are written in the same transaction. Each run also purges
+ * expired Idempotency-Key rows.
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import { models, modelTierAuditLogs } from "../../drizzle/schema";
@@ -13,6 +14,7 @@ import { bumpCatalogVersion } from "../db/catalog-version";
 import type { Database } from "../db/client";
 import { openDatabase } from "../db/client";
 import { log } from "../log";
+import { purgeExpiredKeys } from "./idempotency";
 
 export const SUNSET_ACTOR = `${SYSTEM_ACTOR_PREFIX}sunset`;
 export const SUNSET_REASON = "sunset date passed";
@@ -73,7 +75,19 @@ export async function runSunset(controller: ScheduledController, env: Env, ctx: 
     // With nothing archived, the run still checks the head, so a publish that failed earlier heals within one period.
     if (version !== undefined) await cache.publish(version);
     else await cache.repairHead();
-    log.info("sunset_run", { runId, cron: controller.cron, archived: archived.length, models: archived, ms: Date.now() - started });
+    // Housekeeping: a failure here must not fail the run, and the next run tries again.
+    const purgedKeys = await purgeExpiredKeys(database.db).catch((error: unknown) => {
+      log.warn("idempotency_purge_failed", { runId, error });
+      return 0;
+    });
+    log.info("sunset_run", {
+      runId,
+      cron: controller.cron,
+      archived: archived.length,
+      models: archived,
+      purgedIdempotencyKeys: purgedKeys,
+      ms: Date.now() - started,
+    });
     return archived;
   } catch (error) {
     log.error("sunset_run_failed", { runId, cron: controller.cron, ms: Date.now() - started, error });

@@ -1,8 +1,10 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { idempotencyKeys } from "../../drizzle/schema";
 import { openDatabase } from "../../src/db/client";
+import worker from "../../src/index";
 import { type AdminModel, adminToken, call, createModel, type ErrorBody, sampleMeta, uniqueId } from "./support";
 
 interface AuditEntry {
@@ -198,5 +200,29 @@ describe("Idempotency-Key on admin POSTs", () => {
     });
     expect(response.status).toBe(400);
     expect((await call(`/admin/models/${id}`, { token: await adminToken() })).status).toBe(404);
+  });
+});
+
+describe("expired Idempotency-Key rows", () => {
+  const HOUR = 3600;
+
+  it("are purged by the cron once past their 24-hour window; answers still replayable and claims in flight stay", async () => {
+    const path = "/admin/models/none/archive";
+    const body = JSON.stringify({ reason: "x" });
+    const keys = { expiredAnswer: newKey(), expiredClaim: newKey(), freshAnswer: newKey(), inFlight: newKey() };
+    await plantClaim(keys.expiredAnswer, path, body, { ageSeconds: 25 * HOUR, status: 200, response: { model: null } });
+    await plantClaim(keys.expiredClaim, path, body, { ageSeconds: 25 * HOUR });
+    await plantClaim(keys.freshAnswer, path, body, { ageSeconds: 23 * HOUR, status: 200, response: { model: null } });
+    await plantClaim(keys.inFlight, path, body, { ageSeconds: 10 });
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+
+    const left = await database.db
+      .select({ key: idempotencyKeys.key })
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.actor, "admin-alice"), inArray(idempotencyKeys.key, Object.values(keys))));
+    expect(left.map((row) => row.key).sort()).toEqual([keys.freshAnswer, keys.inFlight].sort());
   });
 });

@@ -113,6 +113,44 @@ export async function failAuditInsertsFor(actor: string): Promise<() => Promise<
   };
 }
 
+/**
+ * Makes the database abort the first `times` audit inserts by `actor` with
+ * `sqlState` (40001 serialization failure, 40P01 deadlock, as a conflicting
+ * transaction would; or any other). A sequence counts the attempts: sequences ignore
+ * rollbacks. Returns how many attempts reached the insert, and the undo.
+ */
+export async function abortAuditInsertsFor(actor: string, sqlState: string, times: number) {
+  if (!/^[0-9A-Z]{5}$/.test(sqlState)) throw new Error("sqlState must be a SQLSTATE");
+  if (!/^[\w-]+$/.test(actor)) throw new Error("actor must be a plain identifier");
+  const name = `reliability_abort_audit_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const handle = directDatabase();
+  await handle.db.execute(sql.raw(`CREATE SEQUENCE ${name}_attempts`));
+  await handle.db.execute(
+    sql.raw(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.admin_user_id = '${actor}' THEN
+          IF nextval('${name}_attempts') <= ${Number(times)} THEN
+            RAISE EXCEPTION 'injected abort for %', NEW.admin_user_id USING ERRCODE = '${sqlState}';
+          END IF;
+        END IF;
+        RETURN NEW;
+      END $$`),
+  );
+  await handle.db.execute(sql.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON model_tier_audit_logs FOR EACH ROW EXECUTE FUNCTION ${name}()`));
+  return {
+    attempts: async () => {
+      const result = await handle.db.execute(sql.raw(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM ${name}_attempts`));
+      return Number((result.rows[0] as { n: unknown }).n);
+    },
+    undo: async () => {
+      await handle.db.execute(sql.raw(`DROP TRIGGER IF EXISTS ${name} ON model_tier_audit_logs`));
+      await handle.db.execute(sql.raw(`DROP FUNCTION IF EXISTS ${name}()`));
+      await handle.db.execute(sql.raw(`DROP SEQUENCE IF EXISTS ${name}_attempts`));
+      await handle.close();
+    },
+  };
+}
+
 export interface AuditEntry {
   id: number;
   actor: string;
