@@ -15,6 +15,8 @@ declare module "vitest" {
     wsProxy: string;
     /** A JWKS endpoint on loopback and the private keys behind it. */
     keys: TestKeys;
+    /** True on the embedded PGlite, which runs one transaction at a time (no real concurrency). */
+    embeddedDatabase: boolean;
   }
 }
 
@@ -35,6 +37,7 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", local.databaseUrl);
   project.provide("wsProxy", local.wsProxy);
   project.provide("keys", keys);
+  project.provide("embeddedDatabase", local.embedded);
   return async () => {
     await stopJwks();
     await local.stop();

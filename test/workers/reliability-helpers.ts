@@ -25,6 +25,8 @@ export interface TestKeys {
 }
 // The ProvidedContext declaration lives in test/global-setup.ts, outside this tsconfig.
 export const testKeys = () => (inject as unknown as (key: "keys") => TestKeys)("keys");
+/** The embedded PGlite runs one transaction at a time: races cannot overlap there, only on PostgreSQL. */
+export const embeddedDatabase = () => (inject as unknown as (key: "embeddedDatabase") => boolean)("embeddedDatabase");
 
 /** A password no other part of the suite uses, so finding it anywhere is a leak. */
 export const DEAD_DATABASE_PASSWORD = "Dead-Db-Pa55word-7f3a";
@@ -146,6 +148,71 @@ export async function abortAuditInsertsFor(actor: string, sqlState: string, time
       await handle.db.execute(sql.raw(`DROP TRIGGER IF EXISTS ${name} ON model_tier_audit_logs`));
       await handle.db.execute(sql.raw(`DROP FUNCTION IF EXISTS ${name}()`));
       await handle.db.execute(sql.raw(`DROP SEQUENCE IF EXISTS ${name}_attempts`));
+      await handle.close();
+    },
+  };
+}
+
+/**
+ * A gate for race tests (PostgreSQL only): every UPDATE of the given models
+ * waits, inside its transaction, on an advisory lock the test holds. The test
+ * waits until the racing transactions are all open and stuck (one at the gate,
+ * the others behind it, whichever lock they wait on), which proves they
+ * overlap, then opens the gate. Run on the embedded database it would stall
+ * the single session: callers skip there.
+ */
+export async function gateModelUpdates(ids: string[]) {
+  for (const id of ids) if (!/^[\w.-]+$/.test(id)) throw new Error("ids must be plain");
+  const name = `race_gate_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const key = Math.floor(Math.random() * 2 ** 31);
+  const handle = directDatabase();
+  await handle.db.execute(
+    sql.raw(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_advisory_xact_lock_shared(${key}); RETURN NEW; END $$`),
+  );
+  const list = ids.map((id) => `'${id}'`).join(", ");
+  await handle.db.execute(
+    sql.raw(`CREATE TRIGGER ${name} BEFORE UPDATE ON models FOR EACH ROW WHEN (OLD.id IN (${list})) EXECUTE FUNCTION ${name}()`),
+  );
+  // One session holds the gate closed until release().
+  const holder = await handle.db.$client.connect();
+  await holder.query(`SELECT pg_advisory_lock(${key})`);
+  const holderPid = Number((await holder.query("SELECT pg_backend_pid() AS pid")).rows[0].pid);
+  let open = false;
+
+  const release = async () => {
+    if (open) return;
+    open = true;
+    await holder.query(`SELECT pg_advisory_unlock(${key})`);
+  };
+  return {
+    /**
+     * Waits until `count` transactions are stuck behind the gate (directly or
+     * behind one that is), and returns them: each open (xact_start set), none
+     * committed, all at once.
+     */
+    async overlapping(count: number, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const result = await handle.db.execute(
+          sql.raw(`WITH RECURSIVE stuck AS (
+              SELECT pid FROM pg_stat_activity WHERE ${holderPid} = ANY (pg_blocking_pids(pid))
+              UNION
+              SELECT a.pid FROM pg_stat_activity a JOIN stuck s ON s.pid = ANY (pg_blocking_pids(a.pid))
+            )
+            SELECT a.pid, a.xact_start::text AS xact_start, a.wait_event_type FROM pg_stat_activity a JOIN stuck USING (pid)`),
+        );
+        const rows = result.rows as Array<{ pid: number; xact_start: string | null; wait_event_type: string | null }>;
+        if (rows.length >= count || Date.now() > deadline) return rows;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    release,
+    async undo() {
+      await release();
+      holder.release();
+      await handle.db.execute(sql.raw(`DROP TRIGGER IF EXISTS ${name} ON models`));
+      await handle.db.execute(sql.raw(`DROP FUNCTION IF EXISTS ${name}()`));
       await handle.close();
     },
   };
