@@ -5,7 +5,7 @@
  * cache. A transaction the database aborts as a serialization failure or a
  * deadlock is run again from the start, a few times, then answered 503.
  */
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { type ModelRow, models, modelTierAuditLogs } from "../../drizzle/schema";
 import type { CatalogCache } from "../catalog/cache";
 import { bumpCatalogVersion } from "../db/catalog-version";
@@ -15,6 +15,7 @@ import { ApiError } from "../http/errors";
 import { sqlState } from "../http/failures";
 import { log } from "../log";
 import { type Answer, type Claim, saveAnswer } from "./idempotency";
+import type { LegacyOptions, NewModel } from "./inputs";
 import {
   assertCanArchive,
   assertCanMarkLegacy,
@@ -42,20 +43,6 @@ const RETRYABLE_SQLSTATES = new Set(["40001", "40P01"]);
 /** Attempts in all, and the base of the exponential backoff between them (full jitter). */
 export const WRITE_ATTEMPTS = 4;
 const RETRY_BASE_MS = 20;
-
-export interface NewModel {
-  id: string;
-  name: string;
-  provider: string;
-  isAvailable?: boolean;
-  meta: ModelMeta;
-}
-
-export interface LegacyOptions {
-  replacementModelId?: string;
-  deprecationNotice?: string;
-  sunsetDate?: string;
-}
 
 /** Longest replacement chain we follow looking for a cycle. */
 const MAX_REPLACEMENT_CHAIN = 64;
@@ -277,15 +264,4 @@ async function assertUsableReplacement(tx: Transaction, id: string, replacementI
     if (step.id === id) throw new ApiError("conflict", `replacement ${replacementId} leads back to ${id}: a replacement cycle`);
     cursor = step.isLegacy ? (step.next ?? undefined) : undefined;
   }
-}
-
-/** Newest first, keyset-paginated by id. */
-export async function auditTrail(db: Database, modelId: string, limit: number, before?: number) {
-  const rows = await db
-    .select()
-    .from(modelTierAuditLogs)
-    .where(and(eq(modelTierAuditLogs.modelId, modelId), before === undefined ? undefined : lt(modelTierAuditLogs.id, before)))
-    .orderBy(desc(modelTierAuditLogs.id))
-    .limit(limit + 1);
-  return { entries: rows.slice(0, limit), nextCursor: rows.length > limit ? rows[limit - 1]?.id : undefined };
 }
