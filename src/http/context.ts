@@ -1,5 +1,6 @@
 import type { Principal } from "../auth/principal";
 import type { Config } from "../config";
+import type { Claim } from "../db/idempotency-keys";
 import type { Services } from "../services";
 
 export interface AppEnv {
@@ -11,6 +12,8 @@ export interface AppEnv {
     clientRequestId: string | undefined;
     config: Config;
     services: Services;
+    /** This request's Idempotency-Key claim, if it sent one (src/http/idempotency.ts). */
+    idempotencyClaim?: Claim;
     /** The verified caller, or null for an anonymous request. */
     principal: Principal | null;
   };

@@ -10,11 +10,11 @@ import { type ModelRow, models, modelTierAuditLogs } from "../../drizzle/schema"
 import type { CatalogCache } from "../catalog/cache";
 import { bumpCatalogVersion } from "../db/catalog-version";
 import type { Database, Transaction } from "../db/client";
+import { type Answer, type Claim, saveAnswer } from "../db/idempotency-keys";
 import { type ModelMeta, ModelMetaSchema, mergeMeta } from "../domain/model-meta";
 import { ApiError } from "../http/errors";
 import { sqlState } from "../http/failures";
 import { log } from "../log";
-import { type Answer, type Claim, saveAnswer } from "./idempotency";
 import type { LegacyOptions, NewModel } from "./inputs";
 import {
   assertCanArchive,

@@ -13,9 +13,9 @@ import { loadConfig } from "../config";
 import { bumpCatalogVersion } from "../db/catalog-version";
 import type { Database } from "../db/client";
 import { openDatabase } from "../db/client";
+import { purgeExpiredKeys } from "../db/idempotency-keys";
 import { log } from "../log";
 import { sunsetAtOrBefore } from "../queries/models";
-import { purgeExpiredKeys } from "./idempotency";
 
 export const SUNSET_ACTOR = `${SYSTEM_ACTOR_PREFIX}sunset`;
 export const SUNSET_REASON = "sunset date passed";

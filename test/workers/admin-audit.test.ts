@@ -15,6 +15,7 @@ interface AuditEntry {
   new_value: Record<string, unknown> | null;
   reason: string | null;
   request_id: string | null;
+  client_request_id: string | null;
   created_at: string;
 }
 
@@ -58,6 +59,7 @@ describe("GET /admin/models/:id/audit", () => {
       new_value: { isArchived: true },
       reason: "end of life",
       request_id: response.headers.get("X-Request-Id"),
+      client_request_id: null,
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
     });
     expect(Math.abs(Date.parse(entries[0]?.created_at ?? "") - Date.now())).toBeLessThan(60_000);
@@ -197,6 +199,8 @@ describe("request ids on audit rows", () => {
     const serverId = response.headers.get("X-Request-Id");
     expect(serverId).toMatch(UUID);
     expect(row).toMatchObject({ requestId: serverId, clientRequestId: clientId });
+    const { entries } = await auditPage(row?.modelId ?? "");
+    expect(entries[0]).toMatchObject({ request_id: serverId, client_request_id: clientId });
   });
 
   it("gives each request its own key, even when clients repeat or copy an id", async () => {

@@ -226,3 +226,39 @@ describe("expired Idempotency-Key rows", () => {
     expect(left.map((row) => row.key).sort()).toEqual([keys.freshAnswer, keys.inFlight].sort());
   });
 });
+
+describe("the answer to an Idempotency-Key is saved in the write's transaction", () => {
+  it("when saving the answer fails, the write rolls back with it: 500, nothing changed, and a retry with the key runs once", async () => {
+    const model = await createModel();
+    const key = newKey();
+    const path = `/admin/models/${model.id}/archive`;
+    const body = JSON.stringify({ reason: "retired" });
+    // The database refuses to record an answer for this key only.
+    const name = `idem_refuse_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+    await database.db.execute(
+      sql.raw(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'injected: cannot record the answer'; END $$`),
+    );
+    await database.db.execute(
+      sql.raw(`CREATE TRIGGER ${name} BEFORE UPDATE ON idempotency_keys FOR EACH ROW WHEN (NEW.key = '${key}') EXECUTE FUNCTION ${name}()`),
+    );
+    try {
+      const failed = await postWithKey(path, body, key);
+      expect(failed.status).toBe(500);
+      const state = await (await call(`/admin/models/${model.id}`, { token: await adminToken() })).json<{ model: AdminModel }>();
+      expect(state.model).toMatchObject({ is_archived: false, row_version: 1 });
+      expect(await auditActions(model.id)).toEqual(["create"]);
+    } finally {
+      await database.db.execute(sql.raw(`DROP TRIGGER IF EXISTS ${name} ON idempotency_keys`));
+      await database.db.execute(sql.raw(`DROP FUNCTION IF EXISTS ${name}()`));
+    }
+
+    const retry = await postWithKey(path, body, key);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get("Idempotent-Replayed")).toBeNull();
+    expect(await auditActions(model.id)).toEqual(["archive", "create"]);
+    const replay = await postWithKey(path, body, key);
+    expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await replay.json()).toEqual(await retry.json());
+  });
+});

@@ -28,7 +28,14 @@ export const AuditEntrySchema = z
     previous_value: z.unknown().openapi({ description: "What changed, before (flags and meta keys)" }),
     new_value: z.unknown().openapi({ description: "What changed, after" }),
     reason: z.string().nullable(),
-    request_id: z.string().nullable(),
+    request_id: z
+      .string()
+      .nullable()
+      .openapi({ description: "The server's id of the request that made the change (its X-Request-Id answer)" }),
+    client_request_id: z
+      .string()
+      .nullable()
+      .openapi({ description: "The X-Request-Id the client sent, when it was plain (letters, digits, . _ : -; at most 128)" }),
     created_at: z.string(),
   })
   .openapi("AuditEntry");
@@ -62,6 +69,7 @@ export function toAuditEntry(entry: AuditRow): AuditEntry {
     new_value: entry.newValue,
     reason: entry.reason,
     request_id: entry.requestId,
+    client_request_id: entry.clientRequestId,
     created_at: entry.createdAt.toISOString(),
   };
 }

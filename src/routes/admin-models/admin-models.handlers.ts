@@ -25,10 +25,15 @@ function ifMatchVersion(c: Context<AppEnv>): number | undefined {
 
 const modelAnswer = (row: ModelRow) => [{ model: toAdminModel(row) }, { ETag: rowEtag(row.rowVersion) }] as const;
 
-const lifecycle = (c: Context<AppEnv>) => c.var.services.lifecycle(c.var.principal?.subject ?? "unknown");
+/** The caller's writes; with an Idempotency-Key, the answer (`status`, the model) is saved in the write's transaction. */
+function lifecycle(c: Context<AppEnv>, status: 200 | 201 = 200) {
+  const claim = c.var.idempotencyClaim;
+  const idempotency = claim && { claim, answer: (row: ModelRow) => ({ status, body: modelAnswer(row)[0] }) };
+  return c.var.services.lifecycle(c.var.principal?.subject ?? "unknown", idempotency);
+}
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const [body, headers] = modelAnswer(await lifecycle(c).addModel(c.req.valid("json")));
+  const [body, headers] = modelAnswer(await lifecycle(c, 201).addModel(c.req.valid("json")));
   return c.json(body, 201, headers);
 };
 
