@@ -211,7 +211,7 @@ describe("admin while the database is down", () => {
   });
 });
 
-describe("GET /healthz", () => {
+describe("GET /healthz/ready", () => {
   it.each([
     ["a dead database address", deadDatabaseEnv],
     ["a dead WebSocket proxy", deadProxyEnv],
@@ -219,14 +219,14 @@ describe("GET /healthz", () => {
     "answers 503 with the database unreachable for %s, and 200 again once it is back",
     async (_, broken) => {
       const logs = captureConsole();
-      const response = await callWith(broken(), "/healthz");
+      const response = await callWith(broken(), "/healthz/ready");
       expect(response.status).toBe(503);
       expect(response.headers.get("Cache-Control")).toBe("no-store");
-      expect(await response.json()).toEqual({ status: "degraded", database: { reachable: false } });
+      expect(await response.json()).toMatchObject({ status: "degraded", database: { reachable: false } });
       expect(logs.events("healthz_database_unreachable")).toHaveLength(1);
       expectNoInternals(logs.lines.join("\n"));
 
-      const back = await callWith(env, "/healthz");
+      const back = await callWith(env, "/healthz/ready");
       expect(back.status).toBe(200);
       expect(await back.json()).toMatchObject({ status: "ok", database: { reachable: true } });
     },
@@ -294,7 +294,7 @@ describe("recovery", () => {
   it("needs no restart: the app that saw the outage serves reads and writes as soon as the database answers", async () => {
     const provider = uniqueProvider();
     const model = await createModel({ provider });
-    expect((await callWith(deadDatabaseEnv(), "/healthz")).status).toBe(503);
+    expect((await callWith(deadDatabaseEnv(), "/healthz/ready")).status).toBe(503);
     const versionBefore = await listVersion();
 
     const patched = await callWith(env, `/admin/models/${model.id}/meta`, {

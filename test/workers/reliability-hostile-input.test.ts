@@ -308,6 +308,7 @@ describe("hostile query strings", () => {
     ["/admin/models/archived"],
     ["/admin/models/sunsets"],
     ["/healthz"],
+    ["/healthz/ready"],
   ])("400 for 5,000 parameters on GET %s", async (path) => {
     const adminPath = path.replace("gpt-4", target.id);
     await refused(() => call(`${adminPath}?${thousands(5000)}`, { token }), 400, "invalid_request");

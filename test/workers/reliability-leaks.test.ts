@@ -65,7 +65,7 @@ describe("errors and logs leak nothing", () => {
       await callWith(down, "/v1/models/gpt-4"),
       await callWith(down, "/admin/models/legacy", { token }),
       await callWith(down, "/admin/models", { token, json: { id: uniqueId(), name: "x", provider: "x", meta: sampleMeta() } }),
-      await callWith(down, "/healthz"),
+      await callWith(down, "/healthz/ready"),
     ];
     for (const response of responses) {
       expect(response.status).toBe(503);

@@ -1,24 +1,41 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ErrorEnvelopeSchema, errorResponses, jsonContent } from "../../http/openapi";
 
-export const HealthSchema = z
+export const LivenessSchema = z.strictObject({ status: z.literal("ok") }).openapi("Liveness");
+
+export const ReadinessSchema = z
   .strictObject({
     status: z.enum(["ok", "degraded"]),
-    database: z.strictObject({ reachable: z.boolean(), latency_ms: z.number().optional() }),
+    database: z.strictObject({
+      reachable: z.boolean(),
+      latency_ms: z.number().optional(),
+      checked_at: z.string().openapi({ description: "When this isolate last probed the database (probes are a few seconds apart)" }),
+    }),
   })
-  .openapi("Health");
+  .openapi("Readiness");
 
-export const health = createRoute({
+export const liveness = createRoute({
   method: "get",
   path: "/healthz",
   tags: ["Operations"],
-  summary: "Liveness and database reachability",
+  summary: "Liveness: the Worker answers (never touches the database)",
   responses: {
     ...errorResponses(),
-    200: jsonContent(HealthSchema, "Up, and the database answers"),
+    200: jsonContent(LivenessSchema, "The Worker runs"),
+  },
+});
+
+export const readiness = createRoute({
+  method: "get",
+  path: "/healthz/ready",
+  tags: ["Operations"],
+  summary: "Readiness: the database answers (probed at most once per few seconds per isolate)",
+  responses: {
+    ...errorResponses(),
+    200: jsonContent(ReadinessSchema, "Up, and the database answered the latest probe"),
     503: jsonContent(
-      z.union([HealthSchema, ErrorEnvelopeSchema]),
-      "The database does not answer in time (or the service is misconfigured)",
+      z.union([ReadinessSchema, ErrorEnvelopeSchema]),
+      "The database did not answer the latest probe in time (or the service is misconfigured)",
     ),
   },
 });

@@ -2,4 +2,4 @@ import { createRouter } from "../../http/router";
 import * as handlers from "./health.handlers";
 import * as routes from "./health.routes";
 
-export const health = createRouter().openapi(routes.health, handlers.health);
+export const health = createRouter().openapi(routes.liveness, handlers.liveness).openapi(routes.readiness, handlers.readiness);
