@@ -8,8 +8,9 @@
 import { env } from "cloudflare:workers";
 import { importJWK, type JWK, SignJWT } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { MAX_TOKEN_LENGTH } from "../../src/auth/jwt";
 import { callWith, captureConsole, expectError, expectNoInternals, modelState, type TestEnv, testKeys } from "./reliability-helpers";
-import { type AdminModel, call, createModel, uniqueProvider } from "./support";
+import { type AdminModel, call, createModel, mintToken, uniqueProvider } from "./support";
 
 const keys = testKeys();
 /**
@@ -180,6 +181,13 @@ describe("oversized tokens", () => {
     const body = await expectError(response, 401, "unauthorized");
     expect(JSON.stringify(body).length).toBeLessThan(1000);
     expect(logs.lines.join("\n").length).toBeLessThan(2000);
+  });
+
+  it("401 for a correctly signed admin token over 8 KB: the length cap refuses it, not the signature", async () => {
+    const big = await mintToken({ sub: "admin-big", role: "admin", pad: "x".repeat(MAX_TOKEN_LENGTH) });
+    expect(big.length).toBeGreaterThan(MAX_TOKEN_LENGTH);
+    const body = await expectError(await call(`/admin/models/${model.id}`, { token: big }), 401, "unauthorized");
+    expect(body.error.message).toBe("token is too long");
   });
 
   it("401 for a 100 KB Authorization header that is not a bearer token", async () => {
