@@ -131,7 +131,7 @@ describe.each(ROUTE_NAMES)("hostile bodies on %s", (name) => {
   });
 
   // The schemas refuse these bodies too (for other reasons): the message shows the depth guard saw them first.
-  // test/node/json-body.test.ts shows the guard alone refuses them, behind a route that accepts anything.
+  // test/workers/json-body.test.ts shows the guard alone refuses them, behind a route that accepts anything.
   it.each([
     ["arrays nested 20,000 deep", () => deepArrays(20_000)],
     ["objects nested 5,000 deep", () => `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`],
