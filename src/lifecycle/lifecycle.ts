@@ -5,7 +5,7 @@
  * cache. A transaction the database aborts as a serialization failure or a
  * deadlock is run again from the start, a few times, then answered 503.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { type ModelRow, models, modelTierAuditLogs } from "../../drizzle/schema";
 import type { CatalogCache } from "../catalog/cache";
 import { bumpCatalogVersion } from "../db/catalog-version";
@@ -35,7 +35,13 @@ export interface WriteContext {
   requestId: string;
   clientRequestId?: string;
   /** The request's Idempotency-Key claim, and the answer it gets for the written row: saved with the write. */
-  idempotency?: { claim: Claim; answer: (row: ModelRow) => Answer };
+  idempotency?: { claim: Claim; answer: (written: Written) => Answer };
+}
+
+/** What a write gives back: the row, and for an archive the live models that named it as their replacement. */
+export interface Written {
+  row: ModelRow;
+  affectedModels?: string[];
 }
 
 /** SQLSTATEs that mean "run the transaction again": serialization_failure, deadlock_detected. */
@@ -64,7 +70,7 @@ export class Lifecycle {
         .returning();
       if (!row) throw new ApiError("conflict", `model ${input.id} already exists`);
       await this.audit(tx, row.id, "create", null, stateOf(row), null);
-      return this.finish(tx, row);
+      return this.finish(tx, { row });
     }).catch(rethrowConflicts);
     await this.catalog.publish(version);
     return row;
@@ -106,11 +112,26 @@ export class Lifecycle {
     });
   }
 
-  archive(id: string, reason: string, ifMatch?: number): Promise<ModelRow> {
-    return this.change(id, "archive", ifMatch, reason, undefined, async (current) => {
-      assertCanArchive(current);
-      return { ...current, isArchived: true };
-    });
+  /**
+   * Allowed even when other models name this one as their replacement (the
+   * cron must be able to): those are returned, so staff see whose successor moved.
+   */
+  async archive(id: string, reason: string, ifMatch?: number): Promise<Required<Written>> {
+    let affectedModels: string[] = [];
+    const row = await this.change(
+      id,
+      "archive",
+      ifMatch,
+      reason,
+      undefined,
+      async (current, tx) => {
+        assertCanArchive(current);
+        affectedModels = await modelsReplacedBy(tx, id);
+        return { ...current, isArchived: true };
+      },
+      () => ({ affectedModels }),
+    );
+    return { row, affectedModels };
   }
 
   /** Unarchive keeps legacy status; only a sunset date already passed is dropped, or the cron would archive it again. */
@@ -129,6 +150,8 @@ export class Lifecycle {
     /** Runs first in the transaction, before the row lock (locks taken here come before it, always). */
     lockFirst: ((tx: Transaction) => Promise<void>) | undefined,
     decide: (current: ModelFlags, tx: Transaction) => Promise<ModelFlags>,
+    /** The rest of the answer, known once `decide` ran (saved with an Idempotency-Key). */
+    alsoWritten: () => Omit<Written, "row"> = () => ({}),
   ): Promise<ModelRow> {
     const { row, version } = await this.transaction(async (tx) => {
       await lockFirst?.(tx);
@@ -157,18 +180,18 @@ export class Lifecycle {
         .returning();
       const { previous, next } = describeChange(before, after);
       await this.audit(tx, id, action, previous, next, reason);
-      return this.finish(tx, row as ModelRow);
+      return this.finish(tx, { row: row as ModelRow, ...alsoWritten() });
     });
     await this.catalog.publish(version);
     return row;
   }
 
   /** The last steps of every write's transaction: the catalog version, then the idempotent answer. */
-  private async finish(tx: Transaction, row: ModelRow) {
+  private async finish(tx: Transaction, written: Written) {
     const version = await bumpCatalogVersion(tx);
     const idempotency = this.context.idempotency;
-    if (idempotency) await saveAnswer(tx, idempotency.claim, idempotency.answer(row));
-    return { row, version };
+    if (idempotency) await saveAnswer(tx, idempotency.claim, idempotency.answer(written));
+    return { row: written.row, version };
   }
 
   /**
@@ -228,6 +251,16 @@ function parseMeta(meta: unknown): ModelMeta {
 function rethrowConflicts(error: unknown): never {
   if (sqlState(error) === "23505") throw new ApiError("conflict", "a model with this id already exists", { cause: error });
   throw error;
+}
+
+/** Live models that name `id` as their replacement, by id. */
+async function modelsReplacedBy(tx: Transaction, id: string): Promise<string[]> {
+  const rows = await tx
+    .select({ id: models.id })
+    .from(models)
+    .where(and(eq(models.isArchived, false), sql`${models.meta} ->> 'legacyReplacementModelId' = ${id}`))
+    .orderBy(asc(models.id));
+  return rows.map((row) => row.id);
 }
 
 /**

@@ -76,7 +76,11 @@ describe("Idempotency-Key on admin POSTs", () => {
     const retry = await postWithKey(path, body, key);
 
     expect([first.status, retry.status]).toEqual([200, 200]);
-    expect(((await retry.json()) as { model: AdminModel }).model).toMatchObject({ is_archived: true, row_version: 2 });
+    const replayed = (await retry.json()) as { model: AdminModel; affected_models: string[] };
+    expect(replayed.model).toMatchObject({ is_archived: true, row_version: 2 });
+    // The whole first answer, affected_models included (saved with the write).
+    expect(replayed).toEqual(await first.json());
+    expect(replayed.affected_models).toEqual([]);
     expect(await auditActions(model.id)).toEqual(["archive", "create"]);
   });
 

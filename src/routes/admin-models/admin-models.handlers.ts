@@ -8,7 +8,7 @@ import type { ModelRow } from "../../../drizzle/schema";
 import type { AppEnv } from "../../http/context";
 import { ApiError } from "../../http/errors";
 import type { AppRouteHandler } from "../../http/router";
-import { rowEtag } from "../../lifecycle/lifecycle";
+import { rowEtag, type Written } from "../../lifecycle/lifecycle";
 import { auditTrail } from "../../queries/audit";
 import { archivedModels, legacyModels, modelById, modelExists, sunsetDueModels } from "../../queries/models";
 import { toAdminModel, toAuditEntry } from "./admin-model";
@@ -25,10 +25,16 @@ function ifMatchVersion(c: Context<AppEnv>): number | undefined {
 
 const modelAnswer = (row: ModelRow) => [{ model: toAdminModel(row) }, { ETag: rowEtag(row.rowVersion) }] as const;
 
-/** The caller's writes; with an Idempotency-Key, the answer (`status`, the model) is saved in the write's transaction. */
+/** A write's answer body: the model, and for an archive the models whose successor moved. */
+const writeAnswer = ({ row, affectedModels }: Written) => ({
+  model: toAdminModel(row),
+  ...(affectedModels !== undefined && { affected_models: affectedModels }),
+});
+
+/** The caller's writes; with an Idempotency-Key, the answer (`status`, writeAnswer) is saved in the write's transaction. */
 function lifecycle(c: Context<AppEnv>, status: 200 | 201 = 200) {
   const claim = c.var.idempotencyClaim;
-  const idempotency = claim && { claim, answer: (row: ModelRow) => ({ status, body: modelAnswer(row)[0] }) };
+  const idempotency = claim && { claim, answer: (written: Written) => ({ status, body: writeAnswer(written) }) };
   return c.var.services.lifecycle(c.var.principal?.subject ?? "unknown", idempotency);
 }
 
@@ -90,8 +96,8 @@ export const unmarkLegacy: AppRouteHandler<typeof routes.unmarkLegacy> = async (
 
 export const archive: AppRouteHandler<typeof routes.archive> = async (c) => {
   const { id } = c.req.valid("param");
-  const [body, headers] = modelAnswer(await lifecycle(c).archive(id, c.req.valid("json").reason, ifMatchVersion(c)));
-  return c.json(body, 200, headers);
+  const written = await lifecycle(c).archive(id, c.req.valid("json").reason, ifMatchVersion(c));
+  return c.json({ ...writeAnswer(written), affected_models: written.affectedModels }, 200, { ETag: rowEtag(written.row.rowVersion) });
 };
 
 export const unarchive: AppRouteHandler<typeof routes.unarchive> = async (c) => {
