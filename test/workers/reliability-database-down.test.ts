@@ -1,15 +1,7 @@
-/**
- * The database down (a dead address, or a dead WebSocket proxy): public reads
- * keep answering from KV, stale-if-error when KV lacks the newest version;
- * admin writes and the cron fail with 503 / a logged error and change
- * nothing; /healthz says so; and everything resumes once the database is back.
- */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { catalogKeys, forgetMemoizedCatalog, HEAD_KEY, LAST_KEY } from "../../src/catalog/cache";
-import worker from "../../src/index";
 import {
   callWith,
   captureConsole,
@@ -17,13 +9,23 @@ import {
   deadProxyEnv,
   directDatabase,
   eventually,
-  expectError,
   expectNoInternals,
   expectNoSecrets,
-  modelState,
   type TestEnv,
 } from "./reliability-helpers";
-import { adminPost, adminToken, call, createModel, inDays, sampleMeta, uniqueId, uniqueProvider } from "./support";
+import {
+  adminPost,
+  adminToken,
+  call,
+  createModel,
+  expectError,
+  inDays,
+  modelState,
+  runCron,
+  sampleMeta,
+  uniqueId,
+  uniqueProvider,
+} from "./support";
 
 interface PublicModel {
   id: string;
@@ -234,16 +236,6 @@ describe("GET /healthz", () => {
 });
 
 describe("the sunset cron while the database is down", () => {
-  /** Runs the Cron Trigger as Cloudflare would. */
-  async function runCron(environment: TestEnv, scheduledTime: number) {
-    const ctx = createExecutionContext();
-    try {
-      await worker.scheduled(createScheduledController({ scheduledTime, cron: "*/15 * * * *" }), environment, ctx);
-    } finally {
-      await waitOnExecutionContext(ctx);
-    }
-  }
-
   it("fails the run with a logged error and changes nothing; the next run archives what is due", async () => {
     const model = await createModel({ provider: uniqueProvider() });
     expect((await adminPost(`/admin/models/${model.id}/mark-legacy`, { sunsetDate: inDays(3 * 365) })).status).toBe(200);
@@ -261,7 +253,7 @@ describe("the sunset cron while the database is down", () => {
     const failedRunAt = sunset + 60_000;
     const logs = captureConsole();
 
-    await expect(runCron(deadDatabaseEnv(), failedRunAt)).rejects.toThrow();
+    await expect(runCron(failedRunAt, deadDatabaseEnv())).rejects.toThrow();
 
     const failures = logs.events("sunset_run_failed");
     expect(failures).toHaveLength(1);
@@ -275,7 +267,7 @@ describe("the sunset cron while the database is down", () => {
     if (!after.model?.is_archived) expect(after).toEqual(before);
 
     // The next run, with the database back: the model is archived once, as system:sunset.
-    await runCron(env, failedRunAt + 15 * 60_000);
+    await runCron(failedRunAt + 15 * 60_000);
     const retried = await modelState(model.id);
     expect(retried.model?.is_archived).toBe(true);
     expect(retried.audit.filter((entry) => entry.actor === "system:sunset" && entry.action === "archive")).toHaveLength(1);
@@ -284,7 +276,7 @@ describe("the sunset cron while the database is down", () => {
 
   it("logs the failed run without SQL or a stack trace", async () => {
     const logs = captureConsole();
-    await runCron(deadDatabaseEnv(), Date.parse("2015-01-01T00:00:00Z")).catch(() => {});
+    await runCron(Date.parse("2015-01-01T00:00:00Z"), deadDatabaseEnv()).catch(() => {});
     expect(logs.events("sunset_run_failed")).toHaveLength(1);
     expectNoInternals(logs.lines.join("\n"));
   });

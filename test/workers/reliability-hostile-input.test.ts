@@ -6,8 +6,19 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../../src/http/body";
-import { expectError, modelState } from "./reliability-helpers";
-import { type AdminModel, adminToken, call, createModel, inDays, sampleMeta, uniqueId, uniqueProvider } from "./support";
+
+import {
+  type AdminModel,
+  adminToken,
+  call,
+  createModel,
+  expectError,
+  inDays,
+  modelState,
+  sampleMeta,
+  uniqueId,
+  uniqueProvider,
+} from "./support";
 
 let target: AdminModel;
 let replacement: AdminModel;

@@ -7,17 +7,21 @@
 import { env, exports } from "cloudflare:workers";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { forgetMemoizedCatalog, HEAD_KEY, LAST_KEY } from "../../src/catalog/cache";
+import { callWith, captureConsole, deadDatabaseEnv, expectNoInternals, failAuditInsertsFor, type TestEnv } from "./reliability-helpers";
 import {
-  callWith,
-  captureConsole,
-  deadDatabaseEnv,
+  adminPost,
+  adminToken,
+  BASE_URL,
+  call,
+  createModel,
   expectError,
-  expectNoInternals,
-  failAuditInsertsFor,
+  mintToken,
   modelState,
-  type TestEnv,
-} from "./reliability-helpers";
-import { adminPost, adminToken, BASE_URL, call, createModel, mintToken, sampleMeta, uniqueId, uniqueProvider, userToken } from "./support";
+  sampleMeta,
+  uniqueId,
+  uniqueProvider,
+  userToken,
+} from "./support";
 
 afterEach(() => {
   vi.restoreAllMocks();

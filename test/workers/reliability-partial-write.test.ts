@@ -5,8 +5,20 @@
  * and neither the model, its audit trail nor the public catalog changes.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { captureConsole, expectError, expectNoInternals, failAuditInsertsFor, modelState } from "./reliability-helpers";
-import { type AdminModel, adminPost, call, createModel, inDays, mintToken, sampleMeta, uniqueId, uniqueProvider } from "./support";
+import { captureConsole, expectNoInternals, failAuditInsertsFor } from "./reliability-helpers";
+import {
+  type AdminModel,
+  adminPost,
+  call,
+  createModel,
+  expectError,
+  inDays,
+  mintToken,
+  modelState,
+  sampleMeta,
+  uniqueId,
+  uniqueProvider,
+} from "./support";
 
 /** The actor whose audit rows the database refuses. */
 const DOOMED_ACTOR = `doomed-${crypto.randomUUID().slice(0, 8)}`;

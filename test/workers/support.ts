@@ -3,10 +3,17 @@
  * token minting with the test settings, and unique models per test so files
  * can share one database.
  */
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
+import { expect } from "vitest";
 import type { ModelMeta } from "../../src/domain/model-meta";
+import type { ErrorBody } from "../../src/http/openapi";
+import worker from "../../src/index";
+import type { AdminModel, AuditEntry } from "../../src/routes/admin-models/admin-model";
 import { checkContract } from "./contract";
+
+export type { AdminModel, AuditEntry, ErrorBody };
 
 export const BASE_URL = "https://catalog.test";
 
@@ -43,8 +50,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** Calls the Worker's fetch handler, as a client over HTTP would; the answer must match /openapi.json (contract.ts). */
-export async function call(path: string, options: RequestOptions = {}): Promise<Response> {
+/** The request a client would send: a bearer token, a JSON body, headers. */
+export function clientRequest(path: string, options: RequestOptions = {}): Request {
   const headers = new Headers(options.headers);
   if (options.token) headers.set("Authorization", `Bearer ${options.token}`);
   let body = options.body;
@@ -52,7 +59,12 @@ export async function call(path: string, options: RequestOptions = {}): Promise<
     headers.set("Content-Type", "application/json");
     body = JSON.stringify(options.json);
   }
-  const request = new Request(`${BASE_URL}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });
+  return new Request(`${BASE_URL}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });
+}
+
+/** Calls the Worker's fetch handler, as a client over HTTP would; the answer must match /openapi.json (contract.ts). */
+export async function call(path: string, options: RequestOptions = {}): Promise<Response> {
+  const request = clientRequest(path, options);
   const response = await exports.default.fetch(request);
   await checkContract(request.method, request.url, response);
   return response;
@@ -81,18 +93,6 @@ export function sampleMeta(overrides: Partial<ModelMeta> = {}): ModelMeta {
   };
 }
 
-export interface AdminModel {
-  id: string;
-  name: string;
-  provider: string;
-  is_available: boolean;
-  is_legacy: boolean;
-  is_archived: boolean;
-  legacy_since: string | null;
-  meta: ModelMeta;
-  row_version: number;
-}
-
 /** Creates a model through the admin API and returns it. */
 export async function createModel(
   options: { id?: string; provider?: string; meta?: Partial<ModelMeta>; isAvailable?: boolean } = {},
@@ -119,6 +119,68 @@ export async function adminPost(path: string, json: unknown = {}, headers: Recor
 
 export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
-export interface ErrorBody {
-  error: { code: string; message: string; request_id: string; details?: unknown };
+/** A model's audit trail as admins read it, newest first (up to 200 entries). */
+export async function auditOf(id: string): Promise<AuditEntry[]> {
+  const response = await call(`/admin/models/${id}/audit?limit=200`, { token: await adminToken() });
+  expect(response.status).toBe(200);
+  return (await response.json<{ entries: AuditEntry[] }>()).entries;
+}
+
+/** A model as admins see it, with its whole audit trail; undefined model when it does not exist. */
+export async function modelState(id: string): Promise<{ model: AdminModel | undefined; audit: AuditEntry[] }> {
+  const response = await call(`/admin/models/${id}`, { token: await adminToken() });
+  if (response.status === 404) return { model: undefined, audit: [] };
+  expect(response.status).toBe(200);
+  const model = (await response.json<{ model: AdminModel }>()).model;
+  return { model, audit: await auditOf(id) };
+}
+
+/** A model that exists, as admins see it, with its audit trail. */
+export async function current(id: string): Promise<{ model: AdminModel; audit: AuditEntry[] }> {
+  const { model, audit } = await modelState(id);
+  if (!model) throw new Error(`model ${id} does not exist`);
+  return { model, audit };
+}
+
+/** The standard error shape, with its code. */
+export async function expectError(response: Response, status: number, code?: string): Promise<ErrorBody> {
+  const text = await response.text();
+  expect(response.status, text).toBe(status);
+  expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
+  const body = JSON.parse(text) as ErrorBody;
+  expect(Object.keys(body)).toEqual(["error"]);
+  expect(body.error).toMatchObject({
+    code: expect.any(String),
+    message: expect.any(String),
+    request_id: response.headers.get("X-Request-Id"),
+  });
+  if (code) expect(body.error.code).toBe(code);
+  return body;
+}
+
+/**
+ * A refusal: the error in the standard shape, never cached (the model may
+ * change, the user may upgrade) and, given the model's state `before`,
+ * nothing changed: the model as it was and no audit row written.
+ */
+export async function expectRefused(
+  response: Response,
+  status: number,
+  code: string,
+  before?: { model: AdminModel; audit: AuditEntry[] },
+): Promise<ErrorBody> {
+  const body = await expectError(response, status, code);
+  expect(response.headers.get("Cache-Control")).toBe("no-store");
+  if (before) expect(await current(before.model.id)).toEqual(before);
+  return body;
+}
+
+/** Runs the Cron Trigger as Cloudflare would, at `scheduledTime`, waiting for its background work. */
+export async function runCron(scheduledTime: number, environment: typeof env = env) {
+  const ctx = createExecutionContext();
+  try {
+    await worker.scheduled(createScheduledController({ scheduledTime, cron: "*/15 * * * *" }), environment, ctx);
+  } finally {
+    await waitOnExecutionContext(ctx);
+  }
 }
