@@ -1,3 +1,9 @@
+/**
+ * The database down (a dead address, or a dead WebSocket proxy): public reads
+ * keep answering from KV, stale-if-error when KV lacks the newest version;
+ * admin writes and the cron fail with 503 / a logged error and change
+ * nothing; /healthz says so; and everything resumes once the database is back.
+ */
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
