@@ -10,7 +10,7 @@ import { expect } from "vitest";
 import type { ModelMeta } from "../../src/domain/model-meta";
 import type { ErrorBody } from "../../src/http/openapi";
 import worker from "../../src/index";
-import { routeTable } from "../../src/routes";
+import type { routeTable } from "../../src/routes";
 import type { AdminModel, AuditEntry } from "../../src/routes/admin-models/admin-model";
 import { checkContract } from "./contract";
 

@@ -24,7 +24,7 @@ function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome) {
 
 const JSON_TYPE = { "Content-Type": "application/json; charset=UTF-8" };
 
-export function findModel(snapshot: Snapshot, id: string) {
+function findModel(snapshot: Snapshot, id: string) {
   const model = snapshot.byId.get(id);
   if (model) return model;
   if (snapshot.archived.has(id)) {
