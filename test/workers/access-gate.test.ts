@@ -12,7 +12,7 @@ import {
   createModel,
   type ErrorBody,
   expectRefused,
-  inDays,
+  farSunset,
   mintToken,
   uniqueId,
   uniqueProvider,
@@ -32,8 +32,6 @@ interface TierDetails {
   tier_restriction_mode: string;
   upgrade_to?: string;
 }
-
-const farSunset = () => new Date(Math.floor(Date.parse(inDays(800)) / 1000) * 1000).toISOString();
 
 async function access(id: string, tier?: string) {
   return call(`/v1/models/${id}/access`, tier === undefined ? {} : { token: await userToken(tier) });

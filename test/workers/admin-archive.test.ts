@@ -9,12 +9,10 @@ import {
   type ErrorBody,
   expectRefused,
   inDays,
+  publicIds,
   uniqueId,
   uniqueProvider,
 } from "./support";
-
-const publicIds = async (provider: string) =>
-  (await (await call(`/v1/models?provider=${provider}`)).json<{ models: Array<{ id: string }> }>()).models.map((model) => model.id);
 
 const archive = (id: string, json: unknown = { reason: "provider shut it down" }, headers: Record<string, string> = {}) =>
   adminPost(`/admin/models/${id}/archive`, json, headers);

@@ -20,12 +20,8 @@ import {
   uniqueId,
 } from "./support";
 
-/** Every route of the admin API, from the route table; a model for those that name one. */
+/** Every route of the admin API, from the route table. */
 const ADMIN_ROUTES = routeTable.filter((route) => route.path.startsWith("/admin/"));
-let guarded: AdminModel;
-beforeAll(async () => {
-  guarded = await createModel();
-});
 
 const secret = () => new TextEncoder().encode(env.JWT_SECRET);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -186,7 +182,7 @@ describe("admin routes: 403 for a valid token without the admin role", () => {
   });
 
   it.each(ADMIN_ROUTES.map((route) => [routeName(route), route] as const))("guards %s", async (_, route) => {
-    const path = pathFor(route, guarded.id);
+    const path = pathFor(route, model.id);
     const method = route.method.toUpperCase();
     const json = isWrite(route) ? {} : undefined;
     const user = await mintToken({ sub: "uma", role: "user" });

@@ -10,7 +10,7 @@ import {
   createModel,
   type ErrorBody,
   expectError,
-  inDays,
+  farSunset,
   uniqueId,
   uniqueProvider,
   userToken,
@@ -25,9 +25,6 @@ interface Detail {
   access_status: string;
   legacy_info?: { replacement_model_id?: string; deprecation_notice?: string; sunset_date?: string };
 }
-
-/** A sunset far enough ahead that no other file's sunset cron run reaches it, on a whole second. */
-const farSunset = () => new Date(Math.floor(Date.parse(inDays(800)) / 1000) * 1000).toISOString();
 
 /** RFC 9110 IMF-fixdate, the preferred HTTP-date form that RFC 8594 requires for Sunset. */
 const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;

@@ -8,6 +8,7 @@ import {
   current,
   type ErrorBody,
   inDays,
+  publicIds,
   runCron,
   uniqueProvider,
 } from "./support";
@@ -22,9 +23,6 @@ async function legacyModelDueIn(inMs: number, provider?: string) {
   expect(response.status).toBe(200);
   return { ...model, sunsetDate };
 }
-
-const publicIds = async (provider: string) =>
-  (await (await call(`/v1/models?provider=${provider}`)).json<{ models: Array<{ id: string }> }>()).models.map((model) => model.id);
 
 afterEach(() => {
   vi.restoreAllMocks();

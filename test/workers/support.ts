@@ -120,6 +120,13 @@ export async function adminPost(path: string, json: unknown = {}, headers: Recor
 
 export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
+/** A sunset far enough ahead that no other file's sunset cron run reaches it, on a whole second. */
+export const farSunset = () => new Date(Math.floor(Date.parse(inDays(800)) / 1000) * 1000).toISOString();
+
+/** The ids the public list shows for a provider (each test uses its own provider). */
+export const publicIds = async (provider: string) =>
+  (await (await call(`/v1/models?provider=${provider}`)).json<{ models: Array<{ id: string }> }>()).models.map((model) => model.id);
+
 /** A model's audit trail as admins read it, newest first (up to 200 entries). */
 export async function auditOf(id: string): Promise<AuditEntry[]> {
   const response = await call(`/admin/models/${id}/audit?limit=200`, { token: await adminToken() });
