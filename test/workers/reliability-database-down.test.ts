@@ -8,6 +8,7 @@ import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { catalogKeys, forgetMemoizedCatalog, HEAD_KEY, LAST_KEY } from "../../src/catalog/cache";
+import { routeTable } from "../../src/routes";
 import {
   callWith,
   captureConsole,
@@ -20,13 +21,20 @@ import {
   type TestEnv,
 } from "./reliability-helpers";
 import {
+  type AdminModel,
   adminPost,
   adminToken,
   call,
   createModel,
+  exampleBody,
   expectError,
   inDays,
+  isWrite,
   modelState,
+  pathFor,
+  prepareFor,
+  type Route,
+  routeName,
   runCron,
   sampleMeta,
   uniqueId,
@@ -169,43 +177,50 @@ describe("public reads while the database is down", () => {
 });
 
 describe("admin while the database is down", () => {
-  it("refuses every write with 503 database_unavailable and changes nothing; a retry succeeds once it is back", async () => {
+  it("refuses every admin route with 503 database_unavailable and changes nothing; a retry succeeds once it is back", async () => {
     const target = await createModel({ provider: uniqueProvider() });
-    const archived = await createModel({ provider: uniqueProvider() });
-    expect((await adminPost(`/admin/models/${archived.id}/archive`, { reason: "setup" })).status).toBe(200);
-    const before = [await modelState(target.id), await modelState(archived.id)];
+    const replacement = await createModel({ provider: target.provider });
     const newId = uniqueId("down");
     const token = await adminToken();
+    // Every admin route of the route table; each write on a model of its own, in the state it needs to succeed.
+    const requests: Array<{ route: Route; model: AdminModel; json: object | undefined }> = [];
+    for (const route of routeTable.filter((candidate) => candidate.path.startsWith("/admin/"))) {
+      const model = isWrite(route) && route.path.includes("{id}") ? await createModel({ provider: target.provider }) : target;
+      await prepareFor(route, model.id);
+      requests.push({ route, model, json: exampleBody(route, { model, replacement, newId }) });
+    }
+    const models = [...new Set([target, ...requests.map((request) => request.model)])];
+    const before = [];
+    for (const model of models) before.push(await modelState(model.id));
     const down = deadDatabaseEnv();
     const logs = captureConsole();
 
-    const writes: Array<[string, string, unknown, Record<string, string>?]> = [
-      ["POST", "/admin/models", { id: newId, name: newId, provider: "acme", meta: sampleMeta() }, { "Idempotency-Key": `k-${newId}` }],
-      ["POST", "/admin/models", { id: newId, name: newId, provider: "acme", meta: sampleMeta() }],
-      ["PATCH", `/admin/models/${target.id}/meta`, { displayName: "Never" }, { "If-Match": `"${target.row_version}"` }],
-      ["POST", `/admin/models/${target.id}/mark-legacy`, { deprecationNotice: "never", sunsetDate: inDays(800) }],
-      ["POST", `/admin/models/${target.id}/archive`, { reason: "never" }],
-      ["POST", `/admin/models/${target.id}/unmark-legacy`, {}],
-      ["POST", `/admin/models/${archived.id}/unarchive`, {}],
-    ];
-    for (const [method, path, json, headers] of writes) {
-      const response = await callWith(down, path, { method, token, json, ...(headers && { headers }) });
-      expect(response.headers.get("Cache-Control"), path).toBe("no-store");
+    const keyed = await callWith(down, "/admin/models", {
+      token,
+      json: { id: newId, name: newId, provider: "acme", meta: sampleMeta() },
+      headers: { "Idempotency-Key": `k-${newId}` },
+    });
+    expect(keyed.headers.get("Cache-Control")).toBe("no-store");
+    expectNoInternals(JSON.stringify(await expectError(keyed, 503, "database_unavailable")));
+    for (const { route, model, json } of requests) {
+      const version = before[models.indexOf(model)]?.model?.row_version;
+      const response = await callWith(down, pathFor(route, model.id), {
+        method: route.method.toUpperCase(),
+        token,
+        json,
+        ...(isWrite(route) && route.path.includes("{id}") && { headers: { "If-Match": `"${version}"` } }),
+      });
+      expect(response.headers.get("Cache-Control"), routeName(route)).toBe("no-store");
       expectNoInternals(JSON.stringify(await expectError(response, 503, "database_unavailable")));
     }
-    // Admin reads need the database too.
-    for (const path of [
-      `/admin/models/${target.id}`,
-      `/admin/models/${target.id}/audit`,
-      "/admin/models/legacy",
-      "/v1/models?includeArchived=true",
-    ]) {
-      await expectError(await callWith(down, path, { token }), 503, "database_unavailable");
-    }
+    // An admin's view of the public list needs the database too.
+    await expectError(await callWith(down, "/v1/models?includeArchived=true", { token }), 503, "database_unavailable");
     expectNoInternals(logs.lines.join("\n"));
     vi.restoreAllMocks();
 
-    expect([await modelState(target.id), await modelState(archived.id)]).toEqual(before);
+    const after = [];
+    for (const model of models) after.push(await modelState(model.id));
+    expect(after).toEqual(before);
     expect((await modelState(newId)).model).toBeUndefined();
     // The failed attempt did not burn its Idempotency-Key: the retry is a first attempt.
     const retry = await call("/admin/models", {
