@@ -12,6 +12,7 @@ import { describeError, toApiError } from "./http/failures";
 import { boundedQuery } from "./http/query";
 import { log } from "./log";
 import { adminModels } from "./routes/admin-models";
+import { adminUi } from "./routes/admin-ui";
 import { health } from "./routes/health";
 import { publicModels } from "./routes/public-models";
 import { Services } from "./services";
@@ -68,6 +69,8 @@ export function createApp() {
   app.route("/healthz", health);
   app.route("/v1/models", publicModels);
   app.route("/admin/models", adminModels);
+  // HTML for staff; its session cookie is read there and nowhere else.
+  app.route("/admin/ui", adminUi);
 
   app.notFound((c) => {
     throw new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);

@@ -38,7 +38,7 @@ const CreateModelSchema = z.strictObject({
  * JSON Merge Patch). Required keys cannot be nulled. The merged result is
  * then validated whole (Lifecycle.updateModelMeta).
  */
-const MetaPatchSchema = z
+export const MetaPatchSchema = z
   .strictObject(
     Object.fromEntries(
       Object.entries(EditableMetaFields.shape).map(([key, field]) => [
@@ -49,13 +49,13 @@ const MetaPatchSchema = z
   )
   .refine((patch) => Object.keys(patch).length > 0, "the patch is empty");
 
-const MarkLegacySchema = z.strictObject({
+export const MarkLegacySchema = z.strictObject({
   replacementModelId: ModelIdSchema.optional(),
   deprecationNotice: z.string().trim().min(1).max(1000).optional(),
   sunsetDate: IsoDateTimeSchema.optional(),
 });
 
-const ArchiveSchema = z.strictObject({ reason: z.string().trim().min(1, "a reason is required").max(1000) });
+export const ArchiveSchema = z.strictObject({ reason: z.string().trim().min(1, "a reason is required").max(1000) });
 const EmptySchema = z.strictObject({});
 
 const AuditQuerySchema = z.strictObject({
