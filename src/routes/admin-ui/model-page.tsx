@@ -59,7 +59,7 @@ export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, auditNext
       {dialog?.message && !dialog.conflict ? <Notice kind="error">{dialog.message}</Notice> : null}
       {dialog?.conflict ? <Notice kind="warning">{dialog.message}</Notice> : null}
 
-      <div class="actions" role="group" aria-label="Lifecycle actions">
+      <div class="actions">
         {model.isArchived ? null : <DialogButton target="mark-legacy" label="Mark legacy" />}
         {model.isLegacy && !model.isArchived ? <DialogButton target="unmark-legacy" label="Unmark legacy" /> : null}
         {model.isArchived ? <DialogButton target="unarchive" label="Unarchive" /> : <DialogButton target="archive" label="Archive" />}
@@ -191,7 +191,7 @@ const DialogButtons: FC<{ name: DialogName; confirm: string; danger?: boolean }>
 const DialogMessage: FC<{ dialog?: OpenDialog | undefined; name: DialogName }> = ({ dialog, name }) =>
   dialog?.name === name && dialog.message ? <Notice kind={dialog.conflict ? "warning" : "error"}>{dialog.message}</Notice> : null;
 
-const valueOf = (dialog: OpenDialog | undefined, name: DialogName, field: string, fallback = ""): string => {
+const dialogValue = (dialog: OpenDialog | undefined, name: DialogName, field: string, fallback = ""): string => {
   const value = dialog?.name === name ? dialog.values?.[field] : undefined;
   return typeof value === "string" ? value : fallback;
 };
@@ -209,12 +209,14 @@ const MarkLegacyDialog: FC<{ session: StaffSession; model: ModelRow; dialog?: Op
           name="replacementModelId"
           label="Replacement model"
           hint="The id of the model clients should move to (optional)."
-          value={valueOf(dialog, "mark-legacy", "replacementModelId", model.meta.legacyReplacementModelId ?? "")}
+          value={dialogValue(dialog, "mark-legacy", "replacementModelId", model.meta.legacyReplacementModelId ?? "")}
           errors={errors}
         />
         <Field id="deprecationNotice" name="deprecationNotice" label="Deprecation notice" errors={errors}>
           {(attributes) => (
-            <textarea {...attributes}>{valueOf(dialog, "mark-legacy", "deprecationNotice", model.meta.deprecationNotice ?? "")}</textarea>
+            <textarea {...attributes}>
+              {dialogValue(dialog, "mark-legacy", "deprecationNotice", model.meta.deprecationNotice ?? "")}
+            </textarea>
           )}
         </Field>
         <Field
@@ -223,7 +225,7 @@ const MarkLegacyDialog: FC<{ session: StaffSession; model: ModelRow; dialog?: Op
           label="Sunset date"
           type="date"
           hint="The model is archived automatically on this date (UTC midnight). Optional."
-          value={valueOf(dialog, "mark-legacy", "sunsetDate", model.meta.sunsetDate?.slice(0, 10) ?? "")}
+          value={dialogValue(dialog, "mark-legacy", "sunsetDate", model.meta.sunsetDate?.slice(0, 10) ?? "")}
           errors={errors}
         />
         <DialogButtons name="mark-legacy" confirm="Mark legacy" />
@@ -239,7 +241,7 @@ const ArchiveDialog: FC<{ session: StaffSession; model: ModelRow; dialog?: OpenD
       <CsrfField session={session} />
       <p>The model disappears from the public catalog and inference is refused (410).</p>
       <Field id="reason" name="reason" label="Reason" errors={dialog?.name === "archive" ? dialog.errors : undefined} required>
-        {(attributes) => <textarea {...attributes}>{valueOf(dialog, "archive", "reason")}</textarea>}
+        {(attributes) => <textarea {...attributes}>{dialogValue(dialog, "archive", "reason")}</textarea>}
       </Field>
       <DialogButtons name="archive" confirm="Archive" danger />
     </form>

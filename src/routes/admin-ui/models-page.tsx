@@ -29,51 +29,53 @@ function pageLink(filters: ModelsPageProps["filters"], cursor: { after?: string;
 export const ModelsPage: FC<ModelsPageProps> = ({ session, filters, errors, page, providers }) => (
   <Layout title="Models" session={session} section="models">
     <h1>Models</h1>
-    <form method="get" action={`${UI_ROOT}/models`} class="filters" role="search" aria-label="Filter models">
-      <Field id="filter-q" name="q" label="Search by id" value={filters.q} errors={errors} type="search" />
-      <Field id="filter-status" name="status" label="Status" errors={errors}>
-        {(attributes) => (
-          <select {...attributes}>
-            <option value="">Any status</option>
-            {MODEL_STATUSES.map((status) => (
-              <option value={status} selected={filters.status === status}>
-                {status}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field id="filter-provider" name="provider" label="Provider" errors={errors}>
-        {(attributes) => (
-          <select {...attributes}>
-            <option value="">Any provider</option>
-            {providers.map((provider) => (
-              <option value={provider} selected={filters.provider === provider}>
-                {provider}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field id="filter-tier" name="tier" label="Required tier" errors={errors}>
-        {(attributes) => (
-          <select {...attributes}>
-            <option value="">Any tier</option>
-            {SUBSCRIPTION_TIERS.map((tier) => (
-              <option value={tier} selected={filters.tier === tier}>
-                {tier}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <button type="submit" class="primary">
-        Filter
-      </button>
-      <a class="button" href={`${UI_ROOT}/models`}>
-        Clear
-      </a>
-    </form>
+    <search>
+      <form method="get" action={`${UI_ROOT}/models`} class="filters" aria-label="Filter models">
+        <Field id="filter-q" name="q" label="Search by id" value={filters.q} errors={errors} type="search" />
+        <Field id="filter-status" name="status" label="Status" errors={errors}>
+          {(attributes) => (
+            <select {...attributes}>
+              <option value="">Any status</option>
+              {MODEL_STATUSES.map((status) => (
+                <option value={status} selected={filters.status === status}>
+                  {status}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="filter-provider" name="provider" label="Provider" errors={errors}>
+          {(attributes) => (
+            <select {...attributes}>
+              <option value="">Any provider</option>
+              {providers.map((provider) => (
+                <option value={provider} selected={filters.provider === provider}>
+                  {provider}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="filter-tier" name="tier" label="Required tier" errors={errors}>
+          {(attributes) => (
+            <select {...attributes}>
+              <option value="">Any tier</option>
+              {SUBSCRIPTION_TIERS.map((tier) => (
+                <option value={tier} selected={filters.tier === tier}>
+                  {tier}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <button type="submit" class="primary">
+          Filter
+        </button>
+        <a class="button" href={`${UI_ROOT}/models`}>
+          Clear
+        </a>
+      </form>
+    </search>
 
     {errors ? <Notice kind="error">Some filters are invalid; fix them and filter again.</Notice> : null}
     {page ? (
