@@ -56,8 +56,6 @@ export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, auditNext
         {model.meta.displayName} <code>{model.id}</code> <StatusBadge status={status} />
       </h1>
       {done ? <Notice kind="success">{DONE_MESSAGES[done]}</Notice> : null}
-      {dialog?.message && !dialog.conflict ? <Notice kind="error">{dialog.message}</Notice> : null}
-      {dialog?.conflict ? <Notice kind="warning">{dialog.message}</Notice> : null}
 
       <div class="actions">
         {model.isArchived ? null : <DialogButton target="mark-legacy" label="Mark legacy" />}
