@@ -3,9 +3,9 @@
  * primary key (`id > after`, `LIMIT n + 1`), so a page costs the same at
  * the first or the last of 10,000 models.
  */
-import { and, asc, count, desc, eq, gt, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { models } from "../../drizzle/schema";
+import { catalogState, models } from "../../drizzle/schema";
 import type { Database } from "../db/client";
 import { MODEL_ID_PATTERN, SubscriptionTierSchema } from "../domain/model-meta";
 
@@ -32,19 +32,6 @@ export function statusOf(row: { isLegacy: boolean; isArchived: boolean }): Model
   return row.isArchived ? "archived" : row.isLegacy ? "legacy" : "active";
 }
 
-const summaryColumns = {
-  id: models.id,
-  name: models.name,
-  provider: models.provider,
-  isAvailable: models.isAvailable,
-  isLegacy: models.isLegacy,
-  isArchived: models.isArchived,
-  displayName: sql<string>`${models.meta} ->> 'displayName'`,
-  requiredTier: sql<string>`${models.meta} ->> 'requiredTier'`,
-  sunsetDate: sql<string | null>`${models.meta} ->> 'sunsetDate'`,
-  updatedAt: models.updatedAt,
-};
-
 function filterCondition(filters: StaffModelFilters): SQL | undefined {
   const status = {
     active: and(eq(models.isLegacy, false), eq(models.isArchived, false)),
@@ -61,35 +48,76 @@ function filterCondition(filters: StaffModelFilters): SQL | undefined {
   );
 }
 
-/** One page of models matching the filters, in id order, with the cursors to the neighbouring pages and the match count. */
+/** Matches are counted up to this many ("more than 1,000 match"): a count of everything would read every row. */
+export const COUNT_LIMIT = 1000;
+
+/** Providers change only with the catalog: this isolate's last reading, with the catalog version it was read at. */
+let knownProviders: { version: string; providers: string[] } | undefined;
+
+/** A row of the models page, as the page query returns it. */
+export interface StaffModelSummary {
+  id: string;
+  name: string;
+  provider: string;
+  isAvailable: boolean;
+  isLegacy: boolean;
+  isArchived: boolean;
+  displayName: string;
+  requiredTier: string;
+  sunsetDate: string | null;
+  updatedAt: string;
+}
+
+/**
+ * One page of models matching the filters (in id order), the cursors to the
+ * neighbouring pages, how many models match (up to COUNT_LIMIT + 1), and
+ * every provider (for the filter), in one statement: one round trip, one
+ * connection per page view, and work bounded by the page, not the catalog
+ * (but for an id search or a filter that matches few models).
+ */
 export async function staffModelPage(db: Database, filters: StaffModelFilters, pageSize = STAFF_PAGE_SIZE) {
-  const where = filterCondition(filters);
+  const where = filterCondition(filters) ?? sql`true`;
   const backwards = filters.before !== undefined && filters.after === undefined;
-  const cursor = backwards ? sql`${models.id} < ${filters.before}` : filters.after === undefined ? undefined : gt(models.id, filters.after);
-  const [fetched, [counted]] = await Promise.all([
-    db
-      .select(summaryColumns)
-      .from(models)
-      .where(and(where, cursor))
-      .orderBy(backwards ? desc(models.id) : asc(models.id))
-      .limit(pageSize + 1),
-    db.select({ total: count() }).from(models).where(where),
-  ]);
+  const cursor = backwards ? sql`${models.id} < ${filters.before}` : filters.after === undefined ? sql`true` : gt(models.id, filters.after);
+  const result = await db.execute<{
+    rows: StaffModelSummary[] | null;
+    total: number;
+    version: string | null;
+    providers: string[] | null;
+  }>(sql`
+    WITH page AS (
+      SELECT ${models.id} AS "id", ${models.name} AS "name", ${models.provider} AS "provider",
+             ${models.isAvailable} AS "isAvailable", ${models.isLegacy} AS "isLegacy", ${models.isArchived} AS "isArchived",
+             ${models.meta} ->> 'displayName' AS "displayName", ${models.meta} ->> 'requiredTier' AS "requiredTier",
+             ${models.meta} ->> 'sunsetDate' AS "sunsetDate", ${models.updatedAt} AS "updatedAt"
+      FROM ${models}
+      WHERE ${where} AND ${cursor}
+      ORDER BY ${models.id} ${backwards ? sql`DESC` : sql`ASC`}
+      LIMIT ${pageSize + 1}
+    )
+    SELECT (SELECT json_agg(page ORDER BY "id") FROM page) AS "rows",
+           (SELECT count(*)::int FROM (SELECT 1 FROM ${models} WHERE ${where} LIMIT ${COUNT_LIMIT + 1}) AS matching) AS "total",
+           (SELECT version::text FROM ${catalogState} WHERE id = 1) AS "version",
+           -- Read only when the catalog changed since this isolate last read it (an InitPlan runs only if reached).
+           CASE WHEN (SELECT version::text FROM ${catalogState} WHERE id = 1) = ${knownProviders?.version ?? ""} THEN NULL
+                ELSE (SELECT json_agg(DISTINCT ${models.provider} ORDER BY ${models.provider}) FROM ${models}) END AS "providers"`);
+  const [answer] = result.rows;
+  if (answer?.providers) knownProviders = { version: answer.version ?? "", providers: answer.providers };
+  const fetched = answer?.rows ?? [];
   const more = fetched.length > pageSize;
-  const rows = fetched.slice(0, pageSize);
-  if (backwards) rows.reverse();
+  // The extra row that tells there is more lies beyond the page: last going forwards, first going backwards.
+  const rows = more ? (backwards ? fetched.slice(1) : fetched.slice(0, pageSize)) : fetched;
   const first = rows[0]?.id;
   const last = rows.at(-1)?.id;
   return {
     rows,
-    total: counted?.total ?? 0,
+    total: answer?.total ?? 0,
+    providers: answer?.providers ?? knownProviders?.providers ?? [],
     // Going forwards, a previous page exists when we started after something; going backwards, when we hit the limit.
     previousBefore: (backwards ? more : filters.after !== undefined) ? first : undefined,
-    nextAfter: (backwards ? true : more) && rows.length > 0 ? last : undefined,
+    nextAfter: (backwards || more) && rows.length > 0 ? last : undefined,
   };
 }
-
-export type StaffModelSummary = Awaited<ReturnType<typeof staffModelPage>>["rows"][number];
 
 /** Every provider with at least one model, for the provider filter. */
 export async function providerNames(db: Database): Promise<string[]> {

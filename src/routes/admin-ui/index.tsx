@@ -136,15 +136,15 @@ adminUi.get("/models", async (c) => {
   const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, value]) => value !== ""));
   const db = c.var.services.db;
   const parsed = StaffModelFiltersSchema.safeParse(raw);
-  const providers = await providerNames(db);
   if (!parsed.success) {
+    const providers = await providerNames(db);
     return c.html(
       <ModelsPage session={c.var.session} filters={raw} errors={fieldErrorsOf(parsed.error.issues)} providers={providers} />,
       400,
     );
   }
   const page = await staffModelPage(db, parsed.data);
-  return c.html(<ModelsPage session={c.var.session} filters={raw} page={page} providers={providers} />);
+  return c.html(<ModelsPage session={c.var.session} filters={raw} page={page} providers={page.providers} />);
 });
 
 adminUi.get("/sunsets", async (c) => {
@@ -165,8 +165,9 @@ async function renderModelPage(
   options: { dialog?: OpenDialog; done?: DialogName; auditBefore?: number; status?: ContentfulStatusCode } = {},
 ) {
   const db = c.var.services.db;
-  const [model, trail] = await Promise.all([modelById(db, id), auditTrail(db, id, AUDIT_PAGE_SIZE, options.auditBefore)]);
+  const model = await modelById(db, id);
   if (!model) throw new ApiError("not_found", `There is no model ${id}.`);
+  const trail = await auditTrail(db, id, AUDIT_PAGE_SIZE, options.auditBefore);
   return c.html(
     <ModelPage
       session={c.var.session}

@@ -40,6 +40,21 @@ export interface ModelPageProps {
   dialog?: OpenDialog | undefined;
 }
 
+/** The actions the lifecycle rules allow in the model's state (src/lifecycle/rules.ts); the page offers only these. */
+function offers(model: ModelRow, action: DialogName): boolean {
+  switch (action) {
+    case "mark-legacy":
+    case "archive":
+      return !model.isArchived;
+    case "unmark-legacy":
+      return model.isLegacy && !model.isArchived;
+    case "unarchive":
+      return model.isArchived;
+    case "edit-meta":
+      return true;
+  }
+}
+
 const actionUrl = (model: ModelRow, action: DialogName) => `${UI_ROOT}/models/${encodeURIComponent(model.id)}/${action}`;
 
 const displayValue = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
@@ -56,11 +71,14 @@ export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, auditNext
         {model.meta.displayName} <code>{model.id}</code> <StatusBadge status={status} />
       </h1>
       {done ? <Notice kind="success">{DONE_MESSAGES[done]}</Notice> : null}
+      {/* A refusal whose dialog no longer applies (archiving what someone just archived) is said on the page. */}
+      {dialog?.message && !offers(model, dialog.name) ? <Notice kind="error">{dialog.message}</Notice> : null}
 
       <div class="actions">
-        {model.isArchived ? null : <DialogButton target="mark-legacy" label="Mark legacy" />}
-        {model.isLegacy && !model.isArchived ? <DialogButton target="unmark-legacy" label="Unmark legacy" /> : null}
-        {model.isArchived ? <DialogButton target="unarchive" label="Unarchive" /> : <DialogButton target="archive" label="Archive" />}
+        {offers(model, "mark-legacy") ? <DialogButton target="mark-legacy" label="Mark legacy" /> : null}
+        {offers(model, "unmark-legacy") ? <DialogButton target="unmark-legacy" label="Unmark legacy" /> : null}
+        {offers(model, "archive") ? <DialogButton target="archive" label="Archive" /> : null}
+        {offers(model, "unarchive") ? <DialogButton target="unarchive" label="Unarchive" /> : null}
         <DialogButton target="edit-meta" label="Edit meta" />
       </div>
 
@@ -133,8 +151,8 @@ export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, auditNext
         </p>
       ) : null}
 
-      {model.isArchived ? null : <MarkLegacyDialog session={session} model={model} dialog={dialog} />}
-      {model.isLegacy && !model.isArchived ? (
+      {offers(model, "mark-legacy") ? <MarkLegacyDialog session={session} model={model} dialog={dialog} /> : null}
+      {offers(model, "unmark-legacy") ? (
         <ConfirmDialog
           session={session}
           model={model}
@@ -144,7 +162,7 @@ export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, auditNext
           dialog={dialog}
         />
       ) : null}
-      {model.isArchived ? (
+      {offers(model, "unarchive") ? (
         <ConfirmDialog
           session={session}
           model={model}

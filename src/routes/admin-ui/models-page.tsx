@@ -2,7 +2,7 @@
 /** Every model, filtered by status, provider, tier and id, 50 to a page. */
 import type { FC } from "hono/jsx";
 import { SUBSCRIPTION_TIERS } from "../../domain/model-meta";
-import { MODEL_STATUSES, type StaffModelFilters, type StaffModelSummary, statusOf } from "../../queries/models";
+import { COUNT_LIMIT, MODEL_STATUSES, type StaffModelFilters, type StaffModelSummary, statusOf } from "../../queries/models";
 import { Field, type FieldErrors, formatInstant, Layout, Notice, StatusBadge, UI_ROOT } from "./layout";
 import type { StaffSession } from "./session";
 
@@ -81,7 +81,11 @@ export const ModelsPage: FC<ModelsPageProps> = ({ session, filters, errors, page
     {page ? (
       <>
         <p class="muted" role="status">
-          {page.total === 1 ? "1 model matches" : `${page.total.toLocaleString("en-US")} models match`}
+          {page.total > COUNT_LIMIT
+            ? `More than ${COUNT_LIMIT.toLocaleString("en-US")} models match`
+            : page.total === 1
+              ? "1 model matches"
+              : `${page.total.toLocaleString("en-US")} models match`}
         </p>
         {page.rows.length ? (
           <table>
