@@ -1,13 +1,58 @@
 /**
- * Reads of the models table for staff views. Lists are keyset-paged on the
- * primary key (`id > after`, `LIMIT n + 1`), so a page costs the same at
- * the first or the last of 10,000 models.
+ * Reads of the models table: for the admin API, the cron's sunset selection
+ * and the staff dashboard. The dashboard's list is keyset-paged on the
+ * primary key (`id > after`, `LIMIT n + 1`), so a page costs the same at the
+ * first or the last of 10,000 models.
  */
-import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { catalogState, models } from "../../drizzle/schema";
+import { catalogState, type ModelRow, models } from "../../drizzle/schema";
 import type { Database } from "../db/client";
 import { MODEL_ID_PATTERN, SubscriptionTierSchema } from "../domain/model-meta";
+
+export async function modelById(db: Database, id: string): Promise<ModelRow | undefined> {
+  const [row] = await db.select().from(models).where(eq(models.id, id));
+  return row;
+}
+
+export async function modelExists(db: Database, id: string): Promise<boolean> {
+  const [row] = await db.select({ id: models.id }).from(models).where(eq(models.id, id));
+  return row !== undefined;
+}
+
+/** Every model, archived included, as clients order them (by provider, then id). */
+export function allModels(db: Database): Promise<ModelRow[]> {
+  return db.select().from(models).orderBy(asc(models.provider), asc(models.id));
+}
+
+/** Live legacy models, by provider then id. */
+export function legacyModels(db: Database): Promise<ModelRow[]> {
+  return db
+    .select()
+    .from(models)
+    .where(and(eq(models.isLegacy, true), eq(models.isArchived, false)))
+    .orderBy(asc(models.provider), asc(models.id));
+}
+
+/** Archived models, most recently changed first. */
+export function archivedModels(db: Database): Promise<ModelRow[]> {
+  return db.select().from(models).where(eq(models.isArchived, true)).orderBy(desc(models.updatedAt), asc(models.id));
+}
+
+/** The condition "has a sunset date at or before `cutoff`", shared with the cron's archiving UPDATE. */
+export const sunsetAtOrBefore = (cutoff: Date) =>
+  sql`${models.meta} ? 'sunsetDate' AND (${models.meta} ->> 'sunsetDate')::timestamptz <= ${cutoff.toISOString()}::timestamptz`;
+
+/** Live legacy models whose sunset date is at or before `cutoff`, soonest first. */
+export function sunsetDueModels(db: Database, cutoff: Date): Promise<ModelRow[]> {
+  return db
+    .select()
+    .from(models)
+    .where(and(eq(models.isLegacy, true), eq(models.isArchived, false), sunsetAtOrBefore(cutoff)))
+    .orderBy(asc(sql`(${models.meta} ->> 'sunsetDate')::timestamptz`), asc(models.id));
+}
+
+// --- the staff dashboard ---
 
 export const MODEL_STATUSES = ["active", "legacy", "archived"] as const;
 export type ModelStatus = (typeof MODEL_STATUSES)[number];
@@ -123,9 +168,4 @@ export async function staffModelPage(db: Database, filters: StaffModelFilters, p
 export async function providerNames(db: Database): Promise<string[]> {
   const rows = await db.selectDistinct({ provider: models.provider }).from(models).orderBy(asc(models.provider));
   return rows.map((row) => row.provider);
-}
-
-export async function modelById(db: Database, id: string) {
-  const [row] = await db.select().from(models).where(eq(models.id, id));
-  return row;
 }

@@ -14,15 +14,14 @@ import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { MODEL_ID_PATTERN } from "../../domain/model-meta";
+import { MODEL_ID_PATTERN, ModelMetaPatchSchema } from "../../domain/model-meta";
 import { MAX_BODY_BYTES } from "../../http/body";
 import { ApiError } from "../../http/errors";
 import { describeError, toApiError } from "../../http/failures";
-import { auditTrail } from "../../lifecycle/lifecycle";
-import { sunsetDueModels } from "../../lifecycle/sunset";
+import { ArchiveRequestSchema, LegacyOptionsSchema } from "../../lifecycle/inputs";
 import { log } from "../../log";
-import { modelById, providerNames, StaffModelFiltersSchema, staffModelPage } from "../../queries/models";
-import { ArchiveSchema, MarkLegacySchema, MetaPatchSchema } from "../admin-models";
+import { auditTrail } from "../../queries/audit";
+import { modelById, providerNames, StaffModelFiltersSchema, staffModelPage, sunsetDueModels } from "../../queries/models";
 import {
   archiveInput,
   type FormFields,
@@ -213,7 +212,7 @@ adminUi.post("/models/:id/:action", async (c) => {
   try {
     switch (action) {
       case "mark-legacy": {
-        const input = MarkLegacySchema.safeParse(markLegacyInput(form));
+        const input = LegacyOptionsSchema.safeParse(markLegacyInput(form));
         if (!input.success) return invalid(input.error.issues);
         await lifecycle.markAsLegacy(id, input.data);
         break;
@@ -222,7 +221,7 @@ adminUi.post("/models/:id/:action", async (c) => {
         await lifecycle.unmarkLegacy(id);
         break;
       case "archive": {
-        const input = ArchiveSchema.safeParse(archiveInput(form));
+        const input = ArchiveRequestSchema.safeParse(archiveInput(form));
         if (!input.success) return invalid(input.error.issues);
         await lifecycle.archive(id, input.data.reason);
         break;
@@ -235,7 +234,7 @@ adminUi.post("/models/:id/:action", async (c) => {
         if (version === "malformed") return refuse(400, { message: "The form is out of date; reload the page and edit again." });
         const { patch, errors } = metaPatchInput(form);
         if (errors) return refuse(400, { message: "Nothing was changed: check the fields marked below.", errors });
-        const input = MetaPatchSchema.safeParse(patch);
+        const input = ModelMetaPatchSchema.safeParse(patch);
         if (!input.success) return invalid(input.error.issues);
         await lifecycle.updateModelMeta(id, input.data, version);
         break;
