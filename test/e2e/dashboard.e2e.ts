@@ -35,7 +35,6 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let blocked: string[];
-const attackerPage = "";
 
 async function screenshot(name: string, options: { fullPage?: boolean } = {}) {
   if (!SCREENSHOTS) return;
