@@ -14,7 +14,7 @@ import { boundedQuery } from "./http/query";
 import { rejectInvalid } from "./http/router";
 import { log } from "./log";
 import { routers } from "./routes";
-import { adminUi } from "./routes/admin-ui";
+import { adminUi, dashboardErrorPage, isDashboardPath } from "./routes/admin-ui";
 import { mountReference } from "./routes/reference";
 import { Services } from "./services";
 
@@ -77,6 +77,8 @@ export function createApp() {
   });
 
   app.onError((error, c) => {
+    // Staff in a browser get a page, also when middleware before the dashboard's router failed.
+    if (isDashboardPath(c.req.path)) return dashboardErrorPage(error, c);
     const apiError = toApiError(error);
     const requestId = c.get("requestId") ?? crypto.randomUUID();
     // model_unavailable is an expected answer of the access gate, not a failure of ours.

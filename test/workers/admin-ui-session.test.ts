@@ -241,6 +241,15 @@ describe("dashboard responses", () => {
     expect(response.headers.get("Cache-Control")).toBe("no-store");
   });
 
+  it("answer a failure in the app's middleware before the dashboard (a query string too long) with a page, not JSON", async () => {
+    const { cookie } = await signIn();
+    const query = Array.from({ length: 20 }, (_, i) => `p${i}=1`).join("&");
+    const { response, html } = await uiGet(`${UI}/models?${query}`, cookie);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("Content-Type")).toMatch(/^text\/html/);
+    expect(html).toContain("at most 16 query parameters are accepted");
+  });
+
   it("answer an unknown dashboard path with an HTML page, not JSON", async () => {
     const { cookie } = await signIn();
     const { response, html } = await uiGet(`${UI}/nowhere`, cookie);

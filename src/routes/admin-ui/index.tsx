@@ -16,6 +16,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { MODEL_ID_PATTERN, ModelMetaPatchSchema } from "../../domain/model-meta";
 import { MAX_BODY_BYTES } from "../../http/body";
+import type { AppEnv } from "../../http/context";
 import { ApiError } from "../../http/errors";
 import { describeError, toApiError } from "../../http/failures";
 import { ArchiveRequestSchema, LegacyOptionsSchema } from "../../lifecycle/inputs";
@@ -35,7 +36,16 @@ import {
 import { UI_ROOT } from "./layout";
 import { type DialogName, ModelPage, type OpenDialog } from "./model-page";
 import { ModelsPage } from "./models-page";
-import { type AdminUiEnv, CSRF_FIELD, checkToken, csrfTokenMatches, endSession, sessionFromCookie, startSession } from "./session";
+import {
+  type AdminUiEnv,
+  CSRF_FIELD,
+  checkToken,
+  csrfTokenMatches,
+  endSession,
+  type StaffSession,
+  sessionFromCookie,
+  startSession,
+} from "./session";
 import { MessagePage, SignInPage } from "./sign-in-page";
 import { SUNSET_WINDOW_DAYS, SunsetsPage } from "./sunsets-page";
 
@@ -265,8 +275,16 @@ adminUi.all("*", () => {
 
 const ERROR_TITLES: Partial<Record<number, string>> = { 404: "Not found", 409: "Conflict", 503: "Temporarily unavailable" };
 
-adminUi.onError((error, c) => {
-  const session = c.get("session");
+export const isDashboardPath = (path: string) => path === UI_ROOT || path.startsWith(`${UI_ROOT}/`);
+
+/**
+ * Every failure on a dashboard path as a page: the dashboard's own, and the
+ * app's middleware that runs before it (configuration, query-string bounds),
+ * which the app's error handler hands over here.
+ */
+export function dashboardErrorPage<E extends AppEnv>(error: unknown, c: Context<E>) {
+  // Set once the session was checked; before that (or on the sign-in page) the page has no session bar.
+  const session = (c.var as { session?: StaffSession }).session;
   if (error instanceof CrossSiteRequest) {
     return c.html(
       <MessagePage
@@ -311,4 +329,6 @@ adminUi.onError((error, c) => {
     />,
     unavailable ? 503 : 500,
   );
-});
+}
+
+adminUi.onError(dashboardErrorPage);
