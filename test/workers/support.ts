@@ -60,7 +60,8 @@ export function clientRequest(path: string, options: RequestOptions = {}): Reque
     headers.set("Content-Type", "application/json");
     body = JSON.stringify(options.json);
   }
-  return new Request(`${BASE_URL}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });
+  // Redirects come back as they are (the dashboard answers forms with 303s), as a browser's network panel shows them.
+  return new Request(`${BASE_URL}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual" });
 }
 
 /** Calls the Worker's fetch handler, as a client over HTTP would; the answer must match /openapi.json (contract.ts). */
@@ -261,4 +262,53 @@ export const prepareFor = async (route: Route, id: string) => {
 
 async function expectStatus(response: Response, status: number) {
   expect(response.status, await response.clone().text()).toBe(status);
+}
+
+// --- the staff dashboard (/admin/ui) ---
+
+export const UI = "/admin/ui";
+export const SESSION_COOKIE = "catalog_admin_session";
+
+/** Signs in through the sign-in form; returns the session cookie (name=value) and the raw Set-Cookie header. */
+export async function signIn(token?: string) {
+  const response = await call(`${UI}/sign-in`, {
+    method: "POST",
+    body: new URLSearchParams({ token: token ?? (await adminToken()) }),
+    headers: { Origin: BASE_URL, "Content-Type": "application/x-www-form-urlencoded" },
+  });
+  const setCookie = response.headers.get("Set-Cookie") ?? "";
+  const cookie = setCookie.split(";")[0] ?? "";
+  if (response.status !== 303 || !cookie.startsWith(`${SESSION_COOKIE}=`)) {
+    throw new Error(`sign-in: ${response.status} ${await response.text()}`);
+  }
+  return { cookie, setCookie };
+}
+
+/** The CSRF token a dashboard page embeds in its forms. */
+export function csrfTokenIn(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error("no CSRF token on the page");
+  return match[1];
+}
+
+/** A dashboard page as a signed-in browser would load it. */
+export async function uiGet(path: string, cookie: string) {
+  const response = await call(path, { headers: { Cookie: cookie } });
+  return { response, html: await response.text() };
+}
+
+/** Submits a dashboard form the way the browser does: same origin, the session cookie, the page's CSRF token. */
+export async function uiPost(
+  path: string,
+  cookie: string,
+  fields: Record<string, string | string[]>,
+  options: { csrf?: string | null; origin?: string | null; fetchSite?: string } = {},
+) {
+  const body = new URLSearchParams();
+  if (options.csrf !== null) body.set("_csrf", options.csrf ?? csrfTokenIn((await uiGet(`${UI}/models`, cookie)).html));
+  for (const [key, value] of Object.entries(fields)) for (const item of [value].flat()) body.append(key, item);
+  const headers: Record<string, string> = { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" };
+  if (options.origin !== null) headers.Origin = options.origin ?? BASE_URL;
+  if (options.fetchSite) headers["Sec-Fetch-Site"] = options.fetchSite;
+  return call(path, { method: "POST", body, headers });
 }
