@@ -232,7 +232,7 @@ export class Lifecycle {
   }
 }
 
-export function stateOf(row: ModelRow): ModelFlags {
+function stateOf(row: ModelRow): ModelFlags {
   return { isAvailable: row.isAvailable, isLegacy: row.isLegacy, isArchived: row.isArchived, legacySince: row.legacySince, meta: row.meta };
 }
 

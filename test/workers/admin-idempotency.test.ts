@@ -1,15 +1,9 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { idempotencyKeys } from "../../drizzle/schema";
 import { openDatabase } from "../../src/db/client";
-import worker from "../../src/index";
-import { type AdminModel, adminToken, call, createModel, type ErrorBody, sampleMeta, uniqueId } from "./support";
-
-interface AuditEntry {
-  action: string;
-}
+import { type AdminModel, adminToken, auditOf, call, createModel, type ErrorBody, runCron, sampleMeta, uniqueId } from "./support";
 
 const newKey = () => `key-${crypto.randomUUID()}`;
 
@@ -23,10 +17,7 @@ async function postWithKey(path: string, body: string, key: string, sub = "admin
   });
 }
 
-async function auditActions(id: string) {
-  const response = await call(`/admin/models/${id}/audit`, { token: await adminToken() });
-  return (await response.json<{ entries: AuditEntry[] }>()).entries.map((entry) => entry.action);
-}
+const auditActions = async (id: string) => (await auditOf(id)).map((entry) => entry.action);
 
 const createBody = (id: string, name = id) => JSON.stringify({ id, name, provider: "acme", meta: sampleMeta() });
 
@@ -219,9 +210,7 @@ describe("expired Idempotency-Key rows", () => {
     await plantClaim(keys.freshAnswer, path, body, { ageSeconds: 23 * HOUR, status: 200, response: { model: null } });
     await plantClaim(keys.inFlight, path, body, { ageSeconds: 10 });
 
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" }), env, ctx);
-    await waitOnExecutionContext(ctx);
+    await runCron(Date.now());
 
     const left = await database.db
       .select({ key: idempotencyKeys.key })

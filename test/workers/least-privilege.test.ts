@@ -5,14 +5,26 @@
  * changed through that role. PostgreSQL only: the embedded database has one
  * session and ignores the connecting user.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
-import worker from "../../src/index";
+import { routeTable } from "../../src/routes";
 import { callWith, directDatabase, embeddedDatabase, type TestEnv } from "./reliability-helpers";
-import { adminToken, inDays, sampleMeta, uniqueId, uniqueProvider } from "./support";
+import {
+  adminToken,
+  createModel,
+  exampleBody,
+  inDays,
+  isWrite,
+  pathFor,
+  prepareFor,
+  routeName,
+  runCron,
+  sampleMeta,
+  uniqueId,
+  uniqueProvider,
+} from "./support";
 
 const WORKER_ROLE = "catalog_worker_test";
 
@@ -82,6 +94,19 @@ describe.skipIf(embeddedDatabase())("the Worker as a catalog_app member, not the
     expect((await callWith(workerEnv, "/healthz/ready")).status).toBe(200);
   });
 
+  // Every route of the route table, so a new route is covered here too.
+  it.each(routeTable.map((route) => [routeName(route), route] as const))("answers %s", async (_, route) => {
+    const model = await createModel({ provider: uniqueProvider() });
+    const replacement = await createModel({ provider: model.provider });
+    await prepareFor(route, model.id);
+    const response = await callWith(workerEnv, pathFor(route, model.id), {
+      method: route.method.toUpperCase(),
+      token: await adminToken(),
+      ...(isWrite(route) && { json: exampleBody(route, { model, replacement, newId: uniqueId() }) }),
+    });
+    expect(response.status, await response.clone().text()).toBeLessThan(300);
+  });
+
   it("runs the cron: archives what is due and purges expired idempotency keys", async () => {
     const token = await adminToken();
     const id = uniqueId("least-due");
@@ -98,13 +123,7 @@ describe.skipIf(embeddedDatabase())("the Worker as a catalog_app member, not the
       await owner.db.execute(
         sql`INSERT INTO idempotency_keys (actor, key, request_hash, status, response, created_at) VALUES ('least', ${key}, 'h', 200, '{}', now() - interval '2 days')`,
       );
-      const ctx = createExecutionContext();
-      await worker.scheduled(
-        createScheduledController({ scheduledTime: Date.parse(sunset) + 60_000, cron: "*/15 * * * *" }),
-        workerEnv,
-        ctx,
-      );
-      await waitOnExecutionContext(ctx);
+      await runCron(Date.parse(sunset) + 60_000, workerEnv);
       const left = await owner.db.execute(sql`SELECT count(*)::int AS n FROM idempotency_keys WHERE key = ${key}`);
       expect(left.rows[0]).toEqual({ n: 0 });
     } finally {

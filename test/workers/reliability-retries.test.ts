@@ -8,8 +8,8 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WRITE_ATTEMPTS } from "../../src/lifecycle/lifecycle";
-import { abortAuditInsertsFor, captureConsole, expectError, modelState } from "./reliability-helpers";
-import { call, createModel, mintToken, sampleMeta, uniqueId } from "./support";
+import { abortAuditInsertsFor, captureConsole } from "./reliability-helpers";
+import { call, createModel, expectError, mintToken, modelState, sampleMeta, uniqueId } from "./support";
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -9,8 +9,8 @@ import { env } from "cloudflare:workers";
 import { importJWK, type JWK, SignJWT } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { MAX_TOKEN_LENGTH } from "../../src/auth/jwt";
-import { callWith, captureConsole, expectError, expectNoInternals, modelState, type TestEnv, testKeys } from "./reliability-helpers";
-import { type AdminModel, call, createModel, mintToken, uniqueProvider } from "./support";
+import { callWith, captureConsole, expectNoInternals, type TestEnv, testKeys } from "./reliability-helpers";
+import { type AdminModel, call, createModel, expectError, mintToken, modelState, uniqueProvider } from "./support";
 
 const keys = testKeys();
 /**

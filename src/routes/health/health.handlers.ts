@@ -6,11 +6,11 @@
  * connections at will. Only results are shared between requests, never an
  * in-flight probe (a Worker may not await another request's I/O).
  */
-import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { describeError } from "../../http/failures";
 import type { AppRouteHandler } from "../../http/router";
 import { log } from "../../log";
+import { pingDatabase } from "../../queries/database";
 import type * as routes from "./health.routes";
 
 /** How long readiness waits for the database before calling it down. */
@@ -69,7 +69,7 @@ async function probeDatabase(db: Database, requestId: string): Promise<Probe> {
   let timer: ReturnType<typeof setTimeout> | null = null;
   try {
     await Promise.race([
-      db.execute(sql`select 1`),
+      pingDatabase(db),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_PROBE_TIMEOUT_MS} ms`)), DATABASE_PROBE_TIMEOUT_MS);
       }),
