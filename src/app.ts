@@ -37,7 +37,13 @@ export function createApp() {
       throw new ApiError("service_unavailable", "the service is misconfigured");
     }
     c.set("config", loaded.config);
-    const services = new Services(loaded.config, c.env.MODEL_CACHE, (p) => c.executionCtx.waitUntil(p), c.var.requestId);
+    const services = new Services(
+      loaded.config,
+      c.env.MODEL_CACHE,
+      c.env.WEBHOOK_QUEUE,
+      (p) => c.executionCtx.waitUntil(p),
+      c.var.requestId,
+    );
     c.set("services", services);
     try {
       await next();

@@ -4,6 +4,7 @@
  * the response.
  */
 import { CatalogCache } from "./catalog/cache";
+import { ChangeOutbox, type DeliveryQueue } from "./changes/outbox";
 import type { Config } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import { Lifecycle } from "./lifecycle/lifecycle";
@@ -17,6 +18,7 @@ export class Services {
   constructor(
     readonly config: Config,
     readonly kv: KVNamespace,
+    private readonly deliveryQueue: DeliveryQueue,
     private readonly runtimeWaitUntil: (promise: Promise<unknown>) => void,
     readonly requestId: string,
   ) {}
@@ -37,7 +39,8 @@ export class Services {
   }
 
   lifecycle(actor: string) {
-    return new Lifecycle(this.db, this.catalog, { actor, requestId: this.requestId });
+    const changes = new ChangeOutbox(() => this.db, this.deliveryQueue, this.waitUntil);
+    return new Lifecycle(this.db, this.catalog, { actor, requestId: this.requestId }, changes);
   }
 
   /** Releases the pool once the response is on its way and the background work that needs it is done. */

@@ -1,11 +1,13 @@
 /**
  * Lifecycle writes. Each one: lock the model, check the rules, write the
- * model, its audit row and the catalog version in one transaction, then
- * publish the new catalog version to the cache.
+ * model, its audit row, the catalog version and its change-feed event in one
+ * transaction, then publish the new catalog version to the cache and hand
+ * the event to the webhook queue.
  */
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { type ModelRow, models, modelTierAuditLogs } from "../../drizzle/schema";
 import type { CatalogCache } from "../catalog/cache";
+import type { ChangeOutbox } from "../changes/outbox";
 import { bumpCatalogVersion } from "../db/catalog-version";
 import type { Database, Transaction } from "../db/client";
 import { type ModelMeta, ModelMetaSchema, mergeMeta } from "../domain/model-meta";
@@ -51,6 +53,7 @@ export class Lifecycle {
     private readonly db: Database,
     private readonly catalog: CatalogCache,
     private readonly context: WriteContext,
+    private readonly changes: ChangeOutbox,
   ) {}
 
   async addModel(input: NewModel): Promise<ModelRow> {
@@ -64,10 +67,13 @@ export class Lifecycle {
           .returning();
         if (!row) throw new ApiError("conflict", `model ${input.id} already exists`);
         await this.audit(tx, row.id, "create", null, stateOf(row), null);
-        return { row, version: await bumpCatalogVersion(tx) };
+        const version = await bumpCatalogVersion(tx);
+        await this.changes.record(tx, version, "create", null, row);
+        return { row, version };
       })
       .catch(rethrowConflicts);
     await this.catalog.publish(version);
+    this.changes.dispatchRecorded();
     return row;
   }
 
@@ -158,9 +164,12 @@ export class Lifecycle {
         .returning();
       const { previous, next } = describeChange(before, after);
       await this.audit(tx, id, action, previous, next, reason);
-      return { row: row as ModelRow, version: await bumpCatalogVersion(tx) };
+      const version = await bumpCatalogVersion(tx);
+      await this.changes.record(tx, version, action, current, row as ModelRow);
+      return { row: row as ModelRow, version };
     });
     await this.catalog.publish(version);
+    this.changes.dispatchRecorded();
     return row;
   }
 
