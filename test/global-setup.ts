@@ -8,6 +8,7 @@ import { connect } from "../scripts/database";
 import { startLocalDatabase } from "../scripts/local-db";
 import { migrate, readMigrations } from "../scripts/migrations";
 import { startJwksServer, type TestKeys } from "./jwks-server";
+import { startWebhookReceiver } from "./webhook-receiver";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -15,6 +16,8 @@ declare module "vitest" {
     wsProxy: string;
     /** A JWKS endpoint on loopback and the private keys behind it. */
     keys: TestKeys;
+    /** Webhook receivers on loopback (see test/webhook-receiver.ts). */
+    webhookReceiver: string;
   }
 }
 
@@ -32,10 +35,13 @@ export default async function setup(project: TestProject) {
   }
   const jwks = await startJwksServer();
   const { stop: stopJwks, ...keys } = jwks;
+  const receiver = await startWebhookReceiver();
   project.provide("databaseUrl", local.databaseUrl);
   project.provide("wsProxy", local.wsProxy);
   project.provide("keys", keys);
+  project.provide("webhookReceiver", receiver.url);
   return async () => {
+    await receiver.stop();
     await stopJwks();
     await local.stop();
   };
