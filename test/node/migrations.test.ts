@@ -599,9 +599,9 @@ describe("migrations over a legacy catalog", () => {
     await db?.drop();
   });
 
-  it("are the three numbered files, with rollback scripts for expand and contract", () => {
-    expect(names(MIGRATIONS)).toEqual(["0001_baseline", "0002_expand", "0003_contract"]);
-    expect(MIGRATIONS.map((m) => m.down !== undefined)).toEqual([false, true, true]);
+  it("are the numbered files, with rollback scripts for all but the baseline", () => {
+    expect(names(MIGRATIONS)).toEqual(["0001_baseline", "0002_expand", "0003_contract", "0006_change_feed"]);
+    expect(MIGRATIONS.map((m) => m.down !== undefined)).toEqual([false, true, true, true]);
     for (const m of MIGRATIONS) expect(m.checksum).toBe(sha256(m.sql));
   });
 
@@ -734,7 +734,7 @@ describe("migrations over a legacy catalog", () => {
     let metaBefore: Record<string, unknown> = {};
     beforeAll(async () => {
       metaBefore = await metaById(db);
-      expect(await migrate(db, MIGRATIONS)).toEqual(["0003_contract"]);
+      expect(await migrate(db, MIGRATIONS, { to: "0003_contract" })).toEqual(["0003_contract"]);
       shapes.contracted = await schemaShape(db);
     });
 
@@ -806,7 +806,7 @@ describe("migrations over a legacy catalog", () => {
 
   describe("re-applying expand and contract", () => {
     beforeAll(async () => {
-      expect(await migrate(db, MIGRATIONS)).toEqual(["0002_expand", "0003_contract"]);
+      expect(await migrate(db, MIGRATIONS, { to: "0003_contract" })).toEqual(["0002_expand", "0003_contract"]);
     });
 
     it.each(LEGACY_ROWS)("backfills the same meta for $id from the restored columns", async (row) => {
@@ -816,8 +816,77 @@ describe("migrations over a legacy catalog", () => {
     it("ends with the same schema as the first time", async () => {
       expect(await schemaShape(db)).toEqual(shapes.contracted);
     });
+  });
 
-    it("then has nothing left to apply", async () => {
+  describe("0006 change feed", () => {
+    beforeAll(async () => {
+      expect(await migrate(db, MIGRATIONS, { to: "0006_change_feed" })).toEqual(["0006_change_feed"]);
+      shapes.changeFeed = await schemaShape(db);
+    });
+
+    it("adds the feed (outbox), webhook endpoints, their delivery log and sunset announcements", async () => {
+      for (const table of ["change_events", "webhook_endpoints", "webhook_deliveries", "sunset_announcements"]) {
+        expect(await tableExists(db, table), table).toBe(true);
+      }
+      expect(await columnsOf(db, "change_events")).toEqual(
+        ["body", "catalog_version", "dispatched_at", "id", "model_id", "occurred_at", "seq", "type"].sort(),
+      );
+    });
+
+    it("orders events by (catalog version, sequence): one event per position", async () => {
+      const insert = (id: string, seq: number) =>
+        db.query(
+          "INSERT INTO change_events (catalog_version, seq, id, type, model_id, body) VALUES (7, $1, $2, 'model.updated', 'm', '{}')",
+          [seq, id],
+        );
+      await insert("evt_a", 0);
+      await insert("evt_b", 1);
+      await expect(insert("evt_c", 1)).rejects.toThrow(/change_events_pkey/);
+      await expect(insert("evt_a", 2)).rejects.toThrow(/change_events_id_key/);
+    });
+
+    it("refuses an unknown event type", async () => {
+      await expect(
+        db.query(
+          "INSERT INTO change_events (catalog_version, seq, id, type, model_id, body) VALUES (8, 0, 'evt_x', 'model.exploded', 'm', '{}')",
+        ),
+      ).rejects.toThrow(/change_events_type_check/);
+    });
+
+    it("announces a sunset threshold once per model and sunset date", async () => {
+      const announce = () =>
+        db.query(
+          "INSERT INTO sunset_announcements (model_id, sunset_date, days_before, event_id) VALUES ('m', '2027-01-01Z', 30, 'evt_a') ON CONFLICT DO NOTHING RETURNING model_id",
+        );
+      expect((await announce()).rows).toHaveLength(1);
+      expect((await announce()).rows).toHaveLength(0);
+    });
+
+    it("deletes an endpoint's delivery log with the endpoint", async () => {
+      await db.query(
+        "INSERT INTO webhook_endpoints (id, url, secret_ciphertext, created_by) VALUES ('wh_1', 'https://example.com/h', 'v1.x.y', 'admin')",
+      );
+      await db.query(
+        "INSERT INTO webhook_deliveries (endpoint_id, event_id, attempt, outcome, status_code) VALUES ('wh_1', 'evt_a', 1, 'delivered', 200)",
+      );
+      await db.query("DELETE FROM webhook_endpoints WHERE id = 'wh_1'");
+      const { rows } = await db.query("SELECT count(*)::int AS n FROM webhook_deliveries");
+      expect(rows[0]?.n).toBe(0);
+    });
+  });
+
+  describe("rollback of 0006", () => {
+    beforeAll(async () => {
+      expect(await rollbackLatest(db, MIGRATIONS)).toBe("0006_change_feed");
+    });
+
+    it("gives back the contracted schema exactly", async () => {
+      expect(await schemaShape(db)).toEqual(shapes.contracted);
+    });
+
+    it("re-applies to the same schema, then has nothing left to apply", async () => {
+      expect(await migrate(db, MIGRATIONS)).toEqual(["0006_change_feed"]);
+      expect(await schemaShape(db)).toEqual(shapes.changeFeed);
       expect(await migrate(db, MIGRATIONS)).toEqual([]);
       expect(await appliedNames(db)).toEqual(names(MIGRATIONS));
     });
