@@ -121,3 +121,4 @@ export type AuditRow = typeof modelTierAuditLogs.$inferSelect;
 export type NewAuditRow = typeof modelTierAuditLogs.$inferInsert;
 export type ChangeEventRow = typeof changeEvents.$inferSelect;
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

@@ -12,7 +12,9 @@ import { describeError, toApiError } from "./http/failures";
 import { boundedQuery } from "./http/query";
 import { log } from "./log";
 import { adminModels } from "./routes/admin-models";
+import { adminWebhooks } from "./routes/admin-webhooks";
 import { health } from "./routes/health";
+import { modelChanges } from "./routes/model-changes";
 import { publicModels } from "./routes/public-models";
 import { Services } from "./services";
 
@@ -72,8 +74,11 @@ export function createApp() {
   app.use(authenticate);
 
   app.route("/healthz", health);
+  // Before /v1/models/:id, which would take "changes" for a model id.
+  app.route("/v1/models/changes", modelChanges);
   app.route("/v1/models", publicModels);
   app.route("/admin/models", adminModels);
+  app.route("/admin/webhooks", adminWebhooks);
 
   app.notFound((c) => {
     throw new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);

@@ -7,7 +7,9 @@ import { CatalogCache } from "./catalog/cache";
 import { ChangeOutbox, type DeliveryQueue } from "./changes/outbox";
 import type { Config } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
+import { ApiError } from "./http/errors";
 import { Lifecycle } from "./lifecycle/lifecycle";
+import { type SecretBox, secretBoxFor } from "./webhooks/secret-box";
 
 export class Services {
   #database?: DatabaseHandle;
@@ -41,6 +43,13 @@ export class Services {
   lifecycle(actor: string) {
     const changes = new ChangeOutbox(() => this.db, this.deliveryQueue, this.waitUntil);
     return new Lifecycle(this.db, this.catalog, { actor, requestId: this.requestId }, changes);
+  }
+
+  /** Seals and opens webhook signing secrets; webhooks are unavailable without WEBHOOK_SECRET_KEY. */
+  get secretBox(): SecretBox {
+    const key = this.config.WEBHOOK_SECRET_KEY;
+    if (!key) throw new ApiError("service_unavailable", "webhooks are not configured on this deployment");
+    return secretBoxFor(key);
   }
 
   /** Releases the pool once the response is on its way and the background work that needs it is done. */

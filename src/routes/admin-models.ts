@@ -22,8 +22,8 @@ import { idempotent } from "./idempotency";
 const LEGACY_FIELDS = { legacyReplacementModelId: true, deprecationNotice: true, sunsetDate: true } as const;
 const EditableMetaFields = ModelMetaFields.omit(LEGACY_FIELDS);
 
-/** Ids that would be shadowed by the admin list routes (GET /admin/models/legacy, ...). */
-const RESERVED_IDS = new Set(["legacy", "archived", "sunsets"]);
+/** Ids that would be shadowed by the admin list routes (GET /admin/models/legacy, ...) and the feed (GET /v1/models/changes). */
+const RESERVED_IDS = new Set(["legacy", "archived", "sunsets", "changes"]);
 
 const CreateModelSchema = z.strictObject({
   id: ModelIdSchema.refine((id) => !RESERVED_IDS.has(id), "is reserved for a route name"),

@@ -22,7 +22,7 @@ import { changeEventById, deliveryProgress, endpointById } from "../queries/webh
 import { type DeliveryOutcome, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "./backoff";
 import { type AttemptResult, postWebhook } from "./delivery";
 import { signingSecrets } from "./endpoints";
-import { SecretBox } from "./secret-box";
+import { secretBoxFor } from "./secret-box";
 import { signedHeaders } from "./signature";
 import { checkWebhookUrl } from "./url-guard";
 
@@ -33,13 +33,6 @@ export interface ConsumerOptions {
   /** Per-attempt timeout; the spec's 10 s unless a caller needs less. */
   timeoutMs?: number;
 }
-
-const boxes = new Map<string, SecretBox>();
-const secretBox = (key: string) => {
-  const box = boxes.get(key) ?? new SecretBox(key);
-  boxes.set(key, box);
-  return box;
-};
 
 export async function consumeWebhookBatch(
   batch: MessageBatch<DeliveryMessage>,
@@ -94,7 +87,7 @@ async function deliverMessage(db: Database, config: Config, message: Message<Del
     const verdict = checkWebhookUrl(endpoint.url, { allowLocal: config.ALLOW_LOCAL_WEBHOOKS });
     if (verdict.ok) {
       const body = JSON.stringify(feedEventOf(event));
-      const secrets = await signingSecrets(secretBox(config.WEBHOOK_SECRET_KEY ?? ""), endpoint, now);
+      const secrets = await signingSecrets(secretBoxFor(config.WEBHOOK_SECRET_KEY ?? ""), endpoint, now);
       const headers = await signedHeaders(secrets, event.id, Math.floor(now.getTime() / 1000), body);
       result = await postWebhook(verdict.url.href, headers, body, { timeoutMs: options.timeoutMs });
     } else {

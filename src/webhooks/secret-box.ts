@@ -45,3 +45,12 @@ export class SecretBox {
     return new TextDecoder().decode(plain);
   }
 }
+
+const boxes = new Map<string, SecretBox>();
+
+/** One box per master key per isolate: the key derivation runs once. */
+export function secretBoxFor(masterKey: string): SecretBox {
+  const box = boxes.get(masterKey) ?? new SecretBox(masterKey);
+  boxes.set(masterKey, box);
+  return box;
+}

@@ -5,6 +5,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
+import { inject } from "vitest";
 import type { ModelMeta } from "../../src/domain/model-meta";
 
 export const BASE_URL = "https://catalog.test";
@@ -117,4 +118,108 @@ export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000)
 
 export interface ErrorBody {
   error: { code: string; message: string; request_id: string; details?: unknown };
+}
+
+// ---------------------------------------------------------------------------
+// Change feed and webhooks.
+
+export interface FeedEvent {
+  id: string;
+  type: string;
+  model_id: string;
+  occurred_at: string;
+  model: Record<string, unknown> | null;
+  changed_fields: string[];
+  days_before?: number;
+}
+
+export interface FeedPage {
+  events: FeedEvent[];
+  next_cursor: string;
+}
+
+export async function feedPage(after?: string, limit = 500): Promise<FeedPage> {
+  const query = new URLSearchParams({ limit: String(limit), ...(after !== undefined && { after }) });
+  const response = await call(`/v1/models/changes?${query}`);
+  if (response.status !== 200) throw new Error(`feed: ${response.status} ${await response.text()}`);
+  return response.json<FeedPage>();
+}
+
+/** Every event after `after`, paging to the end; and the cursor there. */
+export async function feedSince(after?: string): Promise<{ events: FeedEvent[]; cursor: string }> {
+  const events: FeedEvent[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await feedPage(cursor);
+    events.push(...page.events);
+    cursor = page.next_cursor;
+    if (page.events.length < 500) return { events, cursor };
+  }
+}
+
+/** The feed's current end: events after it are the ones a test causes (and other files' writes). */
+export const feedEnd = async () => (await feedSince()).cursor;
+
+/** The loopback receivers of test/webhook-receiver.ts. ProvidedContext is declared in test/global-setup.ts, outside this tsconfig. */
+const receiverBase = () => (inject as unknown as (key: "webhookReceiver") => string)("webhookReceiver");
+
+/** A receiver URL no other test uses; `options` is the receiver's query string (fail=1, status=500, delayMs=...). */
+export const receiverUrl = (name: string, options = "") => `${receiverBase()}/hook/${name}${options ? `?${options}` : ""}`;
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  answered: number;
+  at: number;
+}
+
+export async function receivedBy(name: string): Promise<ReceivedRequest[]> {
+  return (await fetch(`${receiverBase()}/received/${name}`)).json<ReceivedRequest[]>();
+}
+
+/** Polls until `probe` returns something, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  created_at: string;
+}
+
+export async function createWebhook(body: { url: string; events?: string[]; description?: string }) {
+  const response = await call("/admin/webhooks", { token: await adminToken(), json: body });
+  if (response.status !== 201) throw new Error(`createWebhook: ${response.status} ${await response.text()}`);
+  return response.json<{ webhook: Webhook; secret: string }>();
+}
+
+export async function deleteWebhook(id: string) {
+  return call(`/admin/webhooks/${id}`, { method: "DELETE", token: await adminToken() });
+}
+
+export interface Delivery {
+  event_id: string;
+  attempt: number;
+  outcome: string;
+  status_code: number | null;
+  error: string | null;
+  attempted_at: string;
+  next_retry_at: string | null;
+}
+
+export async function deliveriesOf(webhookId: string): Promise<Delivery[]> {
+  const response = await call(`/admin/webhooks/${webhookId}/deliveries?limit=200`, { token: await adminToken() });
+  if (response.status !== 200) throw new Error(`deliveries: ${response.status} ${await response.text()}`);
+  return (await response.json<{ deliveries: Delivery[] }>()).deliveries;
 }
