@@ -29,7 +29,9 @@ export function checkWebhookUrl(raw: string, options: { allowLocal: boolean }): 
   // The WHATWG parser has already normalized the host: lower case, IPv4 in dotted form (0x7f.1 -> 127.0.0.1), IPv6 in brackets.
   const host = url.hostname;
   if (options.allowLocal && LOCAL_HOSTS.has(host) && (url.protocol === "http:" || url.protocol === "https:")) return { ok: true, url };
-  if (url.protocol !== "https:") return refuse("the URL must use https");
+  if (url.protocol !== "https:") {
+    return refuse(options.allowLocal ? "the URL must use https (http only to localhost or 127.0.0.1)" : "the URL must use https");
+  }
   const problem = hostProblem(host);
   return problem ? refuse(problem) : { ok: true, url };
 }

@@ -100,7 +100,7 @@ describe("GET /v1/models/changes", () => {
 
   it("never shows a staff-only field, and a change to staff-only fields alone is no event", async () => {
     const model = await createModel({
-      meta: { internalNotes: STAFF_VALUES[0], complianceTags: [STAFF_VALUES[1] ?? ""], providerMetadata: { key: STAFF_VALUES[2] } },
+      meta: { internalNotes: STAFF_VALUES[0], complianceTags: [STAFF_VALUES[1] ?? ""], providerMetadata: { key: STAFF_VALUES[2] ?? "" } },
     });
     const token = await adminToken();
     const staffOnly = await call(`/admin/models/${model.id}/meta`, {
