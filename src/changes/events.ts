@@ -4,8 +4,8 @@
  * catalog/public-model.ts), so staff-only fields can never appear and a
  * change to them alone is no event. Pure: no runtime needed.
  */
-import { z } from "zod";
-import { type ModelState, type PublicModel, toPublicModel } from "../catalog/public-model";
+import { z } from "@hono/zod-openapi";
+import { type ModelState, type PublicModel, PublicModelSchema, toPublicModel } from "../catalog/public-model";
 import type { LifecycleAction } from "../lifecycle/rules";
 
 export const CHANGE_EVENT_TYPES = [
@@ -17,21 +17,45 @@ export const CHANGE_EVENT_TYPES = [
   "model.unarchived",
   "model.sunset_approaching",
 ] as const;
-export const ChangeEventTypeSchema = z.enum(CHANGE_EVENT_TYPES);
+export const ChangeEventTypeSchema = z.enum(CHANGE_EVENT_TYPES).openapi("ChangeEventType");
 export type ChangeEventType = z.infer<typeof ChangeEventTypeSchema>;
 
 /** Days before a sunset date at which the cron warns, farthest first. */
 export const SUNSET_WARNING_DAYS = [30, 7, 1] as const;
 export type SunsetWarningDays = (typeof SUNSET_WARNING_DAYS)[number];
 
+/** An event as the feed lists it and a webhook delivers it (the body of the POST). */
+export const ChangeEventSchema = z
+  .strictObject({
+    id: z.string().openapi({ description: "Unique; also the webhook-id header of its deliveries (the same on every retry)" }),
+    type: ChangeEventTypeSchema,
+    model_id: z.string(),
+    occurred_at: z.string().openapi({ description: "When the change committed (ISO 8601)" }),
+    model: PublicModelSchema.nullable().openapi({ description: "The public model after the change; null when it is archived" }),
+    changed_fields: z
+      .array(z.string())
+      .openapi({
+        description: "Public (snake_case) fields that changed; all of them for model.created; empty for model.sunset_approaching",
+      }),
+    days_before: z
+      .union([z.literal(30), z.literal(7), z.literal(1)])
+      .optional()
+      .openapi({ description: "model.sunset_approaching only: the threshold crossed" }),
+  })
+  .openapi("ChangeEvent", {
+    example: {
+      id: "evt_3f0c2b8e6d1a4d2f9d0e5a7c1b2e4f60",
+      type: "model.deprecated",
+      model_id: "gpt-3.5-turbo",
+      occurred_at: "2026-11-02T10:00:00.000Z",
+      model: null,
+      changed_fields: ["is_legacy", "legacy_info"],
+    },
+  });
+export type ChangeEvent = z.infer<typeof ChangeEventSchema>;
+
 /** The stored, public part of an event (change_events.body). */
-export interface ChangeEventBody {
-  /** The public model after the change; null when it is archived (clients no longer see it). */
-  model: PublicModel | null;
-  /** Public (snake_case) fields that changed; every field of the model for model.created. */
-  changed_fields: string[];
-  days_before?: SunsetWarningDays;
-}
+export type ChangeEventBody = Pick<ChangeEvent, "model" | "changed_fields" | "days_before">;
 
 export interface NewChangeEvent {
   type: ChangeEventType;
@@ -97,7 +121,13 @@ function canonicalJson(value: unknown): string | undefined {
 }
 
 /** A stored event as the feed and webhooks show it. */
-export function feedEventOf(row: { id: string; type: ChangeEventType; modelId: string; occurredAt: Date; body: ChangeEventBody }) {
+export function feedEventOf(row: {
+  id: string;
+  type: ChangeEventType;
+  modelId: string;
+  occurredAt: Date;
+  body: ChangeEventBody;
+}): ChangeEvent {
   return {
     id: row.id,
     type: row.type,

@@ -17,21 +17,10 @@ import { bumpCatalogVersion } from "../db/catalog-version";
 import type { Database } from "../db/client";
 import { openDatabase } from "../db/client";
 import { log } from "../log";
+import { sunsetAtOrBefore } from "../queries/models";
 
 export const SUNSET_ACTOR = "system:sunset";
 export const SUNSET_REASON = "sunset date passed";
-
-/** Live legacy models whose sunset date is at or before `cutoff`, soonest first. */
-export function sunsetDueModels(db: Database, cutoff: Date) {
-  return db
-    .select()
-    .from(models)
-    .where(and(eq(models.isLegacy, true), eq(models.isArchived, false), sunsetAtOrBefore(cutoff)))
-    .orderBy(asc(sql`(${models.meta} ->> 'sunsetDate')::timestamptz`), asc(models.id));
-}
-
-const sunsetAtOrBefore = (cutoff: Date) =>
-  sql`${models.meta} ? 'sunsetDate' AND (${models.meta} ->> 'sunsetDate')::timestamptz <= ${cutoff.toISOString()}::timestamptz`;
 
 /** Archives what is due at `now`; returns the archived ids, their change events and the new catalog version (if any). */
 export async function archiveSunsetDueModels(db: Database, now: Date, requestId: string) {

@@ -1,0 +1,121 @@
+/**
+ * Served from the KV cache (see catalog/cache.ts); only a miss touches the
+ * database. The admin listing with archived models reads the database.
+ */
+import type { Context } from "hono";
+import type { CacheOutcome, Snapshot } from "../../catalog/cache";
+import { catalogEtag, legacyHeaders, matchesIfNoneMatch, publicCacheHeaders } from "../../catalog/http-caching";
+import { listBody } from "../../catalog/list-body";
+import { filterView, isFiltered, matchesFilters } from "../../catalog/model-filter";
+import { toPublicModel, withAccess } from "../../catalog/public-model";
+import type { SubscriptionTier } from "../../domain/model-meta";
+import { isTierAllowed, upgradeTierFor } from "../../domain/tier-access";
+import type { AppEnv } from "../../http/context";
+import { ApiError } from "../../http/errors";
+import type { AppRouteHandler } from "../../http/router";
+import { allModels } from "../../queries/models";
+import type * as routes from "./public-models.routes";
+
+const tierOf = (c: Context<AppEnv>): SubscriptionTier => c.var.principal?.tier ?? "free";
+
+function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome) {
+  return { ...publicCacheHeaders(c.var.principal !== null), ETag: etag, "X-Cache": outcome };
+}
+
+const JSON_TYPE = { "Content-Type": "application/json; charset=UTF-8" };
+
+export function findModel(snapshot: Snapshot, id: string) {
+  const model = snapshot.byId.get(id);
+  if (model) return model;
+  if (snapshot.archived.has(id)) {
+    const replacement = snapshot.archived.get(id);
+    throw new ApiError("model_archived", `model ${id} has been archived${replacement ? `; use ${replacement}` : ""}`, {
+      details: { model_id: id, ...(replacement && { replacement_model_id: replacement }) },
+    });
+  }
+  throw new ApiError("not_found", `model ${id} does not exist`);
+}
+
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
+  const { includeArchived, ...filters } = c.req.valid("query");
+  const tier = tierOf(c);
+  if (includeArchived) {
+    if (!c.var.principal?.isAdmin) throw new ApiError("forbidden", "includeArchived=true requires an admin token");
+    const models = (await allModels(c.var.services.db))
+      .map(toPublicModel)
+      .filter((model) => matchesFilters(model, filters))
+      .map((model) => withAccess(model, tier));
+    return c.json({ models, total: models.length, user_tier: tier }, 200, { "Cache-Control": "no-store", "X-Cache": "BYPASS" });
+  }
+  const catalog = c.var.services.catalog;
+  const head = await catalog.headVersion();
+  const filtered = isFiltered(filters);
+  const view = filtered ? filterView(filters) : "all";
+  if (head.version !== undefined && matchesIfNoneMatch(c.req.header("If-None-Match"), catalogEtag(head.version, tier, view))) {
+    return c.body(null, 304, cacheHeaders(c, catalogEtag(head.version, tier, view), head.outcome));
+  }
+  if (!filtered) {
+    const { version, body, outcome } = await catalog.listBody(tier, head);
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, { ...JSON_TYPE, ...cacheHeaders(c, catalogEtag(version, tier), outcome) });
+  }
+  const { snapshot, outcome } = await catalog.snapshot(head);
+  const matching = snapshot.models.filter(({ model }) => matchesFilters(model, filters));
+  return c.body(listBody(matching, tier), 200, { ...JSON_TYPE, ...cacheHeaders(c, catalogEtag(snapshot.version, tier, view), outcome) });
+};
+
+export const detail: AppRouteHandler<typeof routes.detail> = async (c) => {
+  const { id } = c.req.valid("param");
+  const tier = tierOf(c);
+  const catalog = c.var.services.catalog;
+  const head = await catalog.headVersion();
+  const { snapshot, outcome } = await catalog.snapshot(head);
+  const model = findModel(snapshot, id);
+  const etag = catalogEtag(snapshot.version, tier, `model:${id}`);
+  const headers = { ...cacheHeaders(c, etag, outcome), ...legacyHeaders(model.legacy_info) };
+  if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
+  return c.json(withAccess(model, tier), 200, headers);
+};
+
+// The inference gate: the platform asks this before every completion.
+export const access: AppRouteHandler<typeof routes.access> = async (c) => {
+  const { id } = c.req.valid("param");
+  const tier = tierOf(c);
+  const { snapshot, outcome } = await c.var.services.catalog.snapshot();
+  const model = findModel(snapshot, id);
+  const rules = { requiredTier: model.required_tier, tierRestrictionMode: model.tier_restriction_mode, allowedTiers: model.allowed_tiers };
+  if (!isTierAllowed(rules, tier)) {
+    const upgrade = upgradeTierFor(rules, tier);
+    throw new ApiError(
+      "tier_not_allowed",
+      // "or higher" holds only for the minimum mode: exact and whitelist models may skip tiers above.
+      upgrade
+        ? `model ${id} needs the ${upgrade} tier${rules.tierRestrictionMode === "minimum" ? " or higher" : ""} (you have ${tier})`
+        : `model ${id} is not available on the ${tier} tier, and no upgrade would allow it`,
+      {
+        details: {
+          user_tier: tier,
+          required_tier: model.required_tier,
+          tier_restriction_mode: model.tier_restriction_mode,
+          ...(upgrade && { upgrade_to: upgrade }),
+        },
+      },
+    );
+  }
+  if (!model.is_available) {
+    throw new ApiError("model_unavailable", `model ${id} is temporarily unavailable`, { headers: { "Retry-After": "60" } });
+  }
+  const legacy = model.legacy_info;
+  return c.json(
+    {
+      allowed: true as const,
+      model: id,
+      user_tier: tier,
+      ...(legacy && {
+        legacy_info: legacy,
+        warning: `model ${id} is deprecated${legacy.replacement_model_id ? `; migrate to ${legacy.replacement_model_id}` : ""}`,
+      }),
+    },
+    200,
+    { "Cache-Control": "private, no-store", "X-Cache": outcome, ...legacyHeaders(legacy) },
+  );
+};
