@@ -32,11 +32,9 @@ export const ChangeEventSchema = z
     model_id: z.string(),
     occurred_at: z.string().openapi({ description: "When the change committed (ISO 8601)" }),
     model: PublicModelSchema.nullable().openapi({ description: "The public model after the change; null when it is archived" }),
-    changed_fields: z
-      .array(z.string())
-      .openapi({
-        description: "Public (snake_case) fields that changed; all of them for model.created; empty for model.sunset_approaching",
-      }),
+    changed_fields: z.array(z.string()).openapi({
+      description: "Public (snake_case) fields that changed; all of them for model.created; empty for model.sunset_approaching",
+    }),
     days_before: z
       .union([z.literal(30), z.literal(7), z.literal(1)])
       .optional()

@@ -44,11 +44,26 @@ export function findOperation(document: OpenApiDocument, method: string, pathnam
   return best;
 }
 
+/**
+ * Examples are data, not schemas, but the validator's dereferencing reads an
+ * `id` inside one (`example: {id: "gpt-4"}`) as a schema id, and two models'
+ * examples then collide: validate against the document without them.
+ */
+function withoutExamples(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutExamples);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== "example" && key !== "examples")
+      .map(([key, inner]) => [key, withoutExamples(inner)]),
+  );
+}
+
 function validatorFor(document: OpenApiDocument, schema: Schema): Validator {
   let validator = validators.get(schema);
   if (!validator) {
     // The root carries the components, so "#/components/schemas/X" resolves.
-    validator = new Validator({ ...schema, components: document.components } as Schema, "2020-12", false);
+    validator = new Validator(withoutExamples({ ...schema, components: document.components }) as Schema, "2020-12", false);
     validators.set(schema, validator);
   }
   return validator;

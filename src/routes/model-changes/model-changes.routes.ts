@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { parseCursor } from "../../changes/cursor";
 import { ChangeEventSchema } from "../../changes/events";
-import { errorResponses, jsonContent } from "../../http/openapi";
+import { errorResponses, jsonContent, optionalBearer } from "../../http/openapi";
 
 export const ChangeFeedSchema = z
   .strictObject({
@@ -16,6 +16,7 @@ export const feed = createRoute({
   path: "/v1/models/changes",
   tags: ["Change feed"],
   summary: "The catalog's public changes, in commit order",
+  security: optionalBearer,
   description:
     "One event per change, public fields only, in the order the changes committed; a cursor never skips an event. Without `after`, from the beginning. A full page never changes (cacheable for good); a partial one grows. The same events are pushed to webhooks.",
   request: {
