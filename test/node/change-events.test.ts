@@ -31,7 +31,7 @@ const model = (overrides: Partial<ModelState> = {}): ModelState => ({
     allowedTiers: ["free", "pro"],
     internalNotes: STAFF_SECRETS[0],
     complianceTags: [STAFF_SECRETS[1] ?? ""],
-    providerMetadata: { key: STAFF_SECRETS[2] },
+    providerMetadata: { key: STAFF_SECRETS[2] ?? "" },
   },
   ...overrides,
 });
