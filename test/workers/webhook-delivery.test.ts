@@ -24,7 +24,7 @@ import { describe, expect, it } from "vitest";
 import type { DeliveryMessage } from "../../src/changes/outbox";
 import worker from "../../src/index";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/webhooks/backoff";
-import { type ConsumerOptions, consumeWebhookBatch } from "../../src/webhooks/consumer";
+import { type ConsumerOptions, consumeWebhookBatch, DELIVERY_QUEUE } from "../../src/webhooks/consumer";
 import { callWith, directDatabase, type TestEnv } from "./reliability-helpers";
 import {
   adminPost,
@@ -81,7 +81,7 @@ async function createModelVia(queue: Queue, sent: DeliveryMessage[], webhookId: 
 /** One run of the consumer over `messages`, as the queue would deliver them (attempt `attempts`); with the retry delays asked for. */
 async function consume(messages: DeliveryMessage[], options: ConsumerOptions = {}, attempts = 1, environment: TestEnv = env) {
   const batch = createMessageBatch<DeliveryMessage>(
-    "catalog-webhooks",
+    DELIVERY_QUEUE,
     messages.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID().slice(0, 6)}`, timestamp: new Date(), attempts, body })),
   );
   // getQueueResult does not report retry delays: note them on the way.
