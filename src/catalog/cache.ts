@@ -54,8 +54,9 @@ import type { Database } from "../db/client";
 import { SUBSCRIPTION_TIERS, type SubscriptionTier } from "../domain/model-meta";
 import { describeError, isDatabaseUnavailable } from "../http/failures";
 import { log } from "../log";
-import { listBody, type SerializedModel, serializeModel } from "./list-body";
+import { listBody, openAIListBody, type SerializedModel, serializeModel } from "./list-body";
 import { byProviderThenId, type PublicModel, toPublicModel } from "./public-model";
+import { archivedSuccessors, withRecommendedSuccessors } from "./successors";
 
 export const HEAD_KEY = "catalog:head";
 /** The newest version whose entries were all stored: the stale-if-error fallback. */
@@ -84,14 +85,16 @@ export interface Head {
 export interface Snapshot {
   version: number;
   models: SerializedModel[];
-  byId: Map<string, PublicModel>;
-  /** Archived model id -> its replacement (if any), for 410 answers. */
+  byId: Map<string, SerializedModel>;
+  /** Archived model id -> its recommended successor (if any), for 410 answers. */
   archived: Map<string, string | null>;
 }
 
 interface StoredIndex {
   version: number;
   models: PublicModel[];
+  /** Each model's `created` (Unix seconds), in the order of `models`. */
+  created: number[];
   archived: Record<string, string | null>;
 }
 
@@ -99,7 +102,8 @@ interface StoredIndex {
 const memo = {
   version: -1,
   snapshot: undefined as Snapshot | undefined,
-  bodies: new Map<SubscriptionTier, Uint8Array>(),
+  /** Per-isolate bodies by view and tier ("v1:pro", "openai:free"). */
+  bodies: new Map<string, Uint8Array>(),
   bytes: 0,
 };
 
@@ -161,24 +165,41 @@ export class CatalogCache {
     if (head.version !== undefined) {
       advanceMemo(head.version);
       const version = memo.version;
-      const memoized = memo.bodies.get(tier);
+      const memoized = memo.bodies.get(`v1:${tier}`);
       if (memoized) return { version, body: memoized, outcome: "HIT" as const };
       if (memo.snapshot) {
         // Models are pre-serialized: a tier's body is a join, no database or KV needed.
         const body = encoder.encode(listBody(memo.snapshot.models, tier));
-        this.memoizeBody(version, tier, body);
+        this.memoizeBody(version, `v1:${tier}`, body);
         return { version, body, outcome: "HIT" as const };
       }
       const stored = await this.kvRead(() => this.kv.get(catalogKeys(version).list(tier), "arrayBuffer"));
       if (stored) {
         const body = new Uint8Array(stored);
-        this.memoizeBody(version, tier, body);
+        this.memoizeBody(version, `v1:${tier}`, body);
         return { version, body, outcome: "HIT" as const };
       }
     }
     const { snapshot, outcome } = await this.refillOrStale(head);
     const body = encoder.encode(listBody(snapshot.models, tier));
-    if (outcome !== "STALE") this.memoizeBody(snapshot.version, tier, body);
+    if (outcome !== "STALE") this.memoizeBody(snapshot.version, `v1:${tier}`, body);
+    return { version: snapshot.version, body, outcome };
+  }
+
+  /**
+   * The OpenAI-compatible list body for a tier: derived from this version's
+   * snapshot once, then memoized per isolate like the other bodies.
+   */
+  async openAIListBody(tier: SubscriptionTier, known?: Head) {
+    const head = known ?? (await this.headVersion());
+    if (head.version !== undefined) {
+      advanceMemo(head.version);
+      const memoized = memo.bodies.get(`openai:${tier}`);
+      if (memoized) return { version: memo.version, body: memoized, outcome: "HIT" as const };
+    }
+    const { snapshot, outcome } = await this.snapshot(head);
+    const body = encoder.encode(openAIListBody(snapshot.models, tier));
+    if (outcome !== "STALE") this.memoizeBody(snapshot.version, `openai:${tier}`, body);
     return { version: snapshot.version, body, outcome };
   }
 
@@ -190,8 +211,8 @@ export class CatalogCache {
       if (memo.snapshot) return { snapshot: memo.snapshot, outcome: "HIT" };
       const version = memo.version;
       const stored = await this.kvRead(() => this.kv.get<StoredIndex>(catalogKeys(version).index, "json"));
-      if (stored && stored.version === version) {
-        const snapshot = snapshotFrom(stored.version, stored.models, new Map(Object.entries(stored.archived)));
+      if (stored && stored.version === version && Array.isArray(stored.created)) {
+        const snapshot = snapshotFrom(stored);
         // Other requests may have moved the memo on while KV answered: fill it only for this version.
         if (memo.version === version) memo.snapshot ??= snapshot;
         remember(snapshot);
@@ -325,8 +346,8 @@ export class CatalogCache {
     const named = Number(await this.kvRead(() => this.kv.get(LAST_KEY)));
     if (Number.isSafeInteger(named) && named > 0 && named > (lastGood?.version ?? -1)) {
       const stored = await this.kvRead(() => this.kv.get<StoredIndex>(catalogKeys(named).index, "json"));
-      if (stored && stored.version === named) {
-        const snapshot = snapshotFrom(stored.version, stored.models, new Map(Object.entries(stored.archived)));
+      if (stored && stored.version === named && Array.isArray(stored.created)) {
+        const snapshot = snapshotFrom(stored);
         remember(snapshot);
         return snapshot;
       }
@@ -347,6 +368,7 @@ export class CatalogCache {
         isArchived: models.isArchived,
         legacySince: models.legacySince,
         meta: models.meta,
+        createdAt: models.createdAt,
       })
       .from(catalogState)
       .leftJoin(models, sql`true`)
@@ -355,16 +377,29 @@ export class CatalogCache {
       .where(eq(catalogState.id, 1))
       .orderBy(asc(models.provider), asc(models.id));
     const version = rows[0]?.catalogVersion ?? 0;
-    const visible: PublicModel[] = [];
-    const archived = new Map<string, string | null>();
+    const visible: { model: PublicModel; created: number }[] = [];
+    const archivedReplacement = new Map<string, string | null>();
     for (const row of rows) {
-      if (row.id === null || row.meta === null) continue;
-      if (row.isArchived) archived.set(row.id, row.meta.legacyReplacementModelId ?? null);
-      else visible.push(toPublicModel(row as Parameters<typeof toPublicModel>[0]));
+      if (row.id === null || row.meta === null || row.createdAt === null) continue;
+      if (row.isArchived) archivedReplacement.set(row.id, row.meta.legacyReplacementModelId ?? null);
+      else
+        visible.push({
+          model: toPublicModel(row as Parameters<typeof toPublicModel>[0]),
+          created: Math.floor(row.createdAt.getTime() / 1000),
+        });
     }
     // Byte order, whatever the database's collation (a locale collation ignores "-" and ".").
-    visible.sort(byProviderThenId);
-    return snapshotFrom(version, visible, archived);
+    visible.sort((a, b) => byProviderThenId(a.model, b.model));
+    const linked = withRecommendedSuccessors(
+      visible.map(({ model }) => model),
+      archivedReplacement,
+    );
+    return snapshotFrom({
+      version,
+      models: linked,
+      created: visible.map(({ created }) => created),
+      archived: Object.fromEntries(archivedSuccessors(new Set(linked.map(({ id }) => id)), archivedReplacement)),
+    });
   }
 
   /** Stores a version's entries; how many landed. */
@@ -374,6 +409,7 @@ export class CatalogCache {
     const index: StoredIndex = {
       version: snapshot.version,
       models: snapshot.models.map((entry) => entry.model),
+      created: snapshot.models.map((entry) => entry.created),
       archived: Object.fromEntries(snapshot.archived),
     };
     // async: a binding that throws instead of rejecting still counts as one failed put.
@@ -407,10 +443,10 @@ export class CatalogCache {
     }
   }
 
-  private memoizeBody(version: number, tier: SubscriptionTier, body: Uint8Array) {
-    if (memo.version !== version || memo.bodies.has(tier)) return;
+  private memoizeBody(version: number, key: string, body: Uint8Array) {
+    if (memo.version !== version || memo.bodies.has(key)) return;
     if (memo.bytes + body.byteLength > MEMO_BYTE_BUDGET) return;
-    memo.bodies.set(tier, body);
+    memo.bodies.set(key, body);
     memo.bytes += body.byteLength;
   }
 
@@ -425,12 +461,13 @@ export class CatalogCache {
   }
 }
 
-function snapshotFrom(version: number, publicModels: PublicModel[], archived: Map<string, string | null>): Snapshot {
+function snapshotFrom(index: StoredIndex): Snapshot {
+  const models = index.models.map((model, i) => serializeModel(model, index.created[i] ?? 0));
   return {
-    version,
-    models: publicModels.map(serializeModel),
-    byId: new Map(publicModels.map((model) => [model.id, model])),
-    archived,
+    version: index.version,
+    models,
+    byId: new Map(models.map((entry) => [entry.model.id, entry])),
+    archived: new Map(Object.entries(index.archived)),
   };
 }
 

@@ -4,7 +4,7 @@
  * transaction, then publish the new catalog version to the cache and hand
  * the event to the webhook queue.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { type ModelRow, models, modelTierAuditLogs } from "../../drizzle/schema";
 import type { CatalogCache } from "../catalog/cache";
 import type { ChangeOutbox } from "../changes/outbox";
@@ -100,11 +100,18 @@ export class Lifecycle {
     });
   }
 
-  archive(id: string, reason: string, ifMatch?: number): Promise<ModelRow> {
-    return this.change(id, "archive", ifMatch, reason, undefined, async (current) => {
+  /**
+   * Allowed even when other models name this one as their replacement (the
+   * cron must be able to): those are returned, so staff see whose successor moved.
+   */
+  async archive(id: string, reason: string, ifMatch?: number): Promise<{ row: ModelRow; affectedModels: string[] }> {
+    let affectedModels: string[] = [];
+    const row = await this.change(id, "archive", ifMatch, reason, undefined, async (current, tx) => {
       assertCanArchive(current);
+      affectedModels = await modelsReplacedBy(tx, id);
       return { ...current, isArchived: true };
     });
+    return { row, affectedModels };
   }
 
   /** Unarchive keeps legacy status; only a sunset date already passed is dropped, or the cron would archive it again. */
@@ -192,6 +199,16 @@ function parseMeta(meta: unknown): ModelMeta {
 function rethrowConflicts(error: unknown): never {
   if (sqlState(error) === "23505") throw new ApiError("conflict", "a model with this id already exists", { cause: error });
   throw error;
+}
+
+/** Live models that name `id` as their replacement, by id. */
+async function modelsReplacedBy(tx: Transaction, id: string): Promise<string[]> {
+  const rows = await tx
+    .select({ id: models.id })
+    .from(models)
+    .where(and(eq(models.isArchived, false), sql`${models.meta} ->> 'legacyReplacementModelId' = ${id}`))
+    .orderBy(asc(models.id));
+  return rows.map((row) => row.id);
 }
 
 /**

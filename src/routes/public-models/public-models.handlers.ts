@@ -3,11 +3,13 @@
  * database. The admin listing with archived models reads the database.
  */
 import type { Context } from "hono";
-import type { CacheOutcome, Snapshot } from "../../catalog/cache";
-import { catalogEtag, legacyHeaders, matchesIfNoneMatch, publicCacheHeaders } from "../../catalog/http-caching";
+import type { CacheOutcome } from "../../catalog/cache";
+import { catalogEtag, legacyHeaders, matchesIfNoneMatch, publicCacheHeaders, successorOf } from "../../catalog/http-caching";
 import { listBody } from "../../catalog/list-body";
+import { findModel } from "../../catalog/lookup";
 import { filterView, isFiltered, matchesFilters } from "../../catalog/model-filter";
 import { toPublicModel, withAccess } from "../../catalog/public-model";
+import { withRecommendedSuccessors } from "../../catalog/successors";
 import type { SubscriptionTier } from "../../domain/model-meta";
 import { isTierAllowed, upgradeTierFor } from "../../domain/tier-access";
 import type { AppEnv } from "../../http/context";
@@ -24,25 +26,16 @@ function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome) {
 
 const JSON_TYPE = { "Content-Type": "application/json; charset=UTF-8" };
 
-export function findModel(snapshot: Snapshot, id: string) {
-  const model = snapshot.byId.get(id);
-  if (model) return model;
-  if (snapshot.archived.has(id)) {
-    const replacement = snapshot.archived.get(id);
-    throw new ApiError("model_archived", `model ${id} has been archived${replacement ? `; use ${replacement}` : ""}`, {
-      details: { model_id: id, ...(replacement && { replacement_model_id: replacement }) },
-    });
-  }
-  throw new ApiError("not_found", `model ${id} does not exist`);
-}
-
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { includeArchived, ...filters } = c.req.valid("query");
   const tier = tierOf(c);
   if (includeArchived) {
     if (!c.var.principal?.isAdmin) throw new ApiError("forbidden", "includeArchived=true requires an admin token");
-    const models = (await allModels(c.var.services.db))
-      .map(toPublicModel)
+    const rows = await allModels(c.var.services.db);
+    const archivedReplacement = new Map(
+      rows.filter((row) => row.isArchived).map((row) => [row.id, row.meta.legacyReplacementModelId ?? null]),
+    );
+    const models = withRecommendedSuccessors(rows.map(toPublicModel), archivedReplacement)
       .filter((model) => matchesFilters(model, filters))
       .map((model) => withAccess(model, tier));
     return c.json({ models, total: models.length, user_tier: tier }, 200, { "Cache-Control": "no-store", "X-Cache": "BYPASS" });
@@ -69,7 +62,7 @@ export const detail: AppRouteHandler<typeof routes.detail> = async (c) => {
   const catalog = c.var.services.catalog;
   const head = await catalog.headVersion();
   const { snapshot, outcome } = await catalog.snapshot(head);
-  const model = findModel(snapshot, id);
+  const { model } = findModel(snapshot, id);
   const etag = catalogEtag(snapshot.version, tier, `model:${id}`);
   const headers = { ...cacheHeaders(c, etag, outcome), ...legacyHeaders(model.legacy_info) };
   if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
@@ -81,7 +74,7 @@ export const access: AppRouteHandler<typeof routes.access> = async (c) => {
   const { id } = c.req.valid("param");
   const tier = tierOf(c);
   const { snapshot, outcome } = await c.var.services.catalog.snapshot();
-  const model = findModel(snapshot, id);
+  const { model } = findModel(snapshot, id);
   const rules = { requiredTier: model.required_tier, tierRestrictionMode: model.tier_restriction_mode, allowedTiers: model.allowed_tiers };
   if (!isTierAllowed(rules, tier)) {
     const upgrade = upgradeTierFor(rules, tier);
@@ -105,6 +98,7 @@ export const access: AppRouteHandler<typeof routes.access> = async (c) => {
     throw new ApiError("model_unavailable", `model ${id} is temporarily unavailable`, { headers: { "Retry-After": "60" } });
   }
   const legacy = model.legacy_info;
+  const successor = legacy && successorOf(legacy);
   return c.json(
     {
       allowed: true as const,
@@ -112,7 +106,7 @@ export const access: AppRouteHandler<typeof routes.access> = async (c) => {
       user_tier: tier,
       ...(legacy && {
         legacy_info: legacy,
-        warning: `model ${id} is deprecated${legacy.replacement_model_id ? `; migrate to ${legacy.replacement_model_id}` : ""}`,
+        warning: `model ${id} is deprecated${successor ? `; migrate to ${successor}` : ""}`,
       }),
     },
     200,
