@@ -4,7 +4,9 @@
  * URL guard; admin only. Every URL here stays on this machine: receivers on
  * 127.0.0.1, refused addresses 0.0.0.0 / 127.0.0.2 style.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { callWith, type TestEnv } from "./reliability-helpers";
 import {
   adminToken,
   call,
@@ -80,6 +82,17 @@ describe("POST /admin/webhooks", () => {
     const response = await call("/admin/webhooks", { token: await adminToken(), json });
     expect(response.status).toBe(400);
     expect((await response.json<ErrorBody>()).error.code).toBe("invalid_request");
+  });
+});
+
+describe("a deployment without WEBHOOK_SECRET_KEY", () => {
+  it("answers 503 to a new webhook instead of storing a secret it cannot protect", async () => {
+    const response = await callWith({ ...env, WEBHOOK_SECRET_KEY: "" } as TestEnv, "/admin/webhooks", {
+      token: await adminToken(),
+      json: { url: receiverUrl(name()) },
+    });
+    expect(response.status).toBe(503);
+    expect((await response.json<ErrorBody>()).error.code).toBe("service_unavailable");
   });
 });
 

@@ -24,8 +24,8 @@ import { describe, expect, it } from "vitest";
 import type { DeliveryMessage } from "../../src/changes/outbox";
 import worker from "../../src/index";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/webhooks/backoff";
-import { type ConsumerOptions, consumeWebhookBatch, DELIVERY_QUEUE } from "../../src/webhooks/consumer";
-import { callWith, directDatabase, type TestEnv } from "./reliability-helpers";
+import { type ConsumerOptions, consumeWebhookBatch, DEAD_LETTER_QUEUE, DELIVERY_QUEUE } from "../../src/webhooks/consumer";
+import { callWith, deadDatabaseEnv, directDatabase, type TestEnv } from "./reliability-helpers";
 import {
   adminPost,
   adminToken,
@@ -79,9 +79,15 @@ async function createModelVia(queue: Queue, sent: DeliveryMessage[], webhookId: 
 }
 
 /** One run of the consumer over `messages`, as the queue would deliver them (attempt `attempts`); with the retry delays asked for. */
-async function consume(messages: DeliveryMessage[], options: ConsumerOptions = {}, attempts = 1, environment: TestEnv = env) {
+async function consume(
+  messages: DeliveryMessage[],
+  options: ConsumerOptions = {},
+  attempts = 1,
+  environment: TestEnv = env,
+  queue = DELIVERY_QUEUE,
+) {
   const batch = createMessageBatch<DeliveryMessage>(
-    DELIVERY_QUEUE,
+    queue,
     messages.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID().slice(0, 6)}`, timestamp: new Date(), attempts, body })),
   );
   // getQueueResult does not report retry delays: note them on the way.
@@ -298,6 +304,41 @@ describe("retries", () => {
       const again = await consume(messages);
       expect(again.explicitAcks).toHaveLength(1);
       expect(await receivedAbout(hook, id)).toHaveLength(1);
+    } finally {
+      await deleteWebhook(webhook.id);
+    }
+  });
+});
+
+describe("a consumer that cannot do its work", () => {
+  it("leaves the message to the queue's retries when the database is down, sending nothing", async () => {
+    const hook = hookName();
+    const { webhook } = await createWebhook({ url: receiverUrl(hook), events: ["model.created"] });
+    try {
+      const { queue, sent } = standInQueue();
+      const { id, messages } = await createModelVia(queue, sent, webhook.id);
+      const result = await consume(messages, {}, 1, deadDatabaseEnv());
+      expect(result.retryMessages).toHaveLength(1);
+      expect(result.explicitAcks).toEqual([]);
+      expect(await receivedAbout(hook, id)).toEqual([]);
+      expect(await deliveriesOf(webhook.id)).toEqual([]);
+    } finally {
+      await deleteWebhook(webhook.id);
+    }
+  });
+
+  it("records a dead-lettered message as a failed delivery, so staff see it", async () => {
+    const hook = hookName();
+    const { webhook } = await createWebhook({ url: receiverUrl(hook), events: ["model.created"] });
+    try {
+      const { queue, sent } = standInQueue();
+      const { id, messages } = await createModelVia(queue, sent, webhook.id);
+      const result = await consume(messages, {}, 1, env, DEAD_LETTER_QUEUE);
+      expect(result.explicitAcks).toHaveLength(1);
+      expect(await deliveriesOf(webhook.id)).toEqual([
+        expect.objectContaining({ attempt: 1, outcome: "failed", status_code: null, error: expect.stringMatching(/dead-lettered/) }),
+      ]);
+      expect(await receivedAbout(hook, id)).toEqual([]);
     } finally {
       await deleteWebhook(webhook.id);
     }
