@@ -116,9 +116,6 @@ export const sunsetAnnouncements = pgTable(
 );
 
 export type ModelRow = typeof models.$inferSelect;
-export type NewModelRow = typeof models.$inferInsert;
 export type AuditRow = typeof modelTierAuditLogs.$inferSelect;
-export type NewAuditRow = typeof modelTierAuditLogs.$inferInsert;
-export type ChangeEventRow = typeof changeEvents.$inferSelect;
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

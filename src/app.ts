@@ -14,6 +14,7 @@ import { boundedQuery } from "./http/query";
 import { rejectInvalid } from "./http/router";
 import { log } from "./log";
 import { routers } from "./routes";
+import { adminUi, dashboardErrorPage, isDashboardPath } from "./routes/admin-ui";
 import { isOpenAIPath, openAIErrorBody } from "./routes/openai-models/openai-error";
 import { mountReference } from "./routes/reference";
 import { Services } from "./services";
@@ -73,6 +74,8 @@ export function createApp() {
   app.use(authenticate);
 
   for (const router of routers) app.route("/", router);
+  // The staff dashboard: HTML, not in the OpenAPI document; its session cookie is read there and nowhere else.
+  app.route("/admin/ui", adminUi);
   mountReference(app);
 
   app.notFound((c) => {
@@ -80,6 +83,8 @@ export function createApp() {
   });
 
   app.onError((error, c) => {
+    // Staff in a browser get a page, also when middleware before the dashboard's router failed.
+    if (isDashboardPath(c.req.path)) return dashboardErrorPage(error, c);
     const apiError = toApiError(error);
     const requestId = c.get("requestId") ?? crypto.randomUUID();
     // model_unavailable is an expected answer of the access gate, not a failure of ours.

@@ -48,12 +48,12 @@
  * The hit path parses nothing: list bodies are pre-serialized per tier at
  * refill and memoized per isolate for the current version.
  */
-import { asc, eq, sql } from "drizzle-orm";
-import { catalogState, models } from "../../drizzle/schema";
+import { catalogState } from "../../drizzle/schema";
 import type { Database } from "../db/client";
 import { SUBSCRIPTION_TIERS, type SubscriptionTier } from "../domain/model-meta";
 import { describeError, isDatabaseUnavailable } from "../http/failures";
 import { log } from "../log";
+import { catalogSnapshotRows } from "../queries/catalog";
 import { listBody, openAIListBody, type SerializedModel, serializeModel } from "./list-body";
 import { byProviderThenId, type PublicModel, toPublicModel } from "./public-model";
 import { archivedSuccessors, withRecommendedSuccessors } from "./successors";
@@ -356,26 +356,7 @@ export class CatalogCache {
   }
 
   private async readSnapshot(): Promise<Snapshot> {
-    // One statement, so the version and the models come from the same snapshot.
-    const rows = await this.db()
-      .select({
-        catalogVersion: catalogState.version,
-        id: models.id,
-        name: models.name,
-        provider: models.provider,
-        isAvailable: models.isAvailable,
-        isLegacy: models.isLegacy,
-        isArchived: models.isArchived,
-        legacySince: models.legacySince,
-        meta: models.meta,
-        createdAt: models.createdAt,
-      })
-      .from(catalogState)
-      .leftJoin(models, sql`true`)
-      // Pins the one row (the CHECK says id = 1): catalog_state is never analyzed, and without this the
-      // planner guesses thousands of rows and PostgreSQL spends ~100 ms JIT-compiling the join.
-      .where(eq(catalogState.id, 1))
-      .orderBy(asc(models.provider), asc(models.id));
+    const rows = await catalogSnapshotRows(this.db());
     const version = rows[0]?.catalogVersion ?? 0;
     const visible: { model: PublicModel; created: number }[] = [];
     const archivedReplacement = new Map<string, string | null>();

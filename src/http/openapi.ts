@@ -42,7 +42,7 @@ const STATUS_DESCRIPTIONS = {
   503: "The database, the token keys or the configuration is unavailable; may carry Retry-After",
 } as const;
 
-export type ErrorStatus = keyof typeof STATUS_DESCRIPTIONS;
+type ErrorStatus = keyof typeof STATUS_DESCRIPTIONS;
 
 /** Every route can answer these: a bad query string or token, and our own failures. */
 const ALWAYS = [400, 401, 500, 503] as const;

@@ -27,7 +27,7 @@ import {
   withoutPassedSunset,
 } from "./rules";
 
-export interface WriteContext {
+interface WriteContext {
   actor: string;
   requestId: string;
 }
@@ -180,7 +180,7 @@ export class Lifecycle {
   }
 }
 
-export function stateOf(row: ModelRow): ModelFlags {
+function stateOf(row: ModelRow): ModelFlags {
   return { isAvailable: row.isAvailable, isLegacy: row.isLegacy, isArchived: row.isArchived, legacySince: row.legacySince, meta: row.meta };
 }
 

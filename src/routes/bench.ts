@@ -15,9 +15,7 @@
  *                             of CatalogCache's refill, listBody and store,
  *                             timed one by one (same statement, same functions)
  */
-import { asc, eq, sql } from "drizzle-orm";
 import type { Context, Next } from "hono";
-import { catalogState, models } from "../../drizzle/schema";
 import { bearerToken, verifyToken } from "../auth/jwt";
 import { forgetMemoizedCatalog, HEAD_KEY } from "../catalog/cache";
 import { listBody, serializeModel } from "../catalog/list-body";
@@ -26,6 +24,8 @@ import { loadConfig } from "../config";
 import { openDatabase } from "../db/client";
 import { SUBSCRIPTION_TIERS } from "../domain/model-meta";
 import type { AppEnv } from "../http/context";
+import { catalogSnapshotRows } from "../queries/catalog";
+import { pingDatabase } from "../queries/database";
 
 let ceiling: Uint8Array<ArrayBuffer> | undefined;
 
@@ -89,25 +89,10 @@ async function profile(c: Context<AppEnv>) {
   mark("kv get list (absent)");
   const database = openDatabase(loaded.config);
   try {
-    await database.db.execute(sql`select 1`);
+    await pingDatabase(database.db);
     mark("db pool: connect + select 1");
-    // The statement and the work of CatalogCache.readSnapshot (keep in step with it).
-    const rows = await database.db
-      .select({
-        catalogVersion: catalogState.version,
-        id: models.id,
-        name: models.name,
-        provider: models.provider,
-        isAvailable: models.isAvailable,
-        isLegacy: models.isLegacy,
-        isArchived: models.isArchived,
-        legacySince: models.legacySince,
-        meta: models.meta,
-      })
-      .from(catalogState)
-      .leftJoin(models, sql`true`)
-      .where(eq(catalogState.id, 1))
-      .orderBy(asc(models.provider), asc(models.id));
+    // The statement and the work of CatalogCache.readSnapshot.
+    const rows = await catalogSnapshotRows(database.db);
     mark("db refill statement (incl. driver row parsing)");
     const visible: PublicModel[] = [];
     for (const row of rows) {

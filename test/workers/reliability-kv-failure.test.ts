@@ -9,8 +9,8 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CatalogCache, forgetMemoizedCatalog, HEAD_KEY } from "../../src/catalog/cache";
 import type { DatabaseHandle } from "../../src/db/client";
-import { callWith, captureConsole, directDatabase, expectNoInternals, modelState } from "./reliability-helpers";
-import { adminToken, call, createModel, sampleMeta, uniqueId, uniqueProvider } from "./support";
+import { callWith, captureConsole, directDatabase, expectNoInternals } from "./reliability-helpers";
+import { adminToken, call, createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support";
 
 interface PublicModel {
   id: string;
