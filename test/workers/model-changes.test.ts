@@ -4,10 +4,7 @@
  * paged by a cursor that never skips an event; and the cron's sunset
  * warnings, once per model and threshold.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import { announceApproachingSunsets } from "../../src/lifecycle/sunset";
 import { directDatabase } from "./reliability-helpers";
 import {
@@ -21,6 +18,7 @@ import {
   feedPage,
   feedSince,
   inDays,
+  runCron,
   sampleMeta,
   uniqueId,
 } from "./support";
@@ -30,12 +28,6 @@ const STAFF_VALUES = ["staff-note-7c1e", "TAG-INTERNAL-9d2f", "provider-secret-5
 const STAFF_KEYS = ["internalNotes", "internal_notes", "complianceTags", "compliance_tags", "providerMetadata", "provider_metadata"];
 
 const eventsOf = (events: FeedEvent[], modelId: string) => events.filter((event) => event.model_id === modelId);
-
-async function runCron(scheduledTime: number) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime, cron: "*/15 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
 
 describe("GET /v1/models/changes", () => {
   let start: string;

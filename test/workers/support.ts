@@ -243,6 +243,10 @@ const EXAMPLES: Record<string, { body: (context: ExampleContext) => object; prep
     body: () => ({}),
     prepare: async (id) => expectStatus(await adminPost(`/admin/models/${id}/archive`, { reason: "setup" }), 200),
   },
+  // Webhook routes: a loopback receiver that subscribes to nothing but sunset warnings; on a model's path, `{id}` names no webhook.
+  "POST /admin/webhooks": { body: () => ({ url: receiverUrl("example"), events: ["model.sunset_approaching"] }) },
+  "POST /admin/webhooks/{id}/rotate-secret": { body: () => ({}) },
+  "DELETE /admin/webhooks/{id}": { body: () => ({}) },
 };
 
 function exampleOf(route: Route) {
@@ -254,6 +258,12 @@ function exampleOf(route: Route) {
 /** A valid body for a write route (undefined for a read). */
 export const exampleBody = (route: Route, context: ExampleContext): object | undefined =>
   isWrite(route) ? exampleOf(route).body(context) : undefined;
+
+/** The `{id}` a route's path takes in a test: the model's, or for a webhook route a new webhook's (subscribed to sunset warnings only). */
+export async function pathIdFor(route: Route, model: { id: string }): Promise<string> {
+  if (!route.path.startsWith("/admin/webhooks/{id}")) return model.id;
+  return (await createWebhook({ url: receiverUrl("example"), events: ["model.sunset_approaching"] })).webhook.id;
+}
 
 /** Puts the model in the state a route needs to succeed (legacy before unmark-legacy, archived before unarchive). */
 export const prepareFor = async (route: Route, id: string) => {
@@ -370,17 +380,6 @@ export interface ReceivedRequest {
 
 export async function receivedBy(name: string): Promise<ReceivedRequest[]> {
   return (await fetch(`${receiverBase()}/received/${name}`)).json<ReceivedRequest[]>();
-}
-
-/** Polls until `probe` returns something, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 export interface Webhook {

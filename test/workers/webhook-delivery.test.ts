@@ -10,22 +10,15 @@
  * (captured by a stand-in queue), to play the queue's redeliveries without
  * waiting out the real backoff.
  */
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import type { DeliveryMessage } from "../../src/changes/outbox";
-import worker from "../../src/index";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/webhooks/backoff";
 import { type ConsumerOptions, consumeWebhookBatch, DEAD_LETTER_QUEUE, DELIVERY_QUEUE } from "../../src/webhooks/consumer";
-import { callWith, deadDatabaseEnv, directDatabase, type TestEnv } from "./reliability-helpers";
+import { callWith, deadDatabaseEnv, directDatabase, eventually, type TestEnv } from "./reliability-helpers";
 import {
   adminPost,
   adminToken,
@@ -34,11 +27,11 @@ import {
   createWebhook,
   deleteWebhook,
   deliveriesOf,
-  eventually,
   type FeedEvent,
   feedSince,
   receivedBy,
   receiverUrl,
+  runCron,
   sampleMeta,
   uniqueId,
   uniqueProvider,
@@ -50,6 +43,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The receivers' view: requests whose event is about `modelId`. */
 async function receivedAbout(name: string, modelId: string) {
   return (await receivedBy(name)).filter((request) => (JSON.parse(request.body) as FeedEvent).model_id === modelId);
+}
+
+/** Waits (up to `timeoutMs`) until the receiver `name` got at least `count` requests about `modelId`; returns them. */
+function receivedAtLeast(name: string, modelId: string, count: number, timeoutMs = 20_000) {
+  return eventually(async () => {
+    const got = await receivedAbout(name, modelId);
+    expect(got.length, `requests to ${name}`).toBeGreaterThanOrEqual(count);
+    return got;
+  }, timeoutMs);
 }
 
 /** A queue that keeps what it is sent (or fails every send), standing in for WEBHOOK_QUEUE. */
@@ -112,14 +114,7 @@ describe("delivery through the queue", () => {
       const model = await createModel();
       await adminPost(`/admin/models/${model.id}/mark-legacy`, { deprecationNotice: "webhook test" });
 
-      const requests = await eventually(
-        async () => {
-          const got = await receivedAbout(hook, model.id);
-          return got.length >= 2 && got;
-        },
-        20_000,
-        "two deliveries",
-      );
+      const requests = await receivedAtLeast(hook, model.id, 2, 20_000);
       const feed = (await feedSince()).events.filter((event) => event.model_id === model.id);
       for (const request of requests) {
         expect(request.method).toBe("POST");
@@ -134,9 +129,8 @@ describe("delivery through the queue", () => {
       }
       expect(requests.map((request) => (JSON.parse(request.body) as FeedEvent).type).sort()).toEqual(["model.created", "model.deprecated"]);
       await eventually(
-        async () => (await deliveriesOf(webhook.id)).filter((d) => d.outcome === "delivered").length >= 2,
+        async () => expect((await deliveriesOf(webhook.id)).filter((d) => d.outcome === "delivered")).toHaveLength(2),
         10_000,
-        "recorded",
       );
       const deliveries = await deliveriesOf(webhook.id);
       expect(deliveries.find((d) => d.event_id === feed[0]?.id)).toMatchObject({
@@ -156,10 +150,7 @@ describe("delivery through the queue", () => {
     const { webhook } = await createWebhook({ url: receiverUrl(hook) });
     try {
       const model = await createModel();
-      const [request] = await eventually(async () => {
-        const got = await receivedAbout(hook, model.id);
-        return got.length >= 1 && got;
-      });
+      const [request] = await receivedAtLeast(hook, model.id, 1);
       const { secret: other } = await createWebhook({ url: receiverUrl(hookName()), events: ["model.sunset_approaching"] });
       expect(() => new Webhook(other).verify(request?.body ?? "", request?.headers ?? {})).toThrow(/signature/i);
     } finally {
@@ -172,14 +163,7 @@ describe("delivery through the queue", () => {
     const { webhook, secret } = await createWebhook({ url: receiverUrl(hook, "fail=1"), events: ["model.created"] });
     try {
       const model = await createModel();
-      const requests = await eventually(
-        async () => {
-          const got = await receivedAbout(hook, model.id);
-          return got.length >= 2 && got;
-        },
-        25_000,
-        "a retry",
-      );
+      const requests = await receivedAtLeast(hook, model.id, 2, 25_000);
       expect(requests.map((request) => request.answered)).toEqual([500, 200]);
       expect(requests[1]?.headers["webhook-id"]).toBe(requests[0]?.headers["webhook-id"]);
       const gap = (requests[1]?.at ?? 0) - (requests[0]?.at ?? 0);
@@ -190,7 +174,8 @@ describe("delivery through the queue", () => {
       const eventId = requests[0]?.headers["webhook-id"];
       const attempts = await eventually(async () => {
         const mine = (await deliveriesOf(webhook.id)).filter((d) => d.event_id === eventId);
-        return mine.length >= 2 && mine;
+        expect(mine).toHaveLength(2);
+        return mine;
       });
       const [second, first] = attempts;
       expect(first).toMatchObject({ attempt: 1, outcome: "retrying", status_code: 500, error: "receiver answered 500" });
@@ -210,7 +195,7 @@ describe("delivery through the queue", () => {
       const model = await createModel();
       await call(`/admin/models/${model.id}/meta`, { method: "PATCH", token: await adminToken(), json: { description: "changed" } });
       await adminPost(`/admin/models/${model.id}/mark-legacy`, {});
-      await eventually(async () => (await receivedAbout(hook, model.id)).length >= 1);
+      await receivedAtLeast(hook, model.id, 1);
       await sleep(1500);
       const types = (await receivedAbout(hook, model.id)).map((request) => (JSON.parse(request.body) as FeedEvent).type);
       expect(types).toEqual(["model.deprecated"]);
@@ -227,10 +212,7 @@ describe("delivery through the queue", () => {
       expect(rotated.status).toBe(200);
       const { secret: fresh } = await rotated.json<{ secret: string }>();
       const model = await createModel();
-      const [request] = await eventually(async () => {
-        const got = await receivedAbout(hook, model.id);
-        return got.length >= 1 && got;
-      });
+      const [request] = await receivedAtLeast(hook, model.id, 1);
       expect(request?.headers["webhook-signature"]?.split(" ")).toHaveLength(2);
       for (const secret of [fresh, old]) expect(new Webhook(secret).verify(request?.body ?? "", request?.headers ?? {})).toBeTruthy();
     } finally {
@@ -369,14 +351,9 @@ describe("a queue send that fails", () => {
         await database.close();
       }
 
-      const ctx = createExecutionContext();
-      await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" }), env, ctx);
-      await waitOnExecutionContext(ctx);
+      await runCron(Date.now());
 
-      const [request] = await eventually(async () => {
-        const got = await receivedAbout(hook, id);
-        return got.length >= 1 && got;
-      });
+      const [request] = await receivedAtLeast(hook, id, 1);
       expect(request?.headers["webhook-id"]).toBe(event?.id);
       expect(new Webhook(secret).verify(request?.body ?? "", request?.headers ?? {})).toBeTruthy();
     } finally {

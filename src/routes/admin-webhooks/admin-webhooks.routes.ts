@@ -96,6 +96,6 @@ export const remove = createRoute({
   summary: "Delete a webhook endpoint",
   description: "Nothing more is sent to it, including deliveries already queued; its delivery log goes with it.",
   security: adminSecurity,
-  request: { params: WebhookIdParamSchema },
-  responses: { 204: { description: "Deleted" }, ...errorResponses(403, 404) },
+  request: { params: WebhookIdParamSchema, body: jsonBody(EmptyRequestSchema) },
+  responses: { 204: { description: "Deleted" }, ...errorResponses(...BODY_ERRORS, 404) },
 });

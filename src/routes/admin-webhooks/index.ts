@@ -7,7 +7,7 @@ import * as routes from "./admin-webhooks.routes";
 const router = createRouter();
 // "/admin/webhooks/*" matches "/admin/webhooks" itself too.
 router.use("/admin/webhooks/*", requireAdmin);
-router.on("POST", "/admin/webhooks/*", jsonBody);
+router.on(["POST", "DELETE"], "/admin/webhooks/*", jsonBody);
 
 export const adminWebhooks = router
   .openapi(routes.create, handlers.create)
