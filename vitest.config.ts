@@ -6,6 +6,7 @@ process.env.WRANGLER_SEND_METRICS = "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 
 export const TEST_JWT_SECRET = "test-secret-for-hs256-0123456789abcdef";
+export const TEST_WEBHOOK_SECRET_KEY = "test-webhook-secret-key-0123456789abcdef";
 
 export default defineConfig({
   test: {
@@ -31,6 +32,9 @@ export default defineConfig({
                 JWT_SECRET: TEST_JWT_SECRET,
                 JWT_ISSUER: "https://auth.test",
                 JWT_AUDIENCE: "model-catalog",
+                WEBHOOK_SECRET_KEY: TEST_WEBHOOK_SECRET_KEY,
+                // Receivers in the tests listen on 127.0.0.1 (test/webhook-receiver.ts).
+                ALLOW_LOCAL_WEBHOOKS: "true",
               },
             },
           })),

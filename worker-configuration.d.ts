@@ -3,12 +3,15 @@
 // Runtime types generated with workerd@1.20261102.1 2026-11-01 nodejs_compat
 interface __BaseEnv_Env {
 	MODEL_CACHE: KVNamespace;
+	WEBHOOK_QUEUE: Queue;
 	ASSETS: Fetcher;
 	JWT_ISSUER: "";
 	JWT_AUDIENCE: "";
 	DATABASE_URL: string;
 	DB_WS_PROXY: string;
 	JWT_SECRET: string;
+	WEBHOOK_SECRET_KEY: string;
+	ALLOW_LOCAL_WEBHOOKS: string;
 }
 declare namespace Cloudflare {
 	interface Env extends __BaseEnv_Env {}
@@ -18,7 +21,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "JWT_ISSUER" | "JWT_AUDIENCE" | "DATABASE_URL" | "DB_WS_PROXY" | "JWT_SECRET">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "JWT_ISSUER" | "JWT_AUDIENCE" | "DATABASE_URL" | "DB_WS_PROXY" | "JWT_SECRET" | "WEBHOOK_SECRET_KEY" | "ALLOW_LOCAL_WEBHOOKS">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -5,7 +5,9 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import type { ChangeEventBody, ChangeEventType } from "../src/changes/events";
 import type { ModelMeta } from "../src/domain/model-meta";
+import type { DeliveryOutcome } from "../src/webhooks/backoff";
 
 export const models = pgTable(
   "models",
@@ -64,5 +66,59 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.actor, t.key] })],
 );
 
+/** The change feed and webhook outbox (0006_change_feed); ordered by (catalogVersion, seq). */
+export const changeEvents = pgTable(
+  "change_events",
+  {
+    catalogVersion: bigint("catalog_version", { mode: "number" }).notNull(),
+    seq: integer("seq").notNull(),
+    id: text("id").notNull().unique(),
+    type: text("type").$type<ChangeEventType>().notNull(),
+    modelId: text("model_id").notNull(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    body: jsonb("body").$type<ChangeEventBody>().notNull(),
+    dispatchedAt: timestamp("dispatched_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [primaryKey({ columns: [t.catalogVersion, t.seq] })],
+);
+
+export const webhookEndpoints = pgTable("webhook_endpoints", {
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  events: text("events").array().$type<ChangeEventType[]>().notNull().default(sql`'{}'`),
+  description: text("description"),
+  secretCiphertext: text("secret_ciphertext").notNull(),
+  previousSecretCiphertext: text("previous_secret_ciphertext"),
+  previousSecretExpiresAt: timestamp("previous_secret_expires_at", { withTimezone: true, mode: "date" }),
+  createdBy: text("created_by").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+export const webhookDeliveries = pgTable("webhook_deliveries", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  endpointId: text("endpoint_id").notNull(),
+  eventId: text("event_id").notNull(),
+  attempt: integer("attempt").notNull(),
+  outcome: text("outcome").$type<DeliveryOutcome>().notNull(),
+  statusCode: integer("status_code"),
+  error: text("error"),
+  attemptedAt: timestamp("attempted_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  nextRetryAt: timestamp("next_retry_at", { withTimezone: true, mode: "date" }),
+});
+
+export const sunsetAnnouncements = pgTable(
+  "sunset_announcements",
+  {
+    modelId: text("model_id").notNull(),
+    sunsetDate: timestamp("sunset_date", { withTimezone: true, mode: "date" }).notNull(),
+    daysBefore: integer("days_before").notNull(),
+    eventId: text("event_id").notNull(),
+    announcedAt: timestamp("announced_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.sunsetDate, t.daysBefore] })],
+);
+
 export type ModelRow = typeof models.$inferSelect;
 export type AuditRow = typeof modelTierAuditLogs.$inferSelect;
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

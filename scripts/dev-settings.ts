@@ -1,7 +1,8 @@
 /**
  * Local development settings, kept in the git-ignored .dev.vars that
  * wrangler reads. The JWT secret is made once and kept, so minted tokens
- * stay valid across restarts.
+ * stay valid across restarts; so is the webhook secret key, so stored
+ * webhook secrets stay readable.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -30,6 +31,10 @@ export function writeDevVars(settings: { databaseUrl: string; wsProxy: string })
     JWT_SECRET: current.JWT_SECRET && current.JWT_SECRET.length >= 32 ? current.JWT_SECRET : randomBytes(32).toString("hex"),
     JWT_ISSUER: current.JWT_ISSUER ?? DEV_ISSUER,
     JWT_AUDIENCE: current.JWT_AUDIENCE ?? DEV_AUDIENCE,
+    WEBHOOK_SECRET_KEY:
+      current.WEBHOOK_SECRET_KEY && current.WEBHOOK_SECRET_KEY.length >= 32 ? current.WEBHOOK_SECRET_KEY : randomBytes(32).toString("hex"),
+    // Webhooks to a receiver on this machine (http://localhost, http://127.0.0.1), for trying them out.
+    ALLOW_LOCAL_WEBHOOKS: "true",
   };
   const body = Object.entries(vars)
     .map(([key, value]) => `${key}="${value}"`)

@@ -36,6 +36,7 @@ export function createApp() {
     const services = new Services(
       loaded.config,
       c.env.MODEL_CACHE,
+      c.env.WEBHOOK_QUEUE,
       (p) => c.executionCtx.waitUntil(p),
       c.var.requestId,
       c.var.clientRequestId,

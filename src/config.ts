@@ -38,6 +38,13 @@ const ConfigSchema = z
     JWT_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: "must be a URL" }).optional()),
     JWT_ISSUER: optionalString,
     JWT_AUDIENCE: optionalString,
+    /** Encrypts webhook signing secrets at rest (src/webhooks/secret-box.ts); webhooks are off without it. */
+    WEBHOOK_SECRET_KEY: optionalString.refine((value) => value === undefined || value.length >= 32, "must be at least 32 characters"),
+    /** Local development and tests only: webhooks may go to http://localhost and http://127.0.0.1. */
+    ALLOW_LOCAL_WEBHOOKS: z
+      .enum(["true", "false", ""], { error: 'must be "true" or "false"' })
+      .optional()
+      .transform((value) => value === "true"),
   })
   .superRefine((config, ctx) => {
     if (!config.JWT_SECRET && !config.JWT_JWKS_URL) {

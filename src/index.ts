@@ -1,5 +1,7 @@
 import { createApp } from "./app";
+import type { DeliveryMessage } from "./changes/outbox";
 import { runSunset } from "./lifecycle/sunset";
+import { consumeWebhookBatch } from "./webhooks/consumer";
 
 const app = createApp();
 
@@ -8,4 +10,7 @@ export default {
   async scheduled(controller, env, ctx) {
     await runSunset(controller, env, ctx);
   },
-} satisfies ExportedHandler<Env>;
+  async queue(batch, env, ctx) {
+    await consumeWebhookBatch(batch, env, ctx);
+  },
+} satisfies ExportedHandler<Env, DeliveryMessage>;

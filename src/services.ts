@@ -4,9 +4,12 @@
  * the response.
  */
 import { CatalogCache } from "./catalog/cache";
+import { ChangeOutbox, type DeliveryQueue } from "./changes/outbox";
 import type { Config } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
+import { ApiError } from "./http/errors";
 import { Lifecycle, type WriteContext } from "./lifecycle/lifecycle";
+import { type SecretBox, secretBoxFor } from "./webhooks/secret-box";
 
 export class Services {
   #database?: DatabaseHandle;
@@ -17,6 +20,7 @@ export class Services {
   constructor(
     readonly config: Config,
     readonly kv: KVNamespace,
+    private readonly deliveryQueue: DeliveryQueue,
     private readonly runtimeWaitUntil: (promise: Promise<unknown>) => void,
     readonly requestId: string,
     readonly clientRequestId?: string,
@@ -39,7 +43,20 @@ export class Services {
 
   /** Writes as `actor`; with the request's Idempotency-Key claim, the answer is saved in each write's transaction. */
   lifecycle(actor: string, idempotency?: WriteContext["idempotency"]) {
-    return new Lifecycle(this.db, this.catalog, { actor, requestId: this.requestId, clientRequestId: this.clientRequestId, idempotency });
+    const changes = new ChangeOutbox(() => this.db, this.deliveryQueue, this.waitUntil);
+    return new Lifecycle(
+      this.db,
+      this.catalog,
+      { actor, requestId: this.requestId, clientRequestId: this.clientRequestId, idempotency },
+      changes,
+    );
+  }
+
+  /** Seals and opens webhook signing secrets; webhooks are unavailable without WEBHOOK_SECRET_KEY. */
+  get secretBox(): SecretBox {
+    const key = this.config.WEBHOOK_SECRET_KEY;
+    if (!key) throw new ApiError("service_unavailable", "webhooks are not configured on this deployment");
+    return secretBoxFor(key);
   }
 
   /** Releases the pool once the response is on its way and the background work that needs it is done. */

@@ -8,6 +8,7 @@ import { connect } from "../scripts/database";
 import { startLocalDatabase } from "../scripts/local-db";
 import { migrate, readMigrations } from "../scripts/migrations";
 import { startJwksServer, type TestKeys } from "./jwks-server";
+import { startWebhookReceiver } from "./webhook-receiver";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,6 +18,8 @@ declare module "vitest" {
     keys: TestKeys;
     /** True on the embedded PGlite, which runs one transaction at a time (no real concurrency). */
     embeddedDatabase: boolean;
+    /** Webhook receivers on loopback (see test/webhook-receiver.ts). */
+    webhookReceiver: string;
   }
 }
 
@@ -34,11 +37,14 @@ export default async function setup(project: TestProject) {
   }
   const jwks = await startJwksServer();
   const { stop: stopJwks, ...keys } = jwks;
+  const receiver = await startWebhookReceiver();
   project.provide("databaseUrl", local.databaseUrl);
   project.provide("wsProxy", local.wsProxy);
   project.provide("keys", keys);
   project.provide("embeddedDatabase", local.embedded);
+  project.provide("webhookReceiver", receiver.url);
   return async () => {
+    await receiver.stop();
     await stopJwks();
     await local.stop();
   };

@@ -1,13 +1,15 @@
 /**
  * Lifecycle writes. Each one: lock the model, check the rules, write the
- * model, its audit row, the catalog version and the Idempotency-Key answer
- * (if any) in one transaction, then publish the new catalog version to the
- * cache. A transaction the database aborts as a serialization failure or a
- * deadlock is run again from the start, a few times, then answered 503.
+ * model, its audit row, the catalog version, its change-feed event and the
+ * Idempotency-Key answer (if any) in one transaction, then publish the new
+ * catalog version to the cache and hand the event to the webhook queue. A
+ * transaction the database aborts as a serialization failure or a deadlock
+ * is run again from the start, a few times, then answered 503.
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import { type ModelRow, models, modelTierAuditLogs } from "../../drizzle/schema";
 import type { CatalogCache } from "../catalog/cache";
+import type { ChangeOutbox } from "../changes/outbox";
 import { bumpCatalogVersion } from "../db/catalog-version";
 import type { Database, Transaction } from "../db/client";
 import { type Answer, type Claim, saveAnswer } from "../db/idempotency-keys";
@@ -58,6 +60,7 @@ export class Lifecycle {
     private readonly db: Database,
     private readonly catalog: CatalogCache,
     private readonly context: WriteContext,
+    private readonly changes: ChangeOutbox,
   ) {}
 
   async addModel(input: NewModel): Promise<ModelRow> {
@@ -70,9 +73,10 @@ export class Lifecycle {
         .returning();
       if (!row) throw new ApiError("conflict", `model ${input.id} already exists`);
       await this.audit(tx, row.id, "create", null, stateOf(row), null);
-      return this.finish(tx, { row });
+      return this.finish(tx, "create", null, { row });
     }).catch(rethrowConflicts);
     await this.catalog.publish(version);
+    this.changes.dispatchRecorded();
     return row;
   }
 
@@ -180,15 +184,17 @@ export class Lifecycle {
         .returning();
       const { previous, next } = describeChange(before, after);
       await this.audit(tx, id, action, previous, next, reason);
-      return this.finish(tx, { row: row as ModelRow, ...alsoWritten() });
+      return this.finish(tx, action, current, { row: row as ModelRow, ...alsoWritten() });
     });
     await this.catalog.publish(version);
+    this.changes.dispatchRecorded();
     return row;
   }
 
-  /** The last steps of every write's transaction: the catalog version, then the idempotent answer. */
-  private async finish(tx: Transaction, written: Written) {
+  /** The last steps of every write's transaction: the catalog version, the change-feed event, the idempotent answer. */
+  private async finish(tx: Transaction, action: LifecycleAction, before: ModelRow | null, written: Written) {
     const version = await bumpCatalogVersion(tx);
+    await this.changes.record(tx, version, action, before, written.row);
     const idempotency = this.context.idempotency;
     if (idempotency) await saveAnswer(tx, idempotency.claim, idempotency.answer(written));
     return { row: written.row, version };

@@ -5,12 +5,15 @@
  */
 import type { RouteConfig } from "@hono/zod-openapi";
 import { adminModels } from "./admin-models";
+import { adminWebhooks } from "./admin-webhooks";
 import { health } from "./health";
+import { modelChanges } from "./model-changes";
 import { openAIModels } from "./openai-models";
 import { publicModels } from "./public-models";
 import { reserveRouteNames } from "./route-names";
 
-export const routers = [health, publicModels, openAIModels, adminModels];
+// modelChanges before publicModels: /v1/models/changes must win over /v1/models/{id}.
+export const routers = [health, modelChanges, publicModels, openAIModels, adminModels, adminWebhooks];
 
 /** Method and OpenAPI path (`/v1/models/{id}`) of every declared route. */
 export const routeTable: Pick<RouteConfig, "method" | "path">[] = routers.flatMap((router) =>

@@ -6,7 +6,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
 import type { ModelMeta } from "../../src/domain/model-meta";
 import type { ErrorBody } from "../../src/http/openapi";
 import worker from "../../src/index";
@@ -243,6 +243,10 @@ const EXAMPLES: Record<string, { body: (context: ExampleContext) => object; prep
     body: () => ({}),
     prepare: async (id) => expectStatus(await adminPost(`/admin/models/${id}/archive`, { reason: "setup" }), 200),
   },
+  // Webhook routes: a loopback receiver that subscribes to nothing but sunset warnings; on a model's path, `{id}` names no webhook.
+  "POST /admin/webhooks": { body: () => ({ url: receiverUrl("example"), events: ["model.sunset_approaching"] }) },
+  "POST /admin/webhooks/{id}/rotate-secret": { body: () => ({}) },
+  "DELETE /admin/webhooks/{id}": { body: () => ({}) },
 };
 
 function exampleOf(route: Route) {
@@ -254,6 +258,12 @@ function exampleOf(route: Route) {
 /** A valid body for a write route (undefined for a read). */
 export const exampleBody = (route: Route, context: ExampleContext): object | undefined =>
   isWrite(route) ? exampleOf(route).body(context) : undefined;
+
+/** The `{id}` a route's path takes in a test: the model's, or for a webhook route a new webhook's (subscribed to sunset warnings only). */
+export async function pathIdFor(route: Route, model: { id: string }): Promise<string> {
+  if (!route.path.startsWith("/admin/webhooks/{id}")) return model.id;
+  return (await createWebhook({ url: receiverUrl("example"), events: ["model.sunset_approaching"] })).webhook.id;
+}
 
 /** Puts the model in the state a route needs to succeed (legacy before unmark-legacy, archived before unarchive). */
 export const prepareFor = async (route: Route, id: string) => {
@@ -311,4 +321,97 @@ export async function uiPost(
   if (options.origin !== null) headers.Origin = options.origin ?? BASE_URL;
   if (options.fetchSite) headers["Sec-Fetch-Site"] = options.fetchSite;
   return call(path, { method: "POST", body, headers });
+}
+
+// ---------------------------------------------------------------------------
+// Change feed and webhooks.
+
+export interface FeedEvent {
+  id: string;
+  type: string;
+  model_id: string;
+  occurred_at: string;
+  model: Record<string, unknown> | null;
+  changed_fields: string[];
+  days_before?: number;
+}
+
+export interface FeedPage {
+  events: FeedEvent[];
+  next_cursor: string;
+}
+
+export async function feedPage(after?: string, limit = 500): Promise<FeedPage> {
+  const query = new URLSearchParams({ limit: String(limit), ...(after !== undefined && { after }) });
+  const response = await call(`/v1/models/changes?${query}`);
+  if (response.status !== 200) throw new Error(`feed: ${response.status} ${await response.text()}`);
+  return response.json<FeedPage>();
+}
+
+/** Every event after `after`, paging to the end; and the cursor there. */
+export async function feedSince(after?: string): Promise<{ events: FeedEvent[]; cursor: string }> {
+  const events: FeedEvent[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await feedPage(cursor);
+    events.push(...page.events);
+    cursor = page.next_cursor;
+    if (page.events.length < 500) return { events, cursor };
+  }
+}
+
+/** The feed's current end: events after it are the ones a test causes (and other files' writes). */
+export const feedEnd = async () => (await feedSince()).cursor;
+
+/** The loopback receivers of test/webhook-receiver.ts. ProvidedContext is declared in test/global-setup.ts, outside this tsconfig. */
+const receiverBase = () => (inject as unknown as (key: "webhookReceiver") => string)("webhookReceiver");
+
+/** A receiver URL no other test uses; `options` is the receiver's query string (fail=1, status=500, delayMs=...). */
+export const receiverUrl = (name: string, options = "") => `${receiverBase()}/hook/${name}${options ? `?${options}` : ""}`;
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  answered: number;
+  at: number;
+}
+
+export async function receivedBy(name: string): Promise<ReceivedRequest[]> {
+  return (await fetch(`${receiverBase()}/received/${name}`)).json<ReceivedRequest[]>();
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  created_at: string;
+}
+
+export async function createWebhook(body: { url: string; events?: string[]; description?: string }) {
+  const response = await call("/admin/webhooks", { token: await adminToken(), json: body });
+  if (response.status !== 201) throw new Error(`createWebhook: ${response.status} ${await response.text()}`);
+  return response.json<{ webhook: Webhook; secret: string }>();
+}
+
+export async function deleteWebhook(id: string) {
+  return call(`/admin/webhooks/${id}`, { method: "DELETE", token: await adminToken() });
+}
+
+export interface Delivery {
+  event_id: string;
+  attempt: number;
+  outcome: string;
+  status_code: number | null;
+  error: string | null;
+  attempted_at: string;
+  next_retry_at: string | null;
+}
+
+export async function deliveriesOf(webhookId: string): Promise<Delivery[]> {
+  const response = await call(`/admin/webhooks/${webhookId}/deliveries?limit=200`, { token: await adminToken() });
+  if (response.status !== 200) throw new Error(`deliveries: ${response.status} ${await response.text()}`);
+  return (await response.json<{ deliveries: Delivery[] }>()).deliveries;
 }
