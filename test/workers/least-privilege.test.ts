@@ -18,6 +18,7 @@ import {
   inDays,
   isWrite,
   pathFor,
+  pathIdFor,
   prepareFor,
   routeName,
   runCron,
@@ -99,7 +100,7 @@ describe.skipIf(embeddedDatabase())("the Worker as a catalog_app member, not the
     const model = await createModel({ provider: uniqueProvider() });
     const replacement = await createModel({ provider: model.provider });
     await prepareFor(route, model.id);
-    const response = await callWith(workerEnv, pathFor(route, model.id), {
+    const response = await callWith(workerEnv, pathFor(route, await pathIdFor(route, model)), {
       method: route.method.toUpperCase(),
       token: await adminToken(),
       ...(isWrite(route) && { json: exampleBody(route, { model, replacement, newId: uniqueId() }) }),
