@@ -20,8 +20,6 @@ const REQUEST_ID_PATTERN = /^[\w.:-]{8,100}$/;
 
 export function createApp() {
   const app = new Hono<AppEnv>();
-  app.use("/__bench/*", (c, next) => import("./routes/bench").then((routes) => routes.bench(c, next)));
-
   app.use(async (c, next) => {
     const incoming = c.req.header("X-Request-Id") ?? c.req.header("CF-Ray");
     const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : crypto.randomUUID();

@@ -1,5 +1,7 @@
 /** ETags and cache headers for the public catalog. Pure. */
 import type { SubscriptionTier } from "../domain/model-meta";
+import type { CatalogVersion } from "../queries/catalog";
+import type { Encoding } from "./encoding";
 
 /** FNV-1a, enough to tell filter combinations apart inside an ETag. */
 export function shortHash(text: string): string {
@@ -11,9 +13,12 @@ export function shortHash(text: string): string {
   return (hash >>> 0).toString(36);
 }
 
-/** Every catalog write bumps the version, so (version, tier, view) names the bytes exactly. */
-export const catalogEtag = (version: number, tier: SubscriptionTier, view = "all") =>
-  `"c${version}-${tier}-${view === "all" ? "all" : shortHash(view)}"`;
+/**
+ * Every catalog write bumps the version and a restore starts a new epoch, so
+ * (epoch, version, tier, view, encoding) names the bytes exactly.
+ */
+export const catalogEtag = (at: CatalogVersion, tier: SubscriptionTier, view = "all", encoding: Encoding = "identity") =>
+  `"c${at.epoch.slice(0, 8)}.${at.version}-${tier}-${view === "all" ? "all" : shortHash(view)}${encoding === "identity" ? "" : `-${encoding}`}"`;
 
 /** RFC 9110 weak comparison against an If-None-Match header. */
 export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
@@ -24,10 +29,10 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
 }
 
 /** Shared caches may keep anonymous answers; per-user answers stay private. Both revalidate every time. */
-export function publicCacheHeaders(authenticated: boolean): Record<string, string> {
+export function publicCacheHeaders(authenticated: boolean, negotiated = false): Record<string, string> {
   return {
     "Cache-Control": `${authenticated ? "private" : "public"}, max-age=0, must-revalidate`,
-    Vary: "Authorization",
+    Vary: negotiated ? "Authorization, Accept-Encoding" : "Authorization",
   };
 }
 

@@ -67,7 +67,7 @@ export class Lifecycle {
         return { row, version: await bumpCatalogVersion(tx) };
       })
       .catch(rethrowConflicts);
-    await this.catalog.publish(version);
+    await this.catalog.publish(version, [row.id]);
     return row;
   }
 
@@ -160,7 +160,7 @@ export class Lifecycle {
       await this.audit(tx, id, action, previous, next, reason);
       return { row: row as ModelRow, version: await bumpCatalogVersion(tx) };
     });
-    await this.catalog.publish(version);
+    await this.catalog.publish(version, [id]);
     return row;
   }
 

@@ -70,7 +70,7 @@ export async function runSunset(controller: ScheduledController, env: Env, ctx: 
       (p) => ctx.waitUntil(p),
     );
     // With nothing archived, the run still checks the head, so a publish that failed earlier heals within one period.
-    if (version !== undefined) await cache.publish(version);
+    if (version !== undefined) await cache.publish(version, archived);
     else await cache.repairHead();
     log.info("sunset_run", { runId, cron: controller.cron, archived: archived.length, models: archived, ms: Date.now() - started });
     return archived;

@@ -6,9 +6,11 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { CacheOutcome, Snapshot } from "../catalog/cache";
+import { type Encoding, negotiateEncoding } from "../catalog/encoding";
 import { catalogEtag, legacyHeaders, matchesIfNoneMatch, publicCacheHeaders } from "../catalog/http-caching";
 import { listBody } from "../catalog/list-body";
-import { withAccess } from "../catalog/public-model";
+import { accessStatusOf } from "../catalog/public-model";
+import { publicListView } from "../catalog/views";
 import { MODEL_ID_PATTERN, ModelCapabilitySchema, type SubscriptionTier } from "../domain/model-meta";
 import { isTierAllowed, upgradeTierFor } from "../domain/tier-access";
 import type { AppEnv } from "../http/context";
@@ -35,12 +37,19 @@ type ListQuery = z.infer<typeof ListQuerySchema>;
 
 const tierOf = (c: Context<AppEnv>): SubscriptionTier => c.var.principal?.tier ?? "free";
 
-function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome) {
-  return { ...publicCacheHeaders(c.var.principal !== null), ETag: etag, "X-Cache": outcome };
+function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome, negotiated = false) {
+  return { ...publicCacheHeaders(c.var.principal !== null, negotiated), ETag: etag, "X-Cache": outcome };
 }
 
-function notModified(c: Context<AppEnv>, etag: string, outcome: CacheOutcome) {
-  return c.body(null, 304, cacheHeaders(c, etag, outcome));
+function notModified(c: Context<AppEnv>, etag: string, outcome: CacheOutcome, negotiated = false) {
+  return c.body(null, 304, cacheHeaders(c, etag, outcome, negotiated));
+}
+
+/** Bytes already in `encoding`: the runtime must send them as they are (encodeBody: "manual"). */
+function encodedBody(response: Response, encoding: Encoding): Response {
+  if (encoding === "identity") return response;
+  response.headers.set("Content-Encoding", encoding);
+  return new Response(response.body, { status: response.status, headers: response.headers, encodeBody: "manual" });
 }
 
 /** Validates the id in the path: ids that cannot exist are a 404 without a lookup. */
@@ -72,21 +81,22 @@ export const publicModels = new Hono<AppEnv>()
       return c.json(await adminListing(c.var.services.db, query, tier), 200, { "Cache-Control": "no-store", "X-Cache": "BYPASS" });
     }
     const catalog = c.var.services.catalog;
-    const head = await catalog.headVersion();
+    const head = await catalog.head();
     const view = JSON.stringify([query.capability?.toSorted(), query.provider, query.available]);
     const filtered = query.capability !== undefined || query.provider !== undefined || query.available !== undefined;
-    if (
-      head.version !== undefined &&
-      matchesIfNoneMatch(c.req.header("If-None-Match"), catalogEtag(head.version, tier, filtered ? view : "all"))
-    ) {
-      return notModified(c, catalogEtag(head.version, tier, filtered ? view : "all"), head.outcome);
+    // Whole lists are stored compressed once per version; filtered ones are built per request, uncompressed.
+    const encoding = filtered ? "identity" : negotiateEncoding(c.req.header("Accept-Encoding"));
+    if (head.at !== undefined) {
+      const etag = catalogEtag(head.at, tier, filtered ? view : publicListView.name, encoding);
+      if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return notModified(c, etag, head.outcome, !filtered);
     }
     if (!filtered) {
-      const { version, body, outcome } = await catalog.listBody(tier, head);
-      return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+      const { at, body, outcome } = await catalog.body(publicListView, tier, encoding, head);
+      const response = c.body(body as Uint8Array<ArrayBuffer>, 200, {
         "Content-Type": "application/json; charset=UTF-8",
-        ...cacheHeaders(c, catalogEtag(version, tier), outcome),
+        ...cacheHeaders(c, catalogEtag(at, tier, publicListView.name, encoding), outcome, true),
       });
+      return encodedBody(response, encoding);
     }
     const { snapshot, outcome } = await catalog.snapshot(head);
     const matching = snapshot.models.filter(
@@ -97,21 +107,21 @@ export const publicModels = new Hono<AppEnv>()
     );
     return c.body(listBody(matching, tier), 200, {
       "Content-Type": "application/json; charset=UTF-8",
-      ...cacheHeaders(c, catalogEtag(snapshot.version, tier, view), outcome),
+      ...cacheHeaders(c, catalogEtag(snapshot, tier, view), outcome),
     });
   })
 
   .get("/:id", async (c) => {
     const id = modelIdParam(c);
     const tier = tierOf(c);
-    const catalog = c.var.services.catalog;
-    const head = await catalog.headVersion();
-    const { snapshot, outcome } = await catalog.snapshot(head);
+    const { snapshot, outcome } = await c.var.services.catalog.snapshot();
     const model = findModel(snapshot, id);
-    const etag = catalogEtag(snapshot.version, tier, `model:${id}`);
+    const etag = catalogEtag(snapshot, tier, `model:${id}`);
     const headers = { ...cacheHeaders(c, etag, outcome), ...legacyHeaders(model.legacy_info) };
     if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
-    return c.json(withAccess(model, tier), 200, headers);
+    // The model's JSON was serialized once for this version: splice in the tier's access status.
+    const body = `${snapshot.openById.get(id)},"access_status":"${accessStatusOf(model, tier)}"}`;
+    return c.body(body, 200, { "Content-Type": "application/json", ...headers });
   })
 
   // The inference gate: the platform asks this before every completion.

@@ -6,10 +6,13 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { catalogState } from "../../drizzle/schema";
-import { CatalogCache, catalogKeys, forgetMemoizedCatalog, HEAD_KEY } from "../../src/catalog/cache";
+import { CatalogCache, forgetMemoizedCatalog } from "../../src/catalog/cache";
+import { HEAD_KEY, indexKey, parseVersion } from "../../src/catalog/kv-layout";
+import { publicListView } from "../../src/catalog/views";
 import { loadConfig } from "../../src/config";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client";
-import { adminPost, adminToken, call, createModel, type ErrorBody, uniqueProvider, userToken } from "./support";
+import type { SubscriptionTier } from "../../src/domain/model-meta";
+import { adminPost, adminToken, call, createModel, type ErrorBody, storedIndex, uniqueProvider, userToken } from "./support";
 
 interface ListBody {
   models: Array<{ id: string; display_name: string }>;
@@ -162,7 +165,7 @@ describe("GET /v1/models caching", () => {
  * failing reads.
  */
 class StubKv {
-  readonly data = new Map<string, string>();
+  readonly data = new Map<string, string | Uint8Array>();
   readonly puts: string[] = [];
   readonly rejectedPuts: string[] = [];
   private readonly lastPut = new Map<string, number>();
@@ -201,9 +204,10 @@ class StubKv {
     const value = this.data.get(key);
     if (value === undefined) return null;
     const kind = typeof type === "object" ? type.type : (type ?? "text");
-    if (kind === "json") return JSON.parse(value);
-    if (kind === "arrayBuffer") return new TextEncoder().encode(value).buffer;
-    return value;
+    const bytes = typeof value === "string" ? new TextEncoder().encode(value) : value;
+    if (kind === "arrayBuffer") return bytes.slice().buffer;
+    const text = typeof value === "string" ? value : new TextDecoder().decode(value);
+    return kind === "json" ? JSON.parse(text) : text;
   }
 
   async put(key: string, value: string | ArrayBuffer | ArrayBufferView): Promise<void> {
@@ -216,7 +220,14 @@ class StubKv {
     }
     this.lastPut.set(key, now);
     this.puts.push(key);
-    this.data.set(key, typeof value === "string" ? value : new TextDecoder().decode(value));
+    this.data.set(
+      key,
+      typeof value === "string"
+        ? value
+        : ArrayBuffer.isView(value)
+          ? new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength))
+          : new Uint8Array(value),
+    );
   }
 
   asKv = () => this as unknown as KVNamespace;
@@ -234,6 +245,8 @@ describe("catalog cache races (stubbed KV)", () => {
     return row?.version as number;
   };
   const names = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as ListBody;
+  const list = (cache: CatalogCache, tier: SubscriptionTier) => cache.body(publicListView, tier, "identity");
+  const headOf = (kv: StubKv) => parseVersion((kv.data.get(HEAD_KEY) as string | undefined) ?? null);
 
   beforeEach(() => {
     const loaded = loadConfig(env);
@@ -256,29 +269,29 @@ describe("catalog cache races (stubbed KV)", () => {
     const before = await databaseVersion();
 
     // The slow refill: reads the database now; its puts (this version's keys, then the head) reach KV late.
-    kv.hold((key) => key.startsWith(`catalog:v${before}:`));
+    kv.hold((key) => key.endsWith(`:v${before}:index`));
     forgetMemoizedCatalog(); // an isolate that has not seen this version (the write above went through this one)
-    const stale = await cache.listBody("free");
+    const stale = await list(cache, "free");
     expect(names(stale.body).models.find((m) => m.id === model.id)?.display_name).toBe("Before");
 
     // The write commits and publishes its version while the refill's puts are in flight.
     await patchMeta(model.id, { displayName: "After" });
     const writeVersion = await databaseVersion();
-    expect(writeVersion).toBeGreaterThan(stale.version);
+    expect(writeVersion).toBeGreaterThan(stale.at.version);
     await cache.publish(writeVersion);
     const putsBeforeRelease = kv.puts.length;
     kv.release();
     await settle();
     // The refill's keys did land, after the head moved on.
-    expect(kv.puts.indexOf(catalogKeys(stale.version).list("free"))).toBeGreaterThanOrEqual(putsBeforeRelease);
-    expect(kv.data.get(catalogKeys(stale.version).list("free"))).toContain("Before");
-    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThanOrEqual(writeVersion);
+    expect(kv.puts.indexOf(indexKey(stale.at))).toBeGreaterThanOrEqual(putsBeforeRelease);
+    expect((await storedIndex(kv.asKv(), stale.at))?.byId.get(model.id)?.display_name).toBe("Before");
+    expect(headOf(kv)?.version).toBeGreaterThanOrEqual(writeVersion);
 
     // Readers follow the head to the newer version, in this isolate and in a fresh one.
     for (const fresh of [false, true]) {
       if (fresh) forgetMemoizedCatalog();
-      const listed = await cache.listBody("free");
-      expect(listed.version).toBeGreaterThanOrEqual(writeVersion);
+      const listed = await list(cache, "free");
+      expect(listed.at.version).toBeGreaterThanOrEqual(writeVersion);
       expect(names(listed.body).models.find((m) => m.id === model.id)?.display_name, `fresh isolate: ${fresh}`).toBe("After");
       const { snapshot } = await cache.snapshot();
       expect(snapshot.byId.get(model.id)?.display_name, `fresh isolate: ${fresh}`).toBe("After");
@@ -292,12 +305,12 @@ describe("catalog cache races (stubbed KV)", () => {
     const model = await createModel({ provider: uniqueProvider() });
     const before = await databaseVersion();
     await cache.publish(before);
-    await cache.snapshot(); // stores this version's index in KV
+    const { snapshot: published } = await cache.snapshot(); // stores this version's index in KV
     await settle();
     forgetMemoizedCatalog();
 
     // Request A reads the stored index, slowly.
-    kv.holdReads((key) => key === catalogKeys(before).index);
+    kv.holdReads((key) => key === indexKey(published));
     const slow = cache.snapshot();
     await new Promise((resolve) => setTimeout(resolve, 20));
     // Meanwhile the model is archived and request B reads the new version.
@@ -320,18 +333,18 @@ describe("catalog cache races (stubbed KV)", () => {
     // A write whose publish has not reached this KV (Miniflare's KV here, not the stub), while the
     // entries for the head's version are gone (expired): this isolate must read the database once.
     const model = await createModel({ provider: uniqueProvider() });
-    for (const key of [...kv.data.keys()]) if (key.startsWith(`catalog:v${published}:`)) kv.data.delete(key);
+    for (const key of [...kv.data.keys()]) if (key.endsWith(`:v${published}:index`)) kv.data.delete(key);
     forgetMemoizedCatalog();
-    const first = await cache.listBody("free");
+    const first = await list(cache, "free");
     expect(first.outcome).toBe("MISS");
     expect(names(first.body).models.map((m) => m.id)).toContain(model.id);
     await settle();
-    const second = await cache.listBody("free");
+    const second = await list(cache, "free");
     expect(second.outcome).toBe("HIT");
-    expect(second.version).toBe(first.version);
+    expect(second.at).toEqual(first.at);
     expect(names(second.body).models.map((m) => m.id)).toContain(model.id);
     // Other tiers' bodies come from the same catalog, and details too.
-    expect((await cache.listBody("pro")).outcome).toBe("HIT");
+    expect((await list(cache, "pro")).outcome).toBe("HIT");
     expect((await cache.snapshot()).outcome).toBe("HIT");
   });
 
@@ -349,7 +362,7 @@ describe("catalog cache races (stubbed KV)", () => {
     await expect(Promise.all(versions.map((version) => cache.publish(version)))).resolves.toBeDefined();
     // The limit was hit, and still the head is the newest version.
     expect(kv.rejectedPuts).toContain(HEAD_KEY);
-    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThanOrEqual(versions.at(-1) as number);
+    expect(headOf(kv)?.version).toBeGreaterThanOrEqual(versions.at(-1) as number);
     const { snapshot } = await cache.snapshot();
     expect(snapshot.models.filter(({ model }) => model.provider === provider)).toHaveLength(3);
   }, 20_000);
@@ -372,10 +385,10 @@ describe("catalog cache races (stubbed KV)", () => {
     await createModel({ provider });
     const newer = await databaseVersion();
     await cache.publish(newer);
-    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThanOrEqual(newer);
+    expect(headOf(kv)?.version).toBeGreaterThanOrEqual(newer);
     kv.release();
     await slowPublish;
-    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThanOrEqual(newer);
+    expect(headOf(kv)?.version).toBeGreaterThanOrEqual(newer);
     expect(kv.puts.filter((key) => key === HEAD_KEY).length).toBeGreaterThanOrEqual(3);
   });
 
@@ -396,7 +409,7 @@ describe("catalog cache races (stubbed KV)", () => {
     publishing = false;
     await writes;
     expect(took).toBeLessThan(5_000);
-    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThan(0);
+    expect(headOf(kv)?.version).toBeGreaterThan(0);
   }, 30_000);
 
   it("answers from the database when KV reads fail (X-Cache: BYPASS)", async () => {
@@ -404,7 +417,7 @@ describe("catalog cache races (stubbed KV)", () => {
     kv.failReads = true;
     const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
     const model = await createModel({ provider: uniqueProvider(), meta: { displayName: "Fresh" } });
-    const listed = await cache.listBody("pro");
+    const listed = await list(cache, "pro");
     expect(listed.outcome).toBe("BYPASS");
     const body = names(listed.body);
     expect(body.user_tier).toBe("pro");
@@ -419,9 +432,9 @@ describe("catalog cache races (stubbed KV)", () => {
     kv.failReads = true;
     const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
     const model = await createModel({ provider: uniqueProvider(), meta: { displayName: "One" } });
-    await cache.listBody("free");
+    await list(cache, "free");
     await patchMeta(model.id, { displayName: "Two" });
-    const listed = await cache.listBody("free");
+    const listed = await list(cache, "free");
     expect(listed.outcome).toBe("BYPASS");
     expect(names(listed.body).models.find((m) => m.id === model.id)?.display_name).toBe("Two");
   });

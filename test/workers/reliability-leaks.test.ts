@@ -6,7 +6,8 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { forgetMemoizedCatalog, HEAD_KEY, LAST_KEY } from "../../src/catalog/cache";
+import { forgetMemoizedCatalog } from "../../src/catalog/cache";
+import { HEAD_KEY, LAST_KEY } from "../../src/catalog/kv-layout";
 import {
   callWith,
   captureConsole,

@@ -5,7 +5,11 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
+import { unpackIndex } from "../../src/catalog/encoding";
+import { indexKey } from "../../src/catalog/kv-layout";
+import { decodeIndex, type Snapshot } from "../../src/catalog/snapshot";
 import type { ModelMeta } from "../../src/domain/model-meta";
+import type { CatalogVersion } from "../../src/queries/catalog";
 
 export const BASE_URL = "https://catalog.test";
 
@@ -117,4 +121,10 @@ export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000)
 
 export interface ErrorBody {
   error: { code: string; message: string; request_id: string; details?: unknown };
+}
+
+/** The catalog index stored in `kv` for a version, decoded (undefined when absent). */
+export async function storedIndex(kv: KVNamespace, at: CatalogVersion): Promise<Snapshot | undefined> {
+  const stored = await kv.get(indexKey(at), "arrayBuffer");
+  return stored ? decodeIndex(unpackIndex(stored)) : undefined;
 }
