@@ -11,6 +11,7 @@ import { ApiError, type ErrorBody } from "./http/errors";
 import { describeError, toApiError } from "./http/failures";
 import { boundedQuery } from "./http/query";
 import { log } from "./log";
+import { adminCache } from "./routes/admin-cache";
 import { adminModels } from "./routes/admin-models";
 import { health } from "./routes/health";
 import { publicModels } from "./routes/public-models";
@@ -66,6 +67,7 @@ export function createApp() {
   app.route("/healthz", health);
   app.route("/v1/models", publicModels);
   app.route("/admin/models", adminModels);
+  app.route("/admin/cache", adminCache);
 
   app.notFound((c) => {
     throw new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);

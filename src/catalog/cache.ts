@@ -145,7 +145,6 @@ export class CatalogCache {
   /** The admin "reset cache" action: a new epoch, so nothing cached before is served again. */
   async startNewEpoch(): Promise<CatalogVersion> {
     const at = await startCatalogEpoch(this.db());
-    log.warn("catalog_epoch_started", { ...at, reason: "reset" });
     await this.publishSnapshot(await this.readSnapshot());
     return at;
   }
