@@ -599,9 +599,9 @@ describe("migrations over a legacy catalog", () => {
     await db?.drop();
   });
 
-  it("are the three numbered files, with rollback scripts for expand and contract", () => {
-    expect(names(MIGRATIONS)).toEqual(["0001_baseline", "0002_expand", "0003_contract"]);
-    expect(MIGRATIONS.map((m) => m.down !== undefined)).toEqual([false, true, true]);
+  it("are the numbered files, with rollback scripts for all but the baseline", () => {
+    expect(names(MIGRATIONS)).toEqual(["0001_baseline", "0002_expand", "0003_contract", "0005_catalog_epoch"]);
+    expect(MIGRATIONS.map((m) => m.down !== undefined)).toEqual([false, true, true, true]);
     for (const m of MIGRATIONS) expect(m.checksum).toBe(sha256(m.sql));
   });
 
@@ -734,7 +734,7 @@ describe("migrations over a legacy catalog", () => {
     let metaBefore: Record<string, unknown> = {};
     beforeAll(async () => {
       metaBefore = await metaById(db);
-      expect(await migrate(db, MIGRATIONS)).toEqual(["0003_contract"]);
+      expect(await migrate(db, MIGRATIONS, { to: "0003_contract" })).toEqual(["0003_contract"]);
       shapes.contracted = await schemaShape(db);
     });
 
@@ -758,6 +758,42 @@ describe("migrations over a legacy catalog", () => {
 
     it("leaves meta as expand built it", async () => {
       expect(await metaById(db)).toStrictEqual(metaBefore);
+    });
+  });
+
+  describe("0005 catalog epoch", () => {
+    let stateBefore: Record<string, unknown>[] = [];
+    beforeAll(async () => {
+      stateBefore = (await db.query("SELECT id, version::int AS version FROM catalog_state")).rows;
+      expect(await migrate(db, MIGRATIONS, { to: "0005_catalog_epoch" })).toEqual(["0005_catalog_epoch"]);
+      shapes.epoch = await schemaShape(db);
+    });
+
+    it("gives the catalog a random epoch beside its unchanged version", async () => {
+      const { rows } = await db.query("SELECT id, version::int AS version, epoch FROM catalog_state");
+      expect(rows.map(({ epoch, ...rest }) => rest)).toEqual(stateBefore);
+      expect(String(rows[0]?.epoch)).toMatch(/^[0-9a-f]{32}$/);
+    });
+
+    it("gives every new epoch a fresh id", async () => {
+      const epochs = new Set<string>();
+      for (let i = 0; i < 3; i++) {
+        const { rows } = await db.query("SELECT md5(random()::text || clock_timestamp()::text) AS epoch");
+        epochs.add(String(rows[0]?.epoch));
+      }
+      expect(epochs.size).toBe(3);
+    });
+
+    describe("its rollback", () => {
+      beforeAll(async () => {
+        expect(await rollbackLatest(db, MIGRATIONS)).toBe("0005_catalog_epoch");
+      });
+
+      it("forgets 0005 in the ledger and gives back the schema contract left, version kept", async () => {
+        expect(await appliedNames(db)).toEqual(upTo("0003_contract"));
+        expect(await schemaShape(db)).toEqual(shapes.contracted);
+        expect((await db.query("SELECT id, version::int AS version FROM catalog_state")).rows).toEqual(stateBefore);
+      });
     });
   });
 
@@ -804,9 +840,9 @@ describe("migrations over a legacy catalog", () => {
     });
   });
 
-  describe("re-applying expand and contract", () => {
+  describe("re-applying expand, contract and the epoch", () => {
     beforeAll(async () => {
-      expect(await migrate(db, MIGRATIONS)).toEqual(["0002_expand", "0003_contract"]);
+      expect(await migrate(db, MIGRATIONS)).toEqual(["0002_expand", "0003_contract", "0005_catalog_epoch"]);
     });
 
     it.each(LEGACY_ROWS)("backfills the same meta for $id from the restored columns", async (row) => {
@@ -814,7 +850,7 @@ describe("migrations over a legacy catalog", () => {
     });
 
     it("ends with the same schema as the first time", async () => {
-      expect(await schemaShape(db)).toEqual(shapes.contracted);
+      expect(await schemaShape(db)).toEqual(shapes.epoch);
     });
 
     it("then has nothing left to apply", async () => {
