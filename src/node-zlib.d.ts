@@ -8,4 +8,5 @@ declare module "node:zlib" {
   export function gzipSync(data: Uint8Array, options?: ZlibOptions): Uint8Array<ArrayBuffer>;
   export function brotliCompressSync(data: Uint8Array, options?: ZlibOptions): Uint8Array<ArrayBuffer>;
   export function brotliDecompressSync(data: Uint8Array): Uint8Array<ArrayBuffer>;
+  export function gunzipSync(data: Uint8Array): Uint8Array<ArrayBuffer>;
 }

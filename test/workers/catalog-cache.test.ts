@@ -4,6 +4,7 @@
  * refills, out-of-order publishes, the one-write-per-second limit, KV outages.
  */
 import { env } from "cloudflare:workers";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { catalogState } from "../../drizzle/schema";
 import { CatalogCache, forgetMemoizedCatalog } from "../../src/catalog/cache";
@@ -12,6 +13,7 @@ import { publicListView } from "../../src/catalog/views";
 import { loadConfig } from "../../src/config";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client";
 import type { SubscriptionTier } from "../../src/domain/model-meta";
+import { callWith } from "./reliability-helpers";
 import { adminPost, adminToken, call, createModel, type ErrorBody, storedIndex, uniqueProvider, userToken } from "./support";
 
 interface ListBody {
@@ -149,6 +151,36 @@ describe("GET /v1/models caching", () => {
       expect(response.headers.get("X-Cache"), path).toBe("HIT");
       expect(await response.text(), path).toContain(model.id);
     }
+  });
+
+  it("sends the whole list compressed to clients that accept br or gzip, identity otherwise, each with its own ETag", async () => {
+    await createModel({ provider: uniqueProvider() });
+    // The app's own Response (callWith), not through the runtime's HTTP layer, whose fetch() decompresses.
+    const get = (headers: Record<string, string>) => callWith(env, "/v1/models", { headers });
+    const identity = await get({ "Accept-Encoding": "identity" });
+    const plain = await identity.text();
+    const etags = new Set([identity.headers.get("ETag")]);
+    expect(identity.headers.get("Content-Encoding")).toBeNull();
+    for (const [accept, encoding] of [
+      ["gzip, deflate", "gzip"],
+      ["gzip;q=0.5, br", "br"],
+      ["br;q=0, gzip", "gzip"],
+      ["*", "br"],
+    ] as const) {
+      const response = await get({ "Accept-Encoding": accept });
+      expect(response.headers.get("Content-Encoding"), accept).toBe(encoding);
+      expect(response.headers.get("Vary")).toMatch(/\bAccept-Encoding\b/);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const decoded = encoding === "br" ? brotliDecompressSync(bytes) : gunzipSync(bytes);
+      expect(new TextDecoder().decode(decoded), accept).toBe(plain);
+      expect(bytes.byteLength).toBeLessThan(new TextEncoder().encode(plain).byteLength / 3);
+      const etag = response.headers.get("ETag") as string;
+      // Revalidating in the same encoding is a 304; another encoding's ETag does not match.
+      expect((await get({ "Accept-Encoding": accept, "If-None-Match": etag })).status).toBe(304);
+      if (!etags.has(etag)) expect((await get({ "If-None-Match": etag })).status).toBe(200);
+      etags.add(etag);
+    }
+    expect(etags.size).toBe(3);
   });
 
   it("tells hits from misses on details too", async () => {

@@ -30,10 +30,12 @@ afterEach(async () => {
  */
 async function restoreToBefore(ids: string[]) {
   await handle.db.transaction(async (tx) => {
-    await tx.execute(sql`DELETE FROM models WHERE id IN (${sql.join(
-      ids.map((id) => sql`${id}`),
-      sql`, `,
-    )})`);
+    await tx.execute(
+      sql`DELETE FROM models WHERE id IN (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
     await tx.execute(sql`UPDATE catalog_state SET version = version - ${ids.length}`);
   });
 }
