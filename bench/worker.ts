@@ -14,6 +14,10 @@
  * - GET  /__bench/profile        where a cache miss and a write spend their
  *                                time, step by step, with the cache's own
  *                                statement and functions
+ * - GET  /__bench/outcomes       X-Cache of every GET /v1/models answered
+ *                                since the last call (then zeroed): the hit
+ *                                rate of (g) without the load generator
+ *                                copying every body to read a header
  */
 import { createApp } from "../src/app";
 import { bearerToken, verifyToken } from "../src/auth/jwt";
@@ -28,6 +32,7 @@ import { runSunset } from "../src/lifecycle/sunset";
 import { catalogStatement, readCatalog } from "../src/queries/catalog";
 
 const app = createApp();
+let outcomes: Record<string, number> = {};
 const ceilings = new Map<string, { body: Uint8Array<ArrayBuffer>; encoding: string | null }>();
 
 async function bench(request: Request, env: Env, ctx: ExecutionContext): Promise<Response | undefined> {
@@ -61,6 +66,11 @@ async function bench(request: Request, env: Env, ctx: ExecutionContext): Promise
     return Response.json({ deleted });
   }
   if (route === "GET /__bench/profile") return profile(request, env, ctx);
+  if (route === "GET /__bench/outcomes") {
+    const counted = outcomes;
+    outcomes = {};
+    return Response.json(counted);
+  }
   return new Response("no such bench route\n", { status: 404 });
 }
 
@@ -146,7 +156,14 @@ async function profile(request: Request, env: Env, ctx: ExecutionContext) {
 
 export default {
   async fetch(request, env, ctx) {
-    return (await bench(request, env, ctx)) ?? app.fetch(request, env, ctx);
+    const benchResponse = await bench(request, env, ctx);
+    if (benchResponse) return benchResponse;
+    const response = await app.fetch(request, env, ctx);
+    if (request.method === "GET" && new URL(request.url).pathname === "/v1/models") {
+      const outcome = response.headers.get("X-Cache") ?? "none";
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    }
+    return response;
   },
   async scheduled(controller, env, ctx) {
     await runSunset(controller, env, ctx);
