@@ -2,25 +2,26 @@
  * The application: shared middleware, then one router per resource. Tests
  * and the Worker entry point both build it with createApp().
  */
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { authenticate } from "./auth/middleware";
 import { loadConfig } from "./config";
 import type { AppEnv } from "./http/context";
-import { ApiError, type ErrorBody } from "./http/errors";
+import { ApiError } from "./http/errors";
 import { describeError, toApiError } from "./http/failures";
+import type { ErrorBody } from "./http/openapi";
 import { boundedQuery } from "./http/query";
+import { rejectInvalid } from "./http/router";
 import { log } from "./log";
-import { adminCache } from "./routes/admin-cache";
-import { adminModels } from "./routes/admin-models";
-import { health } from "./routes/health";
-import { publicModels } from "./routes/public-models";
+import { routers } from "./routes";
+import { mountReference } from "./routes/reference";
 import { Services } from "./services";
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{8,100}$/;
 
 export function createApp() {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
+
   app.use(async (c, next) => {
     const incoming = c.req.header("X-Request-Id") ?? c.req.header("CF-Ray");
     const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : crypto.randomUUID();
@@ -64,10 +65,8 @@ export function createApp() {
   app.use(boundedQuery);
   app.use(authenticate);
 
-  app.route("/healthz", health);
-  app.route("/v1/models", publicModels);
-  app.route("/admin/models", adminModels);
-  app.route("/admin/cache", adminCache);
+  for (const router of routers) app.route("/", router);
+  mountReference(app);
 
   app.notFound((c) => {
     throw new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);

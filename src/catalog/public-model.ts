@@ -1,53 +1,85 @@
 /**
  * What clients see of a model: the seed's ModelListResponse item, snake_case,
  * without staff-only fields (internal notes, compliance tags, provider
- * metadata). Pure: no runtime needed.
+ * metadata). The zod schemas are the one definition: the types below, the
+ * OpenAPI document and the contract test all come from them. Pure.
  */
-import type { ModelMeta, SubscriptionTier } from "../domain/model-meta";
-import { type AccessStatus, accessStatusFor } from "../domain/tier-access";
+import { z } from "@hono/zod-openapi";
+import type { ModelRow } from "../../drizzle/schema";
+import {
+  ModelCapabilitySchema,
+  type ModelMeta,
+  type SubscriptionTier,
+  SubscriptionTierSchema,
+  TierRestrictionModeSchema,
+} from "../domain/model-meta";
+import { AccessStatusSchema, accessStatusFor } from "../domain/tier-access";
 
-export interface LegacyInfo {
-  /** When the model was marked legacy (ISO 8601). */
-  deprecated_at?: string;
-  replacement_model_id?: string;
-  deprecation_notice?: string;
-  sunset_date?: string;
-}
+export const LegacyInfoSchema = z
+  .strictObject({
+    deprecated_at: z.string().optional().openapi({ description: "When the model was marked legacy (ISO 8601)" }),
+    replacement_model_id: z.string().optional().openapi({ description: "The successor staff named" }),
+    deprecation_notice: z.string().optional(),
+    sunset_date: z.string().optional().openapi({ description: "When the cron archives it (ISO 8601)" }),
+  })
+  .openapi("LegacyInfo");
 
-export interface PublicModel {
-  id: string;
-  name: string;
-  provider: string;
-  display_name: string;
-  description?: string;
-  version?: string;
-  capabilities: string[];
-  context_length: number;
-  max_output_tokens?: number;
-  input_cost_per_million_tokens: number;
-  output_cost_per_million_tokens: number;
-  credits_per_1k_tokens: number;
-  is_available: boolean;
-  is_legacy: boolean;
-  is_archived: boolean;
-  required_tier: SubscriptionTier;
-  tier_restriction_mode: ModelMeta["tierRestrictionMode"];
-  allowed_tiers: SubscriptionTier[];
-  legacy_info?: LegacyInfo;
-}
+const publicModelShape = {
+  id: z.string(),
+  name: z.string(),
+  provider: z.string(),
+  display_name: z.string(),
+  description: z.string().optional(),
+  version: z.string().optional(),
+  capabilities: z.array(ModelCapabilitySchema),
+  context_length: z.number().int(),
+  max_output_tokens: z.number().int().optional(),
+  input_cost_per_million_tokens: z.number().int(),
+  output_cost_per_million_tokens: z.number().int(),
+  credits_per_1k_tokens: z.number().int(),
+  is_available: z.boolean(),
+  is_legacy: z.boolean(),
+  is_archived: z.boolean(),
+  required_tier: SubscriptionTierSchema,
+  tier_restriction_mode: TierRestrictionModeSchema,
+  allowed_tiers: z.array(SubscriptionTierSchema),
+  legacy_info: LegacyInfoSchema.optional().openapi({ description: "Present on legacy models" }),
+};
 
-export type PublicModelWithAccess = PublicModel & { access_status: AccessStatus };
+const GPT_4_EXAMPLE = {
+  id: "gpt-4",
+  name: "gpt-4",
+  provider: "openai",
+  display_name: "GPT-4",
+  description: "OpenAI GPT-4 with 8K context",
+  capabilities: ["text", "function_calling", "code"],
+  context_length: 8192,
+  max_output_tokens: 4096,
+  input_cost_per_million_tokens: 3000,
+  output_cost_per_million_tokens: 6000,
+  credits_per_1k_tokens: 10,
+  is_available: true,
+  is_legacy: false,
+  is_archived: false,
+  required_tier: "pro",
+  tier_restriction_mode: "minimum",
+  allowed_tiers: ["pro", "pro_max", "enterprise_pro", "enterprise_max"],
+} satisfies Record<string, unknown>;
 
-export interface ModelState {
-  id: string;
-  name: string;
-  provider: string;
-  isAvailable: boolean;
-  isLegacy: boolean;
-  isArchived: boolean;
-  legacySince: Date | null;
-  meta: ModelMeta;
-}
+/** A model as every client sees it, before the caller's tier is known. */
+export const PublicModelSchema = z.strictObject(publicModelShape).openapi("PublicModel", { example: GPT_4_EXAMPLE });
+
+/** A model with the caller's access status: what /v1/models and /v1/models/{id} answer. */
+export const PublicModelWithAccessSchema = z
+  .strictObject({ ...publicModelShape, access_status: AccessStatusSchema })
+  .openapi("PublicModelWithAccess", { example: { ...GPT_4_EXAMPLE, access_status: "upgrade_required" } });
+
+export type LegacyInfo = z.infer<typeof LegacyInfoSchema>;
+export type PublicModel = z.infer<typeof PublicModelSchema>;
+export type PublicModelWithAccess = z.infer<typeof PublicModelWithAccessSchema>;
+
+/** The row fields a public model is built from. */
+export type ModelState = Pick<ModelRow, "id" | "name" | "provider" | "isAvailable" | "isLegacy" | "isArchived" | "legacySince" | "meta">;
 
 export function legacyInfoOf(meta: ModelMeta, legacySince: Date | null): LegacyInfo {
   return {
@@ -83,7 +115,7 @@ export function toPublicModel(model: ModelState): PublicModel {
   };
 }
 
-export function accessStatusOf(model: PublicModel, tier: SubscriptionTier): AccessStatus {
+export function accessStatusOf(model: PublicModel, tier: SubscriptionTier) {
   return accessStatusFor(
     { requiredTier: model.required_tier, tierRestrictionMode: model.tier_restriction_mode, allowedTiers: model.allowed_tiers },
     tier,

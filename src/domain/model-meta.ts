@@ -3,7 +3,7 @@
  * the API, the seed data and the tests. Strict: unknown keys are refused, so
  * lifecycle flags can never be smuggled in through meta.
  */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 
 export const MODEL_CAPABILITIES = ["text", "vision", "function_calling", "code", "long_context"] as const;
 export const ModelCapabilitySchema = z.enum(MODEL_CAPABILITIES);
@@ -128,19 +128,29 @@ export const ModelMetaSchema = ModelMetaFields.superRefine((meta, ctx) => {
   }
 });
 
-/** A partial update: any subset of fields; merged into the current meta, then checked whole. */
-export const ModelMetaPatchSchema = ModelMetaFields.partial();
-
 export type ModelCapability = z.infer<typeof ModelCapabilitySchema>;
 export type SubscriptionTier = z.infer<typeof SubscriptionTierSchema>;
 export type TierRestrictionMode = z.infer<typeof TierRestrictionModeSchema>;
 export type ModelMeta = z.infer<typeof ModelMetaSchema>;
-export type ModelMetaPatch = z.infer<typeof ModelMetaPatchSchema>;
 
-/** Parses meta, throwing a ZodError listing every problem. */
-export function validateModelMeta(meta: unknown): ModelMeta {
-  return ModelMetaSchema.parse(meta);
-}
+/** What staff edit directly: the legacy fields are set by mark-legacy/unmark-legacy only, where their rules are checked. */
+export const EditableMetaFields = ModelMetaFields.omit({ legacyReplacementModelId: true, deprecationNotice: true, sunsetDate: true });
+
+/**
+ * A partial meta: every key optional; `null` removes an optional key (as in
+ * JSON Merge Patch). Required keys cannot be nulled. The merged result is
+ * then validated whole (Lifecycle.updateModelMeta).
+ */
+export const ModelMetaPatchSchema = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(EditableMetaFields.shape).map(([key, field]) => [
+        key,
+        field instanceof z.ZodOptional ? field.nullable() : field.optional(),
+      ]),
+    ),
+  )
+  .refine((patch) => Object.keys(patch).length > 0, "the patch is empty");
 
 /** Merges a patch into meta; `null` in the patch removes an optional key. */
 export function mergeMeta(current: ModelMeta, patch: Record<string, unknown>): Record<string, unknown> {

@@ -1,9 +1,11 @@
 /**
  * Who may use which model: pure rules from the spec's "Tiers and access".
  */
+import { z } from "@hono/zod-openapi";
 import { type ModelMeta, type SubscriptionTier, TIER_LADDER } from "./model-meta";
 
-export type AccessStatus = "allowed" | "upgrade_required" | "restricted";
+export const AccessStatusSchema = z.enum(["allowed", "upgrade_required", "restricted"]);
+export type AccessStatus = z.infer<typeof AccessStatusSchema>;
 type TierRules = Pick<ModelMeta, "requiredTier" | "tierRestrictionMode" | "allowedTiers">;
 
 const ladderRank = (tier: SubscriptionTier): number => (TIER_LADDER as readonly string[]).indexOf(tier);

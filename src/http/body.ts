@@ -1,7 +1,7 @@
 /**
  * JSON request bodies: bounded in size, strictly UTF-8, well-formed, not
  * absurdly nested, with no `__proto__` key and no number JavaScript cannot
- * hold exactly; checked before zValidator applies the route's schema.
+ * hold exactly; checked before the route's schema validates it.
  *
  * The body is read from the stream and abandoned as soon as it passes the
  * limit: a missing, wrong or lying Content-Length (or a chunked body) cannot
@@ -20,8 +20,10 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   const bytes = await readAtMost(c.req.raw, MAX_BODY_BYTES);
   const cache = c.req.bodyCache as Record<string, unknown>;
   if (bytes.byteLength === 0) {
-    // Bodiless lifecycle calls (unmark-legacy, unarchive) may omit the body entirely.
+    // Bodiless lifecycle calls (unmark-legacy, unarchive) may omit the body entirely: validators read `{}`,
+    // and the router's media-type check sees no body (it looks at the bytes).
     cache.text = Promise.resolve("{}");
+    cache.arrayBuffer = Promise.resolve(new ArrayBuffer(0));
     return next();
   }
   const type = c.req.header("Content-Type") ?? "";
@@ -43,7 +45,7 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   const problem = jsonProblem(value);
   if (problem)
     throw new ApiError("invalid_request", problem.message, { details: [{ code: "custom", path: problem.path, message: problem.message }] });
-  // zValidator and the idempotency check re-read the body from Hono's cache: the text checked here.
+  // The route's validator and the idempotency check re-read the body from Hono's cache: the text checked here.
   cache.text = Promise.resolve(text);
   await next();
 });

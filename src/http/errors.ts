@@ -15,7 +15,6 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
-  precondition_required: 428,
   internal_error: 500,
   service_unavailable: 503,
   database_unavailable: 503,

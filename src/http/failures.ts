@@ -17,6 +17,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof HTTPException) {
     if (error.status === 413) return new ApiError("payload_too_large", "request body is too large", { cause: error });
     if (error.status === 400) return new ApiError("invalid_request", error.message || "request is invalid", { cause: error });
+    if (error.status === 415) return new ApiError("unsupported_media_type", "request body must be application/json", { cause: error });
     return new ApiError("internal_error", "internal error", { cause: error });
   }
   if (isDatabaseUnavailable(error)) {

@@ -3,7 +3,7 @@
  * model, its audit row and the catalog version in one transaction, then
  * publish the new catalog version to the cache.
  */
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { type ModelRow, models, modelTierAuditLogs } from "../../drizzle/schema";
 import type { CatalogCache } from "../catalog/cache";
 import { bumpCatalogVersion } from "../db/catalog-version";
@@ -11,6 +11,7 @@ import type { Database, Transaction } from "../db/client";
 import { type ModelMeta, ModelMetaSchema, mergeMeta } from "../domain/model-meta";
 import { ApiError } from "../http/errors";
 import { sqlState } from "../http/failures";
+import type { LegacyOptions, NewModel } from "./inputs";
 import {
   assertCanArchive,
   assertCanMarkLegacy,
@@ -27,20 +28,6 @@ import {
 export interface WriteContext {
   actor: string;
   requestId: string;
-}
-
-export interface NewModel {
-  id: string;
-  name: string;
-  provider: string;
-  isAvailable?: boolean;
-  meta: ModelMeta;
-}
-
-export interface LegacyOptions {
-  replacementModelId?: string;
-  deprecationNotice?: string;
-  sunsetDate?: string;
 }
 
 /** Longest replacement chain we follow looking for a cycle. */
@@ -232,15 +219,4 @@ async function assertUsableReplacement(tx: Transaction, id: string, replacementI
     if (step.id === id) throw new ApiError("conflict", `replacement ${replacementId} leads back to ${id}: a replacement cycle`);
     cursor = step.isLegacy ? (step.next ?? undefined) : undefined;
   }
-}
-
-/** Newest first, keyset-paginated by id. */
-export async function auditTrail(db: Database, modelId: string, limit: number, before?: number) {
-  const rows = await db
-    .select()
-    .from(modelTierAuditLogs)
-    .where(and(eq(modelTierAuditLogs.modelId, modelId), before === undefined ? undefined : lt(modelTierAuditLogs.id, before)))
-    .orderBy(desc(modelTierAuditLogs.id))
-    .limit(limit + 1);
-  return { entries: rows.slice(0, limit), nextCursor: rows.length > limit ? rows[limit - 1]?.id : undefined };
 }

@@ -4,7 +4,7 @@
  * so overlapping or repeated runs archive each model exactly once, and the
  * audit rows are written in the same transaction.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { models, modelTierAuditLogs } from "../../drizzle/schema";
 import { CatalogCache } from "../catalog/cache";
 import { loadConfig } from "../config";
@@ -12,21 +12,10 @@ import { bumpCatalogVersion } from "../db/catalog-version";
 import type { Database } from "../db/client";
 import { openDatabase } from "../db/client";
 import { log } from "../log";
+import { sunsetAtOrBefore } from "../queries/models";
 
 export const SUNSET_ACTOR = "system:sunset";
 export const SUNSET_REASON = "sunset date passed";
-
-/** Live legacy models whose sunset date is at or before `cutoff`, soonest first. */
-export function sunsetDueModels(db: Database, cutoff: Date) {
-  return db
-    .select()
-    .from(models)
-    .where(and(eq(models.isLegacy, true), eq(models.isArchived, false), sunsetAtOrBefore(cutoff)))
-    .orderBy(asc(sql`(${models.meta} ->> 'sunsetDate')::timestamptz`), asc(models.id));
-}
-
-const sunsetAtOrBefore = (cutoff: Date) =>
-  sql`${models.meta} ? 'sunsetDate' AND (${models.meta} ->> 'sunsetDate')::timestamptz <= ${cutoff.toISOString()}::timestamptz`;
 
 /** Archives what is due at `now`; returns the archived ids and the new catalog version (if any). */
 export async function archiveSunsetDueModels(db: Database, now: Date, requestId: string) {

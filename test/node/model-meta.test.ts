@@ -11,7 +11,6 @@ import {
   ModelMetaSchema,
   mergeMeta,
   SUBSCRIPTION_TIERS,
-  validateModelMeta,
 } from "../../src/domain/model-meta";
 
 const VALID: ModelMeta = {
@@ -80,10 +79,10 @@ describe("a complete meta", () => {
     expect(problems(rest)).toEqual([field]);
   });
 
-  it("validateModelMeta throws one ZodError listing every problem", () => {
+  it("parsing throws one ZodError listing every problem", () => {
     const error = (() => {
       try {
-        validateModelMeta(with_({ displayName: "", contextLength: -1, requiredTier: "gold" }));
+        ModelMetaSchema.parse(with_({ displayName: "", contextLength: -1, requiredTier: "gold" }));
       } catch (e) {
         return e;
       }
@@ -118,6 +117,7 @@ describe("unknown keys are refused (strict), so lifecycle flags cannot ride in m
     expect(ModelMetaPatchSchema.safeParse({ isArchived: true }).success).toBe(false);
     expect(ModelMetaPatchSchema.safeParse(JSON.parse('{"__proto__": {"isArchived": true}}')).success).toBe(false);
     expect(ModelMetaPatchSchema.safeParse({ displayName: "Renamed" }).success).toBe(true);
+    expect(ModelMetaPatchSchema.safeParse({ sunsetDate: "2099-01-01T00:00:00Z" }).success).toBe(false);
   });
 });
 

@@ -12,6 +12,7 @@ import { expect, inject, vi } from "vitest";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client";
+import { checkContract } from "./contract";
 import { type AdminModel, adminToken, BASE_URL, call, type ErrorBody } from "./support";
 
 export type TestEnv = typeof env;
@@ -64,7 +65,9 @@ export async function callWith(environment: TestEnv, path: string, options: Faul
   // Read the body before the context's background work settles, as a client would.
   const bytes = await response.arrayBuffer();
   await waitOnExecutionContext(ctx);
-  return new Response(response.status === 304 ? null : bytes, { status: response.status, headers: response.headers });
+  const answer = new Response(response.status === 304 ? null : bytes, { status: response.status, headers: response.headers });
+  await checkContract(options.method ?? (body ? "POST" : "GET"), `${BASE_URL}${path}`, answer);
+  return answer;
 }
 
 /** The standard error shape, with its code. */

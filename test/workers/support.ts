@@ -10,6 +10,7 @@ import { indexKey } from "../../src/catalog/kv-layout";
 import { decodeIndex, type Snapshot } from "../../src/catalog/snapshot";
 import type { ModelMeta } from "../../src/domain/model-meta";
 import type { CatalogVersion } from "../../src/queries/catalog";
+import { checkContract } from "./contract";
 
 export const BASE_URL = "https://catalog.test";
 
@@ -46,8 +47,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** Calls the Worker's fetch handler, as a client over HTTP would. */
-export function call(path: string, options: RequestOptions = {}): Promise<Response> {
+/** Calls the Worker's fetch handler, as a client over HTTP would; the answer must match /openapi.json (contract.ts). */
+export async function call(path: string, options: RequestOptions = {}): Promise<Response> {
   const headers = new Headers(options.headers);
   if (options.token) headers.set("Authorization", `Bearer ${options.token}`);
   let body = options.body;
@@ -55,7 +56,10 @@ export function call(path: string, options: RequestOptions = {}): Promise<Respon
     headers.set("Content-Type", "application/json");
     body = JSON.stringify(options.json);
   }
-  return exports.default.fetch(new Request(`${BASE_URL}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body }));
+  const request = new Request(`${BASE_URL}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });
+  const response = await exports.default.fetch(request);
+  await checkContract(request.method, request.url, response);
+  return response;
 }
 
 /** A model id no other test uses. */

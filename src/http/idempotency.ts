@@ -5,9 +5,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { idempotencyKeys } from "../../drizzle/schema";
-import type { AppEnv } from "../http/context";
-import { ApiError } from "../http/errors";
 import { rowEtag } from "../lifecycle/lifecycle";
+import type { AppEnv } from "./context";
+import { ApiError } from "./errors";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** A claim still unanswered after this long belongs to a request that died (isolate killed, database lost): it may be taken over. */

@@ -1,14 +1,13 @@
 import { sql } from "drizzle-orm";
-import { Hono } from "hono";
-import type { AppEnv } from "../http/context";
-import { describeError } from "../http/failures";
-import { log } from "../log";
+import { describeError } from "../../http/failures";
+import type { AppRouteHandler } from "../../http/router";
+import { log } from "../../log";
+import type * as routes from "./health.routes";
 
 /** How long /healthz waits for the database before calling it down. */
 const DATABASE_PROBE_TIMEOUT_MS = 3000;
 
-/** Liveness plus database reachability; 503 when the database does not answer in time. */
-export const health = new Hono<AppEnv>().get("/", async (c) => {
+export const health: AppRouteHandler<typeof routes.health> = async (c) => {
   const started = Date.now();
   let timer: ReturnType<typeof setTimeout> | null = null;
   try {
@@ -18,11 +17,16 @@ export const health = new Hono<AppEnv>().get("/", async (c) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_PROBE_TIMEOUT_MS} ms`)), DATABASE_PROBE_TIMEOUT_MS);
       }),
     ]);
-    return c.json({ status: "ok", database: { reachable: true, latency_ms: Date.now() - started } }, 200, { "Cache-Control": "no-store" });
+    return c.json({ status: "ok" as const, database: { reachable: true, latency_ms: Date.now() - started } }, 200, {
+      "Cache-Control": "no-store",
+    });
   } catch (error) {
     log.warn("healthz_database_unreachable", { requestId: c.var.requestId, error: describeError(error) });
-    return c.json({ status: "degraded", database: { reachable: false } }, 503, { "Cache-Control": "no-store", "Retry-After": "5" });
+    return c.json({ status: "degraded" as const, database: { reachable: false } }, 503, {
+      "Cache-Control": "no-store",
+      "Retry-After": "5",
+    });
   } finally {
     if (timer !== null) clearTimeout(timer);
   }
-});
+};

@@ -1,0 +1,160 @@
+/** The staff lifecycle API: every route needs an admin token. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { ModelMetaPatchSchema } from "../../domain/model-meta";
+import { adminSecurity, errorResponses, jsonBody, jsonContent, ModelIdParamSchema } from "../../http/openapi";
+import { ArchiveRequestSchema, EmptyRequestSchema, LegacyOptionsSchema, NewModelSchema } from "../../lifecycle/inputs";
+import { isRouteName } from "../route-names";
+import { AdminModelSchema, AuditEntrySchema } from "./admin-model";
+
+const tags = ["Admin: models"];
+
+const ModelAnswerSchema = z.strictObject({ model: AdminModelSchema }).openapi("AdminModelAnswer");
+const ModelListAnswerSchema = z.strictObject({ models: z.array(AdminModelSchema), total: z.number().int() }).openapi("AdminModelList");
+
+const etagHeader = z.object({ ETag: z.string().openapi({ description: 'The row version, e.g. "3": send it as If-Match' }) });
+const modelAnswer = (description: string) => ({ ...jsonContent(ModelAnswerSchema, description), headers: etagHeader });
+
+const IfMatchHeaders = z.object({
+  "if-match": z.string().optional().openapi({ description: 'Optimistic concurrency: the ETag of the version you edited, e.g. "3"' }),
+});
+const WriteHeaders = IfMatchHeaders.extend({
+  "idempotency-key": z.string().optional().openapi({ description: "A retry with the same key gets the first answer back" }),
+});
+
+/** Every write: 403 without the role, 413/415 on a bad body, 409/422 on Idempotency-Key misuse. */
+const WRITE_ERRORS = [403, 409, 413, 415, 422] as const;
+
+const modelWrite = <B extends z.ZodType>(path: string, summary: string, body: B, statuses: (404 | 410 | 412)[], description = "") =>
+  createRoute({
+    method: "post",
+    path,
+    tags,
+    summary,
+    description,
+    security: adminSecurity,
+    request: { params: ModelIdParamSchema, headers: WriteHeaders, body: jsonBody(body) },
+    responses: { 200: modelAnswer("The updated model"), ...errorResponses(...WRITE_ERRORS, ...statuses) },
+  });
+
+export const create = createRoute({
+  method: "post",
+  path: "/admin/models",
+  tags,
+  summary: "Add a model",
+  security: adminSecurity,
+  request: {
+    headers: z.object({ "idempotency-key": WriteHeaders.shape["idempotency-key"] }),
+    body: jsonBody(NewModelSchema.refine(({ id }) => !isRouteName(id), { path: ["id"], message: "is reserved for a route name" })),
+  },
+  responses: { 201: modelAnswer("Created"), ...errorResponses(...WRITE_ERRORS) },
+});
+
+export const legacy = createRoute({
+  method: "get",
+  path: "/admin/models/legacy",
+  tags,
+  summary: "Live legacy models",
+  security: adminSecurity,
+  responses: { 200: jsonContent(ModelListAnswerSchema, "By provider, then id"), ...errorResponses(403) },
+});
+
+export const archived = createRoute({
+  method: "get",
+  path: "/admin/models/archived",
+  tags,
+  summary: "Archived models",
+  security: adminSecurity,
+  responses: { 200: jsonContent(ModelListAnswerSchema, "Most recently changed first"), ...errorResponses(403) },
+});
+
+export const sunsets = createRoute({
+  method: "get",
+  path: "/admin/models/sunsets",
+  tags,
+  summary: "Legacy models whose sunset date falls within a window",
+  security: adminSecurity,
+  request: {
+    query: z.strictObject({
+      within: z
+        .string()
+        .regex(/^\d{1,4}[dh]$/, "must look like 30d or 12h")
+        .default("30d")
+        .transform((value) => Number(value.slice(0, -1)) * (value.endsWith("d") ? 86_400_000 : 3_600_000))
+        .refine((ms) => ms <= 366 * 86_400_000, "must be at most a year")
+        .openapi({ type: "string", example: "30d", description: "How far ahead: Nd or Nh, at most a year" }),
+    }),
+  },
+  responses: {
+    200: jsonContent(
+      z.strictObject({ cutoff: z.string(), models: z.array(AdminModelSchema), total: z.number().int() }).openapi("SunsetList"),
+      "Soonest first",
+    ),
+    ...errorResponses(403),
+  },
+});
+
+export const detail = createRoute({
+  method: "get",
+  path: "/admin/models/{id}",
+  tags,
+  summary: "One model, as staff see it",
+  security: adminSecurity,
+  request: { params: ModelIdParamSchema },
+  responses: { 200: modelAnswer("The model"), ...errorResponses(403, 404) },
+});
+
+export const audit = createRoute({
+  method: "get",
+  path: "/admin/models/{id}/audit",
+  tags,
+  summary: "A model's audit trail, newest first",
+  security: adminSecurity,
+  request: {
+    params: ModelIdParamSchema,
+    query: z.strictObject({
+      limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ type: "integer", example: 50 }),
+      before: z.coerce.number().int().positive().optional().openapi({ type: "integer", description: "next_cursor of the previous page" }),
+    }),
+  },
+  responses: {
+    200: jsonContent(
+      z.strictObject({ entries: z.array(AuditEntrySchema), next_cursor: z.number().int().nullable() }).openapi("AuditTrail"),
+      "Newest first",
+    ),
+    ...errorResponses(403, 404),
+  },
+});
+
+export const updateMeta = createRoute({
+  method: "patch",
+  path: "/admin/models/{id}/meta",
+  tags,
+  summary: "Change some meta fields",
+  description: "Merged into the current meta (null removes an optional key), then validated whole. Legacy fields are set by mark-legacy.",
+  security: adminSecurity,
+  request: { params: ModelIdParamSchema, headers: IfMatchHeaders, body: jsonBody(ModelMetaPatchSchema.openapi("ModelMetaPatch")) },
+  responses: { 200: modelAnswer("The updated model"), ...errorResponses(403, 404, 412, 413, 415) },
+});
+
+export const markLegacy = modelWrite(
+  "/admin/models/{id}/mark-legacy",
+  "Deprecate a model",
+  LegacyOptionsSchema,
+  [404, 412],
+  "Clients see legacy_info and the RFC 9745/8594 headers at once.",
+);
+export const unmarkLegacy = modelWrite("/admin/models/{id}/unmark-legacy", "Undo a deprecation", EmptyRequestSchema, [404, 412]);
+export const archive = modelWrite(
+  "/admin/models/{id}/archive",
+  "Archive a model",
+  ArchiveRequestSchema,
+  [404, 412],
+  "Hidden from public lists; its detail and access answer 410.",
+);
+export const unarchive = modelWrite(
+  "/admin/models/{id}/unarchive",
+  "Bring a model back",
+  EmptyRequestSchema,
+  [404, 412],
+  "Keeps legacy status.",
+);

@@ -1,0 +1,22 @@
+/**
+ * Every router of the API, and the route table derived from them: the
+ * OpenAPI document, the reserved model ids and the cross-cutting tests all
+ * read it, so a route declared once is known everywhere.
+ */
+import type { RouteConfig } from "@hono/zod-openapi";
+import { adminCache } from "./admin-cache";
+import { adminModels } from "./admin-models";
+import { health } from "./health";
+import { publicModels } from "./public-models";
+import { reserveRouteNames } from "./route-names";
+
+export const routers = [health, publicModels, adminModels, adminCache];
+
+/** Method and OpenAPI path (`/v1/models/{id}`) of every declared route. */
+export const routeTable: Pick<RouteConfig, "method" | "path">[] = routers.flatMap((router) =>
+  router.openAPIRegistry.definitions.flatMap((definition) =>
+    definition.type === "route" ? [{ method: definition.route.method, path: definition.route.path }] : [],
+  ),
+);
+
+reserveRouteNames(routeTable.map(({ path }) => path));

@@ -1,0 +1,136 @@
+/**
+ * Served from the catalog cache (docs/cache.md); only a miss touches the
+ * database. The admin listing with archived models reads the database.
+ */
+import type { Context } from "hono";
+import type { CacheOutcome, Snapshot } from "../../catalog/cache";
+import { type Encoding, negotiateEncoding } from "../../catalog/encoding";
+import { catalogEtag, legacyHeaders, matchesIfNoneMatch, publicCacheHeaders } from "../../catalog/http-caching";
+import { listBody } from "../../catalog/list-body";
+import { filterView, isFiltered, matchesFilters } from "../../catalog/model-filter";
+import { accessStatusOf, toPublicModel, withAccess } from "../../catalog/public-model";
+import { publicListView } from "../../catalog/views";
+import type { SubscriptionTier } from "../../domain/model-meta";
+import { isTierAllowed, upgradeTierFor } from "../../domain/tier-access";
+import type { AppEnv } from "../../http/context";
+import { ApiError } from "../../http/errors";
+import type { AppRouteHandler } from "../../http/router";
+import { allModels } from "../../queries/models";
+import type * as routes from "./public-models.routes";
+
+const tierOf = (c: Context<AppEnv>): SubscriptionTier => c.var.principal?.tier ?? "free";
+
+function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome, negotiated = false) {
+  return { ...publicCacheHeaders(c.var.principal !== null, negotiated), ETag: etag, "X-Cache": outcome };
+}
+
+/** Bytes already in `encoding`: the runtime must send them as they are (encodeBody: "manual"). */
+function encodedBody<R extends Response>(response: R, encoding: Encoding): R {
+  if (encoding === "identity") return response;
+  response.headers.set("Content-Encoding", encoding);
+  return new Response(response.body, { status: response.status, headers: response.headers, encodeBody: "manual" }) as R;
+}
+
+const JSON_TYPE = { "Content-Type": "application/json; charset=UTF-8" };
+
+export function findModel(snapshot: Snapshot, id: string) {
+  const model = snapshot.byId.get(id);
+  if (model) return model;
+  if (snapshot.archived.has(id)) {
+    const replacement = snapshot.archived.get(id);
+    throw new ApiError("model_archived", `model ${id} has been archived${replacement ? `; use ${replacement}` : ""}`, {
+      details: { model_id: id, ...(replacement && { replacement_model_id: replacement }) },
+    });
+  }
+  throw new ApiError("not_found", `model ${id} does not exist`);
+}
+
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
+  const { includeArchived, ...filters } = c.req.valid("query");
+  const tier = tierOf(c);
+  if (includeArchived) {
+    if (!c.var.principal?.isAdmin) throw new ApiError("forbidden", "includeArchived=true requires an admin token");
+    const models = (await allModels(c.var.services.db))
+      .map(toPublicModel)
+      .filter((model) => matchesFilters(model, filters))
+      .map((model) => withAccess(model, tier));
+    return c.json({ models, total: models.length, user_tier: tier }, 200, { "Cache-Control": "no-store", "X-Cache": "BYPASS" });
+  }
+  const catalog = c.var.services.catalog;
+  const head = await catalog.head();
+  const filtered = isFiltered(filters);
+  const view = filtered ? filterView(filters) : publicListView.name;
+  // Whole lists are compressed once per version; filtered ones are built per request, uncompressed.
+  const encoding = filtered ? "identity" : negotiateEncoding(c.req.header("Accept-Encoding"));
+  if (head.at !== undefined) {
+    const etag = catalogEtag(head.at, tier, view, encoding);
+    if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, cacheHeaders(c, etag, head.outcome, !filtered));
+  }
+  if (!filtered) {
+    const { at, body, outcome } = await catalog.body(publicListView, tier, encoding, head);
+    const response = c.body(body as Uint8Array<ArrayBuffer>, 200, {
+      ...JSON_TYPE,
+      ...cacheHeaders(c, catalogEtag(at, tier, view, encoding), outcome, true),
+    });
+    return encodedBody(response, encoding);
+  }
+  const { snapshot, outcome } = await catalog.snapshot(head);
+  const matching = snapshot.models.filter(({ model }) => matchesFilters(model, filters));
+  return c.body(listBody(matching, tier), 200, { ...JSON_TYPE, ...cacheHeaders(c, catalogEtag(snapshot, tier, view), outcome) });
+};
+
+export const detail: AppRouteHandler<typeof routes.detail> = async (c) => {
+  const { id } = c.req.valid("param");
+  const tier = tierOf(c);
+  const { snapshot, outcome } = await c.var.services.catalog.snapshot();
+  const model = findModel(snapshot, id);
+  const etag = catalogEtag(snapshot, tier, `model:${id}`);
+  const headers = { ...cacheHeaders(c, etag, outcome), ...legacyHeaders(model.legacy_info) };
+  if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
+  // The model's JSON was serialized once for this version: splice in the tier's access status.
+  return c.body(`${snapshot.openById.get(id)},"access_status":"${accessStatusOf(model, tier)}"}`, 200, { ...JSON_TYPE, ...headers });
+};
+
+// The inference gate: the platform asks this before every completion.
+export const access: AppRouteHandler<typeof routes.access> = async (c) => {
+  const { id } = c.req.valid("param");
+  const tier = tierOf(c);
+  const { snapshot, outcome } = await c.var.services.catalog.snapshot();
+  const model = findModel(snapshot, id);
+  const rules = { requiredTier: model.required_tier, tierRestrictionMode: model.tier_restriction_mode, allowedTiers: model.allowed_tiers };
+  if (!isTierAllowed(rules, tier)) {
+    const upgrade = upgradeTierFor(rules, tier);
+    throw new ApiError(
+      "tier_not_allowed",
+      // "or higher" holds only for the minimum mode: exact and whitelist models may skip tiers above.
+      upgrade
+        ? `model ${id} needs the ${upgrade} tier${rules.tierRestrictionMode === "minimum" ? " or higher" : ""} (you have ${tier})`
+        : `model ${id} is not available on the ${tier} tier, and no upgrade would allow it`,
+      {
+        details: {
+          user_tier: tier,
+          required_tier: model.required_tier,
+          tier_restriction_mode: model.tier_restriction_mode,
+          ...(upgrade && { upgrade_to: upgrade }),
+        },
+      },
+    );
+  }
+  if (!model.is_available) {
+    throw new ApiError("model_unavailable", `model ${id} is temporarily unavailable`, { headers: { "Retry-After": "60" } });
+  }
+  const legacy = model.legacy_info;
+  return c.json(
+    {
+      allowed: true as const,
+      model: id,
+      user_tier: tier,
+      ...(legacy && {
+        legacy_info: legacy,
+        warning: `model ${id} is deprecated${legacy.replacement_model_id ? `; migrate to ${legacy.replacement_model_id}` : ""}`,
+      }),
+    },
+    200,
+    { "Cache-Control": "private, no-store", "X-Cache": outcome, ...legacyHeaders(legacy) },
+  );
+};

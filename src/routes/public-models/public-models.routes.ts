@@ -1,0 +1,91 @@
+/** The public catalog: what every client of the platform reads. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { booleanParam, modelFilterShape } from "../../catalog/model-filter";
+import { LegacyInfoSchema, PublicModelWithAccessSchema } from "../../catalog/public-model";
+import { SubscriptionTierSchema } from "../../domain/model-meta";
+import { errorResponses, jsonContent, ModelIdParamSchema, optionalBearer } from "../../http/openapi";
+
+const tags = ["Models"];
+
+const cachedHeaders = z.object({
+  ETag: z.string().openapi({ description: "Names the bytes for this catalog version, tier and view" }),
+  "X-Cache": z.enum(["HIT", "MISS", "BYPASS", "STALE"]).openapi({ description: "How the answer was served" }),
+});
+
+const legacyHeaders = z.object({
+  Deprecation: z.string().optional().openapi({ description: "RFC 9745, on legacy models: @unix-seconds" }),
+  Sunset: z.string().optional().openapi({ description: "RFC 8594, when a sunset date is set" }),
+  Link: z.string().optional().openapi({ description: 'The successor: </v1/models/ID>; rel="successor-version"' }),
+});
+
+const notModified = { description: "If-None-Match matched: the client's copy is current", headers: cachedHeaders };
+
+export const ModelListSchema = z
+  .strictObject({
+    models: z.array(PublicModelWithAccessSchema),
+    total: z.number().int(),
+    user_tier: SubscriptionTierSchema,
+  })
+  .openapi("ModelList");
+
+export const AccessGrantedSchema = z
+  .strictObject({
+    allowed: z.literal(true),
+    model: z.string(),
+    user_tier: SubscriptionTierSchema,
+    legacy_info: LegacyInfoSchema.optional(),
+    warning: z.string().optional().openapi({ description: "Present on legacy models: migrate before the sunset" }),
+  })
+  .openapi("AccessGranted", { example: { allowed: true, model: "gpt-4", user_tier: "pro" } });
+
+export const list = createRoute({
+  method: "get",
+  path: "/v1/models",
+  tags,
+  summary: "List the catalog",
+  description:
+    "Every model a client may see, with `access_status` for the caller's tier (no token: free). Archived models are excluded unless an admin asks for `includeArchived=true`. Send the ETag back as If-None-Match for a 304.",
+  security: optionalBearer,
+  request: {
+    query: z.strictObject({
+      ...modelFilterShape,
+      includeArchived: booleanParam.optional().openapi({ description: "Admins only (403 otherwise): include archived models" }),
+    }),
+    headers: z.object({ "if-none-match": z.string().optional() }),
+  },
+  responses: {
+    200: { ...jsonContent(ModelListSchema, "The catalog as the caller's tier sees it"), headers: cachedHeaders },
+    304: notModified,
+    ...errorResponses(403),
+  },
+});
+
+export const detail = createRoute({
+  method: "get",
+  path: "/v1/models/{id}",
+  tags,
+  summary: "One model",
+  description: "A model with its `legacy_info`; legacy models carry Deprecation, Sunset and Link headers. Archived: 410.",
+  security: optionalBearer,
+  request: { params: ModelIdParamSchema, headers: z.object({ "if-none-match": z.string().optional() }) },
+  responses: {
+    200: { ...jsonContent(PublicModelWithAccessSchema, "The model"), headers: cachedHeaders.extend(legacyHeaders.shape) },
+    304: notModified,
+    ...errorResponses(404, 410),
+  },
+});
+
+export const access = createRoute({
+  method: "get",
+  path: "/v1/models/{id}/access",
+  tags,
+  summary: "The inference gate",
+  description:
+    "May the caller's tier use this model now? 200 allowed (with a warning on legacy models), 403 tier, 404, 410 archived, 503 unavailable.",
+  security: optionalBearer,
+  request: { params: ModelIdParamSchema },
+  responses: {
+    200: { ...jsonContent(AccessGrantedSchema, "Allowed"), headers: legacyHeaders },
+    ...errorResponses(403, 404, 410),
+  },
+});
