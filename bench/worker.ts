@@ -5,9 +5,13 @@
  * never imports it, so `npm run deploy:check`'s bundle holds none of it
  * (test/node/production-bundle.test.ts).
  *
- * - PUT  /__bench/ceiling/:name  keep the request body in isolate memory
- * - GET  /__bench/ceiling/:name  serve those bytes (with the Content-Encoding
- *                                given at PUT): the ceilings, scenario (h)
+ * - PUT  /__bench/ceiling/:name  keep the request body in isolate memory;
+ *                                ?negotiate=1 also keeps its br and gzip forms
+ * - GET  /__bench/ceiling/:name  serve those bytes: the ceilings. A negotiated
+ *                                ceiling picks its encoding exactly as the list
+ *                                route does (wrangler's local proxy asks the
+ *                                Worker for "br, gzip" whatever the client sent,
+ *                                and decodes for the client: both pay that)
  * - POST /__bench/invalidate     empty the cache: delete every catalog:* KV key
  *                                and forget this isolate's memo, so the next
  *                                list request reads the database (scenario c)
@@ -22,7 +26,7 @@
 import { createApp } from "../src/app";
 import { bearerToken, verifyToken } from "../src/auth/jwt";
 import { forgetMemoizedCatalog } from "../src/catalog/cache";
-import { compress, packIndex, unpackIndex } from "../src/catalog/encoding";
+import { compress, type Encoding, negotiateEncoding, packIndex, unpackIndex } from "../src/catalog/encoding";
 import { HEAD_KEY } from "../src/catalog/kv-layout";
 import { decodeIndex, encodeIndex, patchSnapshot, snapshotFromRows } from "../src/catalog/snapshot";
 import { publicListView } from "../src/catalog/views";
@@ -33,7 +37,7 @@ import { catalogStatement, readCatalog } from "../src/queries/catalog";
 
 const app = createApp();
 let outcomes: Record<string, number> = {};
-const ceilings = new Map<string, { body: Uint8Array<ArrayBuffer>; encoding: string | null }>();
+const ceilings = new Map<string, Partial<Record<Encoding, Uint8Array<ArrayBuffer>>>>();
 
 async function bench(request: Request, env: Env, ctx: ExecutionContext): Promise<Response | undefined> {
   const url = new URL(request.url);
@@ -42,15 +46,24 @@ async function bench(request: Request, env: Env, ctx: ExecutionContext): Promise
   const name = url.pathname.split("/")[3] ?? "";
   if (route === "GET /__bench/ceiling/:name") {
     const ceiling = ceilings.get(name);
-    if (!ceiling) return new Response("PUT the bytes to serve first\n", { status: 409 });
+    if (!ceiling?.identity) return new Response("PUT the bytes to serve first\n", { status: 409 });
     const headers = { "Content-Type": "application/json; charset=UTF-8", "Cache-Control": "no-store" };
-    if (!ceiling.encoding) return new Response(ceiling.body, { headers });
-    return new Response(ceiling.body, { headers: { ...headers, "Content-Encoding": ceiling.encoding }, encodeBody: "manual" });
+    const encoding = negotiateEncoding(request.headers.get("Accept-Encoding") ?? undefined);
+    const encoded = ceiling[encoding];
+    if (encoding === "identity" || !encoded) return new Response(ceiling.identity, { headers });
+    return new Response(encoded, { headers: { ...headers, "Content-Encoding": encoding }, encodeBody: "manual" });
   }
   if (route === "PUT /__bench/ceiling/:name") {
-    const body = new Uint8Array(await request.arrayBuffer());
-    ceilings.set(name, { body, encoding: url.searchParams.get("encoding") });
-    return Response.json({ bytes: body.byteLength });
+    const identity = new Uint8Array(await request.arrayBuffer());
+    const negotiated = url.searchParams.has("negotiate");
+    ceilings.set(name, {
+      identity,
+      ...(negotiated && {
+        br: compress(identity, "br") as Uint8Array<ArrayBuffer>,
+        gzip: compress(identity, "gzip") as Uint8Array<ArrayBuffer>,
+      }),
+    });
+    return Response.json({ bytes: identity.byteLength });
   }
   if (route === "POST /__bench/invalidate") {
     const kv = env.MODEL_CACHE;

@@ -502,7 +502,6 @@ async function benchAt(models: number, ctx: Context): Promise<RunResult> {
 
   // The list as it goes on the wire to clients that accept gzip or br: compressed once per version, sent as is.
   const wire: Record<string, number> = {};
-  let gzipList: Uint8Array = new Uint8Array();
   for (const encoding of ["gzip", "br"] as const) {
     const raw = await rawGet(url("/v1/models"), { "Accept-Encoding": encoding });
     if (raw.headers["content-encoding"] !== encoding)
@@ -512,25 +511,23 @@ async function benchAt(models: number, ctx: Context): Promise<RunResult> {
     if (Buffer.compare(decoded, Buffer.from(anonymousList)) !== 0)
       throw new Error(`the ${encoding} list does not decode to the identity list`);
     wire[encoding] = raw.body.byteLength;
-    if (encoding === "gzip") gzipList = new Uint8Array(raw.body);
   }
   wire.identity = anonymousList.byteLength;
 
-  // The ceilings: each scenario's exact bytes, served by a trivial route in the same runtime.
-  const ceilingOf = async (name: string, bytes: Uint8Array, encoding?: string) => {
-    const put = await fetch(url(`/__bench/ceiling/${name}${encoding ? `?encoding=${encoding}` : ""}`), {
-      method: "PUT",
-      body: Buffer.from(bytes),
-    });
+  // The ceilings: each scenario's exact bytes, served by a trivial route in the same runtime. The list's
+  // ceiling negotiates its encoding as the route does: wrangler's local proxy asks the Worker for
+  // "br, gzip" whatever the client sent, and decodes or re-encodes for the client, for both alike.
+  const ceilingOf = async (name: string, bytes: Uint8Array, negotiate = false) => {
+    const put = await fetch(url(`/__bench/ceiling/${name}${negotiate ? "?negotiate=1" : ""}`), { method: "PUT", body: Buffer.from(bytes) });
     if (!put.ok) throw new Error(`PUT /__bench/ceiling/${name} answered ${put.status} (is the bench entry running?)`);
-    const check = await rawGet(url(`/__bench/ceiling/${name}`), { "Accept-Encoding": encoding ?? "identity" });
-    if (check.status !== 200 || Buffer.compare(check.body, Buffer.from(bytes)) !== 0)
+    const check = await timedRequest(url(`/__bench/ceiling/${name}`));
+    if (!check.response.ok || Buffer.compare(Buffer.from(check.body), Buffer.from(bytes)) !== 0) {
       throw new Error(`GET /__bench/ceiling/${name} does not serve the bytes put there`);
+    }
     return `/__bench/ceiling/${name}`;
   };
   const ceilingPaths = {
-    list: await ceilingOf("list", anonymousList),
-    listGzip: await ceilingOf("list-gzip", gzipList, "gzip"),
+    list: await ceilingOf("list", anonymousList, true),
     detail: await ceilingOf("detail", firstDetail),
     gate: await ceilingOf("gate", firstGate),
   };
@@ -647,9 +644,9 @@ async function benchAt(models: number, ctx: Context): Promise<RunResult> {
     },
     {
       key: "hz",
-      label: "(h-gz) ceiling: the gzip list's bytes, trivial route",
-      spec: { ...base, paths: [ceilingPaths.listGzip], headers: gzip },
-      note: `${kb(gzipList.byteLength)} body, Content-Encoding: gzip`,
+      label: "(h-gz) ceiling: the list's bytes, trivial route, Accept-Encoding: gzip",
+      spec: { ...base, paths: [ceilingPaths.list], headers: gzip },
+      note: `${kb(wire.gzip ?? 0)} on the wire`,
     },
     {
       key: "az",

@@ -3,7 +3,7 @@
  * compressed once per catalog version (node:zlib, native in workerd; brotli
  * at quality 4: about as fast as gzip's default level and half its size).
  */
-import { brotliCompressSync, brotliDecompressSync, constants, gzipSync } from "node:zlib";
+import { brotliCompressSync, constants, gunzipSync, gzipSync } from "node:zlib";
 
 export const ENCODINGS = ["br", "gzip", "identity"] as const;
 export type Encoding = (typeof ENCODINGS)[number];
@@ -38,6 +38,9 @@ export function compress(bytes: Uint8Array, encoding: Encoding): Uint8Array {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** The stored index: text in, brotli out (a 10,000-model index is ~6 MB of JSON, ~0.15 MB stored). */
-export const packIndex = (text: string) => compress(encoder.encode(text), "br");
-export const unpackIndex = (stored: ArrayBuffer) => decoder.decode(brotliDecompressSync(new Uint8Array(stored)));
+/**
+ * The stored index: gzip at level 1, the cheapest to build on a write's path
+ * (a 10,000-model index is ~6 MB of JSON, ~0.4 MB stored, ~5 ms).
+ */
+export const packIndex = (text: string) => gzipSync(encoder.encode(text), { level: 1 });
+export const unpackIndex = (stored: ArrayBuffer) => decoder.decode(gunzipSync(new Uint8Array(stored)));
