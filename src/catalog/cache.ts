@@ -77,12 +77,17 @@ export class CatalogCache {
     return { at: memoVersion(), outcome: "HIT" };
   }
 
-  /** A view's body for a tier in an encoding: built and compressed once per version per isolate. */
-  async body(view: CatalogView, tier: SubscriptionTier, encoding: Encoding, known?: Head) {
+  /**
+   * A view's body for a tier, in `accepted` or identity: built and compressed
+   * once per version per isolate. A miss answers identity: the compression is
+   * left to the next request rather than added to the database's time.
+   */
+  async body(view: CatalogView, tier: SubscriptionTier, accepted: Encoding, known?: Head) {
     const { snapshot, outcome } = await this.snapshot(known);
     const key = `${view.name}:${tier}:`;
-    const memoized = memoBody(snapshot, key + encoding);
-    if (memoized) return { at: snapshot as CatalogVersion, body: memoized, outcome };
+    const memoized = memoBody(snapshot, key + accepted);
+    if (memoized) return { at: snapshot as CatalogVersion, body: memoized, encoding: accepted, outcome };
+    const encoding: Encoding = outcome === "HIT" ? accepted : "identity";
     // STALE is a fallback, never a source: nothing derived from it is memoized (keepBody checks the version).
     let identity = memoBody(snapshot, `${key}identity`);
     if (!identity) {
@@ -91,7 +96,7 @@ export class CatalogCache {
     }
     const body = compress(identity, encoding);
     keepBody(snapshot, key + encoding, body);
-    return { at: snapshot as CatalogVersion, body, outcome };
+    return { at: snapshot as CatalogVersion, body, encoding, outcome };
   }
 
   /** The parsed catalog, for filtered lists, details and the access gate. */

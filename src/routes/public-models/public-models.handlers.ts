@@ -61,13 +61,13 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const filtered = isFiltered(filters);
   const view = filtered ? filterView(filters) : publicListView.name;
   // Whole lists are compressed once per version; filtered ones are built per request, uncompressed.
-  const encoding = filtered ? "identity" : negotiateEncoding(c.req.header("Accept-Encoding"));
+  const accepted = filtered ? "identity" : negotiateEncoding(c.req.header("Accept-Encoding"));
   if (head.at !== undefined) {
-    const etag = catalogEtag(head.at, tier, view, encoding);
+    const etag = catalogEtag(head.at, tier, view, accepted);
     if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, cacheHeaders(c, etag, head.outcome, !filtered));
   }
   if (!filtered) {
-    const { at, body, outcome } = await catalog.body(publicListView, tier, encoding, head);
+    const { at, body, encoding, outcome } = await catalog.body(publicListView, tier, accepted, head);
     const response = c.body(body as Uint8Array<ArrayBuffer>, 200, {
       ...JSON_TYPE,
       ...cacheHeaders(c, catalogEtag(at, tier, view, encoding), outcome, true),
