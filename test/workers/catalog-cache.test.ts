@@ -8,13 +8,16 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { catalogState } from "../../drizzle/schema";
 import { CatalogCache, forgetMemoizedCatalog } from "../../src/catalog/cache";
-import { HEAD_KEY, indexKey, parseVersion } from "../../src/catalog/kv-layout";
+import { HEAD_KEY, indexKey, LAST_KEY, parseVersion } from "../../src/catalog/kv-layout";
+import { snapshotFromRows } from "../../src/catalog/snapshot";
 import { publicListView } from "../../src/catalog/views";
 import { loadConfig } from "../../src/config";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client";
 import type { SubscriptionTier } from "../../src/domain/model-meta";
+import { Lifecycle } from "../../src/lifecycle/lifecycle";
+import { readCatalog } from "../../src/queries/catalog";
 import { callWith } from "./reliability-helpers";
-import { adminPost, adminToken, call, createModel, type ErrorBody, storedIndex, uniqueProvider, userToken } from "./support";
+import { adminPost, adminToken, call, createModel, type ErrorBody, sampleMeta, storedIndex, uniqueProvider, userToken } from "./support";
 
 interface ListBody {
   models: Array<{ id: string; display_name: string }>;
@@ -443,6 +446,43 @@ describe("catalog cache races (stubbed KV)", () => {
     expect(took).toBeLessThan(5_000);
     expect(headOf(kv)?.version).toBeGreaterThan(0);
   }, 30_000);
+
+  it("a write stores one index for its version and moves the head, and the version it publishes equals a full read", async () => {
+    const kv = new StubKv();
+    const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
+    const lifecycle = new Lifecycle(handle.db, cache, { actor: "admin-patch", requestId: "req-patch-test" });
+    await cache.publish(await databaseVersion());
+    await settle();
+    const provider = uniqueProvider();
+    const steps: Array<() => Promise<unknown>> = [
+      () => lifecycle.addModel({ id: `${provider}-a`, name: "a", provider, meta: sampleMeta({ displayName: "A" }) }),
+      () => lifecycle.addModel({ id: `${provider}-b`, name: "b", provider, meta: sampleMeta() }),
+      () => lifecycle.updateModelMeta(`${provider}-a`, { displayName: "A2", requiredTier: "pro" }),
+      () => lifecycle.markAsLegacy(`${provider}-a`, { replacementModelId: `${provider}-b` }),
+      () => lifecycle.archive(`${provider}-b`, "retired"),
+    ];
+    for (const step of steps) {
+      kv.puts.length = 0;
+      await step();
+      const head = headOf(kv);
+      // Per version: its index and the head (and, in the background, the stale-if-error pointer); nothing per tier.
+      expect(kv.puts.filter((key) => key !== LAST_KEY)).toEqual([indexKey(head as NonNullable<typeof head>), HEAD_KEY]);
+      await settle();
+      const published = await storedIndex(kv.asKv(), head as NonNullable<typeof head>);
+      const { at, rows } = await readCatalog(handle.db);
+      // Another test file may have written since: compare at the same version only.
+      if (at.version === head?.version) {
+        const full = snapshotFromRows(at, rows);
+        // The same models, serialized the same, in the same order; the same archived ids.
+        expect(published?.models.map((entry) => entry.open)).toEqual(full.models.map((entry) => entry.open));
+        expect(new Map([...(published?.archived ?? [])].sort())).toEqual(new Map([...full.archived].sort()));
+      }
+    }
+    const last = await storedIndex(kv.asKv(), headOf(kv) as NonNullable<ReturnType<typeof headOf>>);
+    expect(last?.byId.has(`${provider}-b`)).toBe(false);
+    expect(last?.archived.get(`${provider}-b`)).toBeNull();
+    expect(last?.byId.get(`${provider}-a`)).toMatchObject({ display_name: "A2", required_tier: "pro", is_legacy: true });
+  });
 
   it("answers from the database when KV reads fail (X-Cache: BYPASS)", async () => {
     const kv = new StubKv();
