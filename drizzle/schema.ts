@@ -64,6 +64,4 @@ export const idempotencyKeys = pgTable(
 );
 
 export type ModelRow = typeof models.$inferSelect;
-export type NewModelRow = typeof models.$inferInsert;
 export type AuditRow = typeof modelTierAuditLogs.$inferSelect;
-export type NewAuditRow = typeof modelTierAuditLogs.$inferInsert;

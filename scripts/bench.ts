@@ -32,6 +32,7 @@ import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { SignJWT } from "jose";
 import WebSocket from "ws";
+import { dashboardModelsPage } from "./bench-dashboard";
 import { type BenchDatabase, freePort, measureQueries, temporaryPostgres, throwawayDatabase } from "./bench-db";
 import {
   ACCEPT_ENCODING,
@@ -705,6 +706,18 @@ async function benchAt(models: number, ctx: Context): Promise<RunResult> {
     rows.push(row);
     report(row);
   }
+
+  // (i) the staff dashboard's models page (scripts/bench-dashboard.ts).
+  progress(`${tag} (i) dashboard models page: ${duration} s…`);
+  const dashboard = await dashboardModelsPage({
+    baseUrl: worker.baseUrl,
+    adminToken: admin.Authorization.slice("Bearer ".length),
+    generator: ctx.generator,
+    connections: options.connections,
+    durationSeconds: duration,
+  });
+  rows.push(dashboard);
+  report(dashboard);
 
   const missPath = await databasePath(tag, url, worker, pro);
   rows.push(missPath.row);

@@ -1,6 +1,6 @@
 /**
  * Copies the browser files this Worker serves (the API reference page's
- * Swagger UI, the dashboard's htmx) from node_modules into public/vendor/,
+ * Swagger UI) from node_modules into public/vendor/,
  * which Workers Static Assets serves. Nothing is committed or loaded from a
  * CDN: runs before dev, test, bench and deploy (npm pre-scripts).
  */
@@ -16,7 +16,6 @@ const VENDOR = join(ROOT, "public", "vendor");
 const FILES: [string, string, string][] = [
   ["swagger-ui-dist", "swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"],
   ["swagger-ui-dist", "swagger-ui.css", "swagger-ui/swagger-ui.css"],
-  ["htmx.org", "dist/htmx.min.js", "htmx/htmx.min.js"],
 ];
 
 for (const [pkg, file, destination] of FILES) {

@@ -9,11 +9,13 @@ import { loadConfig } from "./config";
 import type { AppEnv } from "./http/context";
 import { ApiError } from "./http/errors";
 import { describeError, toApiError } from "./http/failures";
-import type { ErrorBody } from "./http/openapi";
+import type { ErrorBody, OpenAIError } from "./http/openapi";
 import { boundedQuery } from "./http/query";
 import { rejectInvalid } from "./http/router";
 import { log } from "./log";
 import { routers } from "./routes";
+import { adminUi, dashboardErrorPage, isDashboardPath } from "./routes/admin-ui";
+import { isOpenAIPath, openAIErrorBody } from "./routes/openai-models/openai-error";
 import { mountReference } from "./routes/reference";
 import { Services } from "./services";
 
@@ -47,16 +49,15 @@ export function createApp() {
   });
 
   // Public reads may be called from any browser origin; admin routes get no CORS headers at all.
-  app.use(
-    "/v1/*",
-    cors({
-      origin: "*",
-      allowMethods: ["GET", "HEAD", "OPTIONS"],
-      allowHeaders: ["Authorization", "If-None-Match"],
-      exposeHeaders: ["ETag", "X-Cache", "X-Request-Id", "Deprecation", "Sunset", "Link"],
-      maxAge: 86400,
-    }),
-  );
+  const publicCors = cors({
+    origin: "*",
+    allowMethods: ["GET", "HEAD", "OPTIONS"],
+    allowHeaders: ["Authorization", "If-None-Match"],
+    exposeHeaders: ["ETag", "X-Cache", "X-Request-Id", "Deprecation", "Sunset", "Link"],
+    maxAge: 86400,
+  });
+  app.use("/v1/*", publicCors);
+  app.use("/openai/*", publicCors);
   app.use("/admin/*", async (c, next) => {
     await next();
     c.header("Cache-Control", "no-store");
@@ -66,6 +67,8 @@ export function createApp() {
   app.use(authenticate);
 
   for (const router of routers) app.route("/", router);
+  // The staff dashboard: HTML, not in the OpenAPI document; its session cookie is read there and nowhere else.
+  app.route("/admin/ui", adminUi);
   mountReference(app);
 
   app.notFound((c) => {
@@ -73,6 +76,8 @@ export function createApp() {
   });
 
   app.onError((error, c) => {
+    // Staff in a browser get a page, also when middleware before the dashboard's router failed.
+    if (isDashboardPath(c.req.path)) return dashboardErrorPage(error, c);
     const apiError = toApiError(error);
     const requestId = c.get("requestId") ?? crypto.randomUUID();
     // model_unavailable is an expected answer of the access gate, not a failure of ours.
@@ -86,14 +91,16 @@ export function createApp() {
         error: describeError(apiError.cause ?? error),
       });
     }
-    const body: ErrorBody = {
-      error: {
-        code: apiError.code,
-        message: apiError.message,
-        request_id: requestId,
-        ...(apiError.options.details === undefined ? {} : { details: apiError.options.details }),
-      },
-    };
+    const body: ErrorBody | OpenAIError = isOpenAIPath(c.req.path)
+      ? openAIErrorBody(apiError, c.req.path)
+      : {
+          error: {
+            code: apiError.code,
+            message: apiError.message,
+            request_id: requestId,
+            ...(apiError.options.details === undefined ? {} : { details: apiError.options.details }),
+          },
+        };
     const headers: Record<string, string> = { "X-Request-Id": requestId, "Cache-Control": "no-store", ...apiError.options.headers };
     return c.json(body, apiError.status, headers);
   });

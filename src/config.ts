@@ -30,7 +30,7 @@ const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema>;
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 const parsed = new WeakMap<object, ConfigResult>();
 

@@ -28,17 +28,35 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
   return header.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === bare);
 }
 
-/** Shared caches may keep anonymous answers; per-user answers stay private. Both revalidate every time. */
+/**
+ * How long a shared cache (a CDN in front) may serve an anonymous answer
+ * without asking: a write reaches clients behind it within this much more
+ * time (see docs/deploy.md). Browsers always revalidate (max-age=0).
+ */
+export const EDGE_MAX_AGE_SECONDS = 30;
+
+/** Anonymous answers: shared caches may keep them briefly. Per-user answers: the user's cache only. */
 export function publicCacheHeaders(authenticated: boolean, negotiated = false): Record<string, string> {
   return {
-    "Cache-Control": `${authenticated ? "private" : "public"}, max-age=0, must-revalidate`,
+    "Cache-Control": authenticated
+      ? "private, max-age=0, must-revalidate"
+      : `public, max-age=0, s-maxage=${EDGE_MAX_AGE_SECONDS}, must-revalidate`,
     Vary: negotiated ? "Authorization, Accept-Encoding" : "Authorization",
   };
 }
 
+/** Where clients should go instead: the recommended successor once known (null: none is live), else the named one. */
+export function successorOf(legacy: { replacement_model_id?: string; recommended_model_id?: string | null }): string | undefined {
+  return (legacy.recommended_model_id === undefined ? legacy.replacement_model_id : legacy.recommended_model_id) ?? undefined;
+}
+
+/** `Link: <.../ID>; rel="successor-version"`, under the view's own base path. */
+export const successorLink = (id: string, basePath = "/v1/models") => `<${basePath}/${encodeURIComponent(id)}>; rel="successor-version"`;
+
 /** RFC 9745 Deprecation, RFC 8594 Sunset and the successor link for a legacy model. */
 export function legacyHeaders(
-  legacy: { deprecated_at?: string; sunset_date?: string; replacement_model_id?: string } | undefined,
+  legacy: { deprecated_at?: string; sunset_date?: string; replacement_model_id?: string; recommended_model_id?: string | null } | undefined,
+  basePath = "/v1/models",
 ): Record<string, string> {
   if (!legacy) return {};
   const headers: Record<string, string> = {};
@@ -46,7 +64,14 @@ export function legacyHeaders(
   // A legacy model is deprecated now if we do not know since when.
   headers.Deprecation = `@${Math.floor((Number.isNaN(deprecatedAt) ? Date.now() : deprecatedAt) / 1000)}`;
   if (legacy.sunset_date) headers.Sunset = new Date(legacy.sunset_date).toUTCString();
-  if (legacy.replacement_model_id)
-    headers.Link = `</v1/models/${encodeURIComponent(legacy.replacement_model_id)}>; rel="successor-version"`;
+  const successor = successorOf(legacy);
+  if (successor) headers.Link = successorLink(successor, basePath);
   return headers;
+}
+
+/** A Response whose body is already in `encoding`: the runtime must send the bytes as they are (encodeBody: "manual"). */
+export function encodedResponse<R extends Response>(response: R, encoding: Encoding): R {
+  if (encoding === "identity") return response;
+  response.headers.set("Content-Encoding", encoding);
+  return new Response(response.body, { status: response.status, headers: response.headers, encodeBody: "manual" }) as R;
 }

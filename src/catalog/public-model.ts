@@ -19,6 +19,11 @@ export const LegacyInfoSchema = z
   .strictObject({
     deprecated_at: z.string().optional().openapi({ description: "When the model was marked legacy (ISO 8601)" }),
     replacement_model_id: z.string().optional().openapi({ description: "The successor staff named" }),
+    recommended_model_id: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: "The first model along the chain of replacements that is not archived (null if none): use this one" }),
     deprecation_notice: z.string().optional(),
     sunset_date: z.string().optional().openapi({ description: "When the cron archives it (ISO 8601)" }),
   })
@@ -46,7 +51,8 @@ const publicModelShape = {
   legacy_info: LegacyInfoSchema.optional().openapi({ description: "Present on legacy models" }),
 };
 
-const GPT_4_EXAMPLE = {
+/** gpt-4 from the seed catalog, as clients see it: the document's example. */
+export const GPT_4_EXAMPLE = {
   id: "gpt-4",
   name: "gpt-4",
   provider: "openai",

@@ -4,7 +4,7 @@
  * view's bytes per version, tier and encoding, and names them in ETags.
  */
 import type { SubscriptionTier } from "../domain/model-meta";
-import { listBody } from "./list-body";
+import { listBody, openAIListBody } from "./list-body";
 import type { Snapshot } from "./snapshot";
 
 export interface CatalogView {
@@ -14,3 +14,6 @@ export interface CatalogView {
 }
 
 export const publicListView: CatalogView = { name: "all", render: (snapshot, tier) => listBody(snapshot.models, tier) };
+
+/** The OpenAI-compatible list (`/openai/v1/models`): the same models, spliced into OpenAI's object shape. */
+export const openAIListView: CatalogView = { name: "openai", render: (snapshot, tier) => openAIListBody(snapshot.models, tier) };

@@ -45,7 +45,7 @@ const PROVIDER_METADATA_MAX_DEPTH = 5;
  * object throws RangeError instead of failing validation) and drops a
  * `__proto__` key silently.
  */
-export const ProviderMetadataSchema = z
+const ProviderMetadataSchema = z
   .unknown()
   .superRefine((value, ctx) => {
     const problem = rawJsonProblem(value, PROVIDER_METADATA_MAX_DEPTH);
@@ -130,7 +130,6 @@ export const ModelMetaSchema = ModelMetaFields.superRefine((meta, ctx) => {
 
 export type ModelCapability = z.infer<typeof ModelCapabilitySchema>;
 export type SubscriptionTier = z.infer<typeof SubscriptionTierSchema>;
-export type TierRestrictionMode = z.infer<typeof TierRestrictionModeSchema>;
 export type ModelMeta = z.infer<typeof ModelMetaSchema>;
 
 /** What staff edit directly: the legacy fields are set by mark-legacy/unmark-legacy only, where their rules are checked. */

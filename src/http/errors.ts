@@ -36,7 +36,3 @@ export class ApiError extends Error {
     this.status = ERROR_STATUS[code];
   }
 }
-
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; request_id: string; details?: unknown };
-}

@@ -42,21 +42,45 @@ const STATUS_DESCRIPTIONS = {
   503: "The database, the token keys or the configuration is unavailable; may carry Retry-After",
 } as const;
 
-export type ErrorStatus = keyof typeof STATUS_DESCRIPTIONS;
+type ErrorStatus = keyof typeof STATUS_DESCRIPTIONS;
 
 /** Every route can answer these: a bad query string or token, and our own failures. */
-const ALWAYS: ErrorStatus[] = [400, 401, 500, 503];
+const ALWAYS = [400, 401, 500, 503] as const;
+
+type ErrorResponses<S extends ErrorStatus, T extends z.ZodType> = Record<
+  S | (typeof ALWAYS)[number],
+  { description: string; content: { "application/json": { schema: T } } }
+>;
+
+function statusResponses<S extends ErrorStatus, T extends z.ZodType>(schema: T, statuses: S[]): ErrorResponses<S, T> {
+  const all = [...new Set<ErrorStatus>([...ALWAYS, ...statuses])].sort();
+  return Object.fromEntries(
+    all.map((status) => [status, { description: STATUS_DESCRIPTIONS[status], content: { "application/json": { schema } } }]),
+  ) as ErrorResponses<S, T>;
+}
 
 /** The error responses of a route: the statuses it can answer beyond ALWAYS, each with the envelope. */
-export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
-  const all = [...new Set([...ALWAYS, ...statuses])].sort();
-  return Object.fromEntries(
-    all.map((status) => [
-      status,
-      { description: STATUS_DESCRIPTIONS[status], content: { "application/json": { schema: ErrorEnvelopeSchema } } },
-    ]),
-  ) as Record<S | 400 | 401 | 500 | 503, { description: string; content: { "application/json": { schema: typeof ErrorEnvelopeSchema } } }>;
-}
+export const errorResponses = <S extends ErrorStatus>(...statuses: S[]) => statusResponses(ErrorEnvelopeSchema, statuses);
+
+/** OpenAI's error object, for the OpenAI-compatible view (/openai/v1). */
+export const OpenAIErrorSchema = z
+  .strictObject({
+    error: z.strictObject({
+      message: z.string(),
+      type: z.enum(["invalid_request_error", "authentication_error", "permission_error", "server_error"]),
+      param: z.null(),
+      code: z.string().nullable(),
+    }),
+  })
+  .openapi("OpenAIError", {
+    example: {
+      error: { message: "The model `gpt-9` does not exist", type: "invalid_request_error", param: null, code: "model_not_found" },
+    },
+  });
+
+export type OpenAIError = z.infer<typeof OpenAIErrorSchema>;
+
+export const openAIErrorResponses = <S extends ErrorStatus>(...statuses: S[]) => statusResponses(OpenAIErrorSchema, statuses);
 
 /** A JSON response declaration. */
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 
-export const MAX_QUERY_PARAMETERS = 16;
+const MAX_QUERY_PARAMETERS = 16;
 
 export const boundedQuery = createMiddleware<AppEnv>(async (c, next) => {
   const url = c.req.url;

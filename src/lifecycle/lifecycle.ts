@@ -3,7 +3,7 @@
  * model, its audit row and the catalog version in one transaction, then
  * publish the new catalog version to the cache.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { type ModelRow, models, modelTierAuditLogs } from "../../drizzle/schema";
 import type { CatalogCache } from "../catalog/cache";
 import { bumpCatalogVersion } from "../db/catalog-version";
@@ -25,7 +25,7 @@ import {
   withoutPassedSunset,
 } from "./rules";
 
-export interface WriteContext {
+interface WriteContext {
   actor: string;
   requestId: string;
 }
@@ -94,11 +94,18 @@ export class Lifecycle {
     });
   }
 
-  archive(id: string, reason: string, ifMatch?: number): Promise<ModelRow> {
-    return this.change(id, "archive", ifMatch, reason, undefined, async (current) => {
+  /**
+   * Allowed even when other models name this one as their replacement (the
+   * cron must be able to): those are returned, so staff see whose successor moved.
+   */
+  async archive(id: string, reason: string, ifMatch?: number): Promise<{ row: ModelRow; affectedModels: string[] }> {
+    let affectedModels: string[] = [];
+    const row = await this.change(id, "archive", ifMatch, reason, undefined, async (current, tx) => {
       assertCanArchive(current);
+      affectedModels = await modelsReplacedBy(tx, id);
       return { ...current, isArchived: true };
     });
+    return { row, affectedModels };
   }
 
   /** Unarchive keeps legacy status; only a sunset date already passed is dropped, or the cron would archive it again. */
@@ -164,7 +171,7 @@ export class Lifecycle {
   }
 }
 
-export function stateOf(row: ModelRow): ModelFlags {
+function stateOf(row: ModelRow): ModelFlags {
   return { isAvailable: row.isAvailable, isLegacy: row.isLegacy, isArchived: row.isArchived, legacySince: row.legacySince, meta: row.meta };
 }
 
@@ -183,6 +190,16 @@ function parseMeta(meta: unknown): ModelMeta {
 function rethrowConflicts(error: unknown): never {
   if (sqlState(error) === "23505") throw new ApiError("conflict", "a model with this id already exists", { cause: error });
   throw error;
+}
+
+/** Live models that name `id` as their replacement, by id. */
+async function modelsReplacedBy(tx: Transaction, id: string): Promise<string[]> {
+  const rows = await tx
+    .select({ id: models.id })
+    .from(models)
+    .where(and(eq(models.isArchived, false), sql`${models.meta} ->> 'legacyReplacementModelId' = ${id}`))
+    .orderBy(asc(models.id));
+  return rows.map((row) => row.id);
 }
 
 /**

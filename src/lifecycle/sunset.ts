@@ -14,11 +14,11 @@ import { openDatabase } from "../db/client";
 import { log } from "../log";
 import { sunsetAtOrBefore } from "../queries/models";
 
-export const SUNSET_ACTOR = "system:sunset";
-export const SUNSET_REASON = "sunset date passed";
+const SUNSET_ACTOR = "system:sunset";
+const SUNSET_REASON = "sunset date passed";
 
 /** Archives what is due at `now`; returns the archived ids and the new catalog version (if any). */
-export async function archiveSunsetDueModels(db: Database, now: Date, requestId: string) {
+async function archiveSunsetDueModels(db: Database, now: Date, requestId: string) {
   return db.transaction(async (tx) => {
     const archived = await tx
       .update(models)

@@ -1,6 +1,6 @@
 /**
- * The catalog's reads for the cache: the whole catalog, or the rows one write
- * changed, each with the catalog's epoch and version read in the SAME statement
+ * The catalog's reads for the cache: the whole catalog (archived models
+ * included, by provider then id), or the rows one write changed, each with the catalog's epoch and version read in the SAME statement
  * (one snapshot), so what is cached under a version is exactly that version.
  */
 import { asc, eq, inArray, sql } from "drizzle-orm";
@@ -24,6 +24,7 @@ const columns = {
   isArchived: models.isArchived,
   legacySince: models.legacySince,
   meta: models.meta,
+  createdAt: models.createdAt,
 };
 
 function statement(db: Database, onlyIds?: readonly string[]) {

@@ -7,10 +7,11 @@ import type { RouteConfig } from "@hono/zod-openapi";
 import { adminCache } from "./admin-cache";
 import { adminModels } from "./admin-models";
 import { health } from "./health";
+import { openAIModels } from "./openai-models";
 import { publicModels } from "./public-models";
 import { reserveRouteNames } from "./route-names";
 
-export const routers = [health, publicModels, adminModels, adminCache];
+export const routers = [health, publicModels, openAIModels, adminModels, adminCache];
 
 /** Method and OpenAPI path (`/v1/models/{id}`) of every declared route. */
 export const routeTable: Pick<RouteConfig, "method" | "path">[] = routers.flatMap((router) =>

@@ -18,6 +18,16 @@ const rules = (
   allowedTiers,
 });
 
+/** The smallest meta the schema accepts, but for the tier rules. */
+const META_WITHOUT_RULES = {
+  displayName: "m",
+  capabilities: ["text"],
+  contextLength: 1,
+  inputCostPerMillionTokens: 0,
+  outputCostPerMillionTokens: 0,
+  creditsPer1kTokens: 1,
+};
+
 /**
  * One row per rule; one cell per tier, in SUBSCRIPTION_TIERS order
  * (free, pro, pro_max, enterprise_pro, enterprise_max, perpetual):
@@ -70,20 +80,9 @@ const CASES = MATRIX.flatMap(([label, rule, cells]) =>
 );
 
 describe("access per tier and mode", () => {
-  it("uses rules the meta schema accepts", () => {
-    for (const [label, rule, cells] of MATRIX) {
-      expect(cells, label).toHaveLength(SUBSCRIPTION_TIERS.length);
-      const meta = {
-        displayName: "m",
-        capabilities: ["text"],
-        contextLength: 1,
-        inputCostPerMillionTokens: 0,
-        outputCostPerMillionTokens: 0,
-        creditsPer1kTokens: 1,
-        ...rule,
-      };
-      expect(ModelMetaSchema.safeParse(meta).success, label).toBe(true);
-    }
+  it.each(MATRIX)("%s: a rule the meta schema accepts, a cell per tier", (label, rule, cells) => {
+    expect(cells, label).toHaveLength(SUBSCRIPTION_TIERS.length);
+    expect(ModelMetaSchema.safeParse({ ...META_WITHOUT_RULES, ...rule }).success, label).toBe(true);
   });
 
   it.each(CASES)("$label: $tier is $status", ({ rule, tier, status, upgrade }) => {
@@ -142,15 +141,7 @@ function everyValidRule(): Rules[] {
     for (const requiredTier of SUBSCRIPTION_TIERS) {
       for (let mask = 1; mask < 1 << SUBSCRIPTION_TIERS.length; mask++) {
         const allowedTiers = SUBSCRIPTION_TIERS.filter((_, i) => mask & (1 << i));
-        const meta = {
-          displayName: "m",
-          capabilities: ["text"],
-          contextLength: 1,
-          inputCostPerMillionTokens: 0,
-          outputCostPerMillionTokens: 0,
-          creditsPer1kTokens: 1,
-        };
-        if (ModelMetaSchema.safeParse({ ...meta, requiredTier, tierRestrictionMode: mode, allowedTiers }).success) {
+        if (ModelMetaSchema.safeParse({ ...META_WITHOUT_RULES, requiredTier, tierRestrictionMode: mode, allowedTiers }).success) {
           all.push(rules(mode, requiredTier, allowedTiers));
         }
       }

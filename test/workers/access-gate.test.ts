@@ -11,7 +11,8 @@ import {
   call,
   createModel,
   type ErrorBody,
-  inDays,
+  expectRefused,
+  farSunset,
   mintToken,
   uniqueId,
   uniqueProvider,
@@ -32,19 +33,8 @@ interface TierDetails {
   upgrade_to?: string;
 }
 
-const farSunset = () => new Date(Math.floor(Date.parse(inDays(800)) / 1000) * 1000).toISOString();
-
 async function access(id: string, tier?: string) {
   return call(`/v1/models/${id}/access`, tier === undefined ? {} : { token: await userToken(tier) });
-}
-
-async function expectRefused(response: Response, status: number, code: string) {
-  expect(response.status).toBe(status);
-  const body = await response.json<ErrorBody>();
-  expect(body.error).toMatchObject({ code, message: expect.any(String), request_id: expect.any(String) });
-  // A refusal must not be cached: the model may come back or the user may upgrade.
-  expect(response.headers.get("Cache-Control")).toMatch(/no-store/);
-  return body;
 }
 
 const model = (meta: Partial<ModelMeta>, options: { isAvailable?: boolean } = {}) =>

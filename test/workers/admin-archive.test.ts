@@ -1,33 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { type AdminModel, adminPost, adminToken, call, createModel, type ErrorBody, inDays, uniqueId, uniqueProvider } from "./support";
-
-interface AuditEntry {
-  actor: string;
-  action: string;
-  previous_value: Record<string, unknown> | null;
-  new_value: Record<string, unknown> | null;
-  reason: string | null;
-  request_id: string | null;
-}
-
-async function current(id: string) {
-  const token = await adminToken();
-  const model = (await (await call(`/admin/models/${id}`, { token })).json<{ model: AdminModel }>()).model;
-  const audit = (await (await call(`/admin/models/${id}/audit`, { token })).json<{ entries: AuditEntry[] }>()).entries;
-  return { model, audit };
-}
-
-/** A refusal leaves the model exactly as it was and writes no audit row. */
-async function expectRefused(response: Response, status: number, code: string, before: { model: AdminModel; audit: AuditEntry[] }) {
-  expect(response.status).toBe(status);
-  expect((await response.json<ErrorBody>()).error.code).toBe(code);
-  const after = await current(before.model.id);
-  expect(after.model).toEqual(before.model);
-  expect(after.audit).toEqual(before.audit);
-}
-
-const publicIds = async (provider: string) =>
-  (await (await call(`/v1/models?provider=${provider}`)).json<{ models: Array<{ id: string }> }>()).models.map((model) => model.id);
+import {
+  type AdminModel,
+  adminPost,
+  adminToken,
+  call,
+  createModel,
+  current,
+  type ErrorBody,
+  expectRefused,
+  inDays,
+  publicIds,
+  uniqueId,
+  uniqueProvider,
+} from "./support";
 
 const archive = (id: string, json: unknown = { reason: "provider shut it down" }, headers: Record<string, string> = {}) =>
   adminPost(`/admin/models/${id}/archive`, json, headers);

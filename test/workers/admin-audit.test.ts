@@ -4,19 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { modelTierAuditLogs } from "../../drizzle/schema";
 import { openDatabase } from "../../src/db/client";
 import { sqlState } from "../../src/http/failures";
-import { adminPost, adminToken, call, createModel, type ErrorBody, uniqueId } from "./support";
-
-interface AuditEntry {
-  id: number;
-  model_id: string;
-  actor: string;
-  action: string;
-  previous_value: Record<string, unknown> | null;
-  new_value: Record<string, unknown> | null;
-  reason: string | null;
-  request_id: string | null;
-  created_at: string;
-}
+import { type AuditEntry, adminPost, adminToken, call, createModel, type ErrorBody, uniqueId } from "./support";
 
 interface AuditPage {
   entries: AuditEntry[];
@@ -82,7 +70,7 @@ describe("GET /admin/models/:id/audit", () => {
     const model = await modelWithHistory();
     const { entries } = await auditPage(model.id);
     expect(entries.map((entry) => entry.action)).toEqual(["archive", "update_meta", "update_meta", "update_meta", "update_meta", "create"]);
-    expect(entries.map((entry) => entry.new_value?.meta)).toMatchObject([
+    expect(entries.map((entry) => (entry.new_value as { meta?: unknown } | null)?.meta)).toMatchObject([
       undefined,
       { version: "5" },
       { version: "4" },

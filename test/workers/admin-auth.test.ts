@@ -4,7 +4,24 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyToken } from "../../src/auth/jwt";
 import type { Config } from "../../src/config";
 import { ApiError } from "../../src/http/errors";
-import { type AdminModel, adminToken, call, createModel, type ErrorBody, mintToken } from "./support";
+import { routeTable } from "../../src/routes";
+import {
+  type AdminModel,
+  adminToken,
+  call,
+  createModel,
+  current,
+  type ErrorBody,
+  exampleBody,
+  isWrite,
+  mintToken,
+  pathFor,
+  routeName,
+  uniqueId,
+} from "./support";
+
+/** Every route of the admin API, from the route table. */
+const ADMIN_ROUTES = routeTable.filter((route) => route.path.startsWith("/admin/"));
 
 const secret = () => new TextEncoder().encode(env.JWT_SECRET);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -164,42 +181,39 @@ describe("admin routes: 403 for a valid token without the admin role", () => {
     await expectForbidden(await getModel({ token: await mintToken({ role: "admin " }) }));
   });
 
-  it.each([
-    ["GET", "/admin/models/legacy"],
-    ["GET", "/admin/models/archived"],
-    ["GET", "/admin/models/sunsets"],
-    ["POST", "/admin/models"],
-  ])("guards %s %s", async (method, path) => {
+  it.each(ADMIN_ROUTES.map((route) => [routeName(route), route] as const))("guards %s", async (_, route) => {
+    const path = pathFor(route, model.id);
+    const method = route.method.toUpperCase();
+    const json = isWrite(route) ? {} : undefined;
     const user = await mintToken({ sub: "uma", role: "user" });
-    await expectForbidden(await call(path, { method, token: user, json: method === "POST" ? {} : undefined }));
-    await expectUnauthorized(await call(path, { method, json: method === "POST" ? {} : undefined }));
+    await expectForbidden(await call(path, { method, token: user, json }));
+    await expectUnauthorized(await call(path, { method, json }));
   });
 });
 
 describe("a refused caller changes nothing", () => {
-  async function state(id: string) {
-    const token = await adminToken();
-    return {
-      model: (await (await call(`/admin/models/${id}`, { token })).json<{ model: AdminModel }>()).model,
-      audit: (await (await call(`/admin/models/${id}/audit`, { token })).json<{ entries: unknown[] }>()).entries,
-    };
-  }
-
   it.each([
     ["a user", () => mintToken({ sub: "uma", role: "user" }), 403],
     ["an expired admin", () => mintToken({ role: "admin" }, { expiresIn: nowSeconds() - 120 }), 401],
   ] as const)("%s cannot archive, edit or mark a model legacy", async (_, token, status) => {
     const target = await createModel();
-    const before = await state(target.id);
+    const replacement = await createModel();
+    const before = await current(target.id);
 
-    const attempts = [
-      call(`/admin/models/${target.id}/archive`, { token: await token(), json: { reason: "mine now" } }),
-      call(`/admin/models/${target.id}/meta`, { method: "PATCH", token: await token(), json: { displayName: "pwned" } }),
-      call(`/admin/models/${target.id}/mark-legacy`, { token: await token(), json: {} }),
-    ];
+    // Every write on a model, each with a body that an admin's request would get through with.
+    const attempts = routeTable
+      .filter((route) => isWrite(route) && route.path.includes("{id}"))
+      .map(async (route) =>
+        call(pathFor(route, target.id), {
+          method: route.method.toUpperCase(),
+          token: await token(),
+          json: exampleBody(route, { model: target, replacement, newId: uniqueId() }),
+        }),
+      );
+    expect(attempts.length).toBeGreaterThanOrEqual(5);
 
     for (const response of await Promise.all(attempts)) expect(response.status).toBe(status);
-    expect(await state(target.id)).toEqual(before);
+    expect(await current(target.id)).toEqual(before);
   });
 });
 

@@ -1,17 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AdminModel, adminPost, adminToken, call, createModel, sampleMeta, uniqueId } from "./support";
-
-interface AuditEntry {
-  action: string;
-  new_value: Record<string, unknown> | null;
-}
-
-async function current(id: string) {
-  const token = await adminToken();
-  const model = (await (await call(`/admin/models/${id}`, { token })).json<{ model: AdminModel }>()).model;
-  const audit = (await (await call(`/admin/models/${id}/audit`, { token })).json<{ entries: AuditEntry[] }>()).entries;
-  return { model, audit };
-}
+import { type AdminModel, adminPost, adminToken, call, createModel, current, sampleMeta, uniqueId } from "./support";
 
 const patchMeta = async (id: string, json: unknown, headers: Record<string, string> = {}) =>
   call(`/admin/models/${id}/meta`, { method: "PATCH", token: await adminToken(), json, headers });

@@ -3,21 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { modelTierAuditLogs } from "../../drizzle/schema";
 import { openDatabase } from "../../src/db/client";
-import { type AdminModel, adminToken, call, createModel, type ErrorBody, sampleMeta, uniqueId } from "./support";
-
-interface AuditEntry {
-  actor: string;
-  action: string;
-  previous_value: unknown;
-  new_value: Record<string, unknown> | null;
-  request_id: string | null;
-}
-
-async function auditOf(id: string): Promise<AuditEntry[]> {
-  const response = await call(`/admin/models/${id}/audit`, { token: await adminToken() });
-  expect(response.status).toBe(200);
-  return (await response.json<{ entries: AuditEntry[] }>()).entries;
-}
+import { type AdminModel, adminToken, auditOf, call, createModel, type ErrorBody, sampleMeta, uniqueId } from "./support";
 
 const createBody = (id: string, overrides: Record<string, unknown> = {}) => ({
   id,

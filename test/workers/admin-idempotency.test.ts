@@ -3,11 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { idempotencyKeys } from "../../drizzle/schema";
 import { openDatabase } from "../../src/db/client";
-import { type AdminModel, adminToken, call, createModel, type ErrorBody, sampleMeta, uniqueId } from "./support";
-
-interface AuditEntry {
-  action: string;
-}
+import { type AdminModel, adminToken, auditOf, call, createModel, type ErrorBody, sampleMeta, uniqueId } from "./support";
 
 const newKey = () => `key-${crypto.randomUUID()}`;
 
@@ -21,10 +17,7 @@ async function postWithKey(path: string, body: string, key: string, sub = "admin
   });
 }
 
-async function auditActions(id: string) {
-  const response = await call(`/admin/models/${id}/audit`, { token: await adminToken() });
-  return (await response.json<{ entries: AuditEntry[] }>()).entries.map((entry) => entry.action);
-}
+const auditActions = async (id: string) => (await auditOf(id)).map((entry) => entry.action);
 
 const createBody = (id: string, name = id) => JSON.stringify({ id, name, provider: "acme", meta: sampleMeta() });
 

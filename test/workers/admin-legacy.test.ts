@@ -1,34 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type AdminModel, adminPost, adminToken, call, createModel, type ErrorBody, inDays, uniqueId } from "./support";
-
-interface AuditEntry {
-  actor: string;
-  action: string;
-  previous_value: Record<string, unknown> | null;
-  new_value: Record<string, unknown> | null;
-  reason: string | null;
-  request_id: string | null;
-}
+import { type AdminModel, adminPost, adminToken, call, createModel, current, expectRefused, inDays, uniqueId } from "./support";
 
 // Far enough ahead that no sunset cron run in another test file can reach it.
 const SUNSET = inDays(800);
-
-async function current(id: string) {
-  const token = await adminToken();
-  const model = (await (await call(`/admin/models/${id}`, { token })).json<{ model: AdminModel }>()).model;
-  const audit = (await (await call(`/admin/models/${id}/audit`, { token })).json<{ entries: AuditEntry[] }>()).entries;
-  return { model, audit };
-}
-
-/** A refusal leaves the model exactly as it was and writes no audit row. */
-async function expectRefused(response: Response, status: number, code: string, before: { model: AdminModel; audit: AuditEntry[] }) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get("Cache-Control")).toBe("no-store");
-  expect((await response.json<ErrorBody>()).error.code).toBe(code);
-  const after = await current(before.model.id);
-  expect(after.model).toEqual(before.model);
-  expect(after.audit).toEqual(before.audit);
-}
 
 const markLegacy = (id: string, json: unknown = {}, headers: Record<string, string> = {}) =>
   adminPost(`/admin/models/${id}/mark-legacy`, json, headers);

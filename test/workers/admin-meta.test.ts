@@ -1,23 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type AdminModel, adminToken, call, createModel, type ErrorBody, sampleMeta, uniqueId } from "./support";
-
-interface AuditEntry {
-  actor: string;
-  action: string;
-  previous_value: Record<string, unknown> | null;
-  new_value: Record<string, unknown> | null;
-  request_id: string | null;
-}
+import { type AdminModel, type AuditEntry, adminToken, call, createModel, current, type ErrorBody, sampleMeta, uniqueId } from "./support";
 
 async function patchMeta(id: string, json: unknown, headers: Record<string, string> = {}, token?: string) {
   return call(`/admin/models/${id}/meta`, { method: "PATCH", token: token ?? (await adminToken()), json, headers });
-}
-
-async function current(id: string) {
-  const token = await adminToken();
-  const model = (await (await call(`/admin/models/${id}`, { token })).json<{ model: AdminModel }>()).model;
-  const audit = (await (await call(`/admin/models/${id}/audit`, { token })).json<{ entries: AuditEntry[] }>()).entries;
-  return { model, audit };
 }
 
 /** A refusal leaves the model exactly as it was and writes no audit row. */

@@ -135,10 +135,14 @@ describe("GET /v1/models caching", () => {
     const anonymous = await call("/v1/models");
     expect(anonymous.headers.get("Cache-Control")).toMatch(/^public\b/);
     expect(anonymous.headers.get("Cache-Control")).toMatch(/must-revalidate|no-cache/);
+    // A CDN in front may keep the anonymous answer briefly; browsers revalidate every time.
+    expect(anonymous.headers.get("Cache-Control")).toMatch(/\bs-maxage=([1-9]\d?)\b/);
+    expect(anonymous.headers.get("Cache-Control")).toMatch(/\bmax-age=0\b/);
     expect(anonymous.headers.get("Vary")).toMatch(/\bAuthorization\b/i);
     const user = await call("/v1/models", { token: await userToken("pro") });
     // Per-user answers may sit in the user's cache only.
     expect(user.headers.get("Cache-Control")).toMatch(/^private\b/);
+    expect(user.headers.get("Cache-Control")).not.toMatch(/s-maxage/);
     expect(user.headers.get("Vary")).toMatch(/\bAuthorization\b/i);
     const notModified = await call("/v1/models", { headers: { "If-None-Match": anonymous.headers.get("ETag") as string } });
     expect(notModified.headers.get("Vary")).toMatch(/\bAuthorization\b/i);
@@ -319,7 +323,7 @@ describe("catalog cache races (stubbed KV)", () => {
     await settle();
     // The refill's keys did land, after the head moved on.
     expect(kv.puts.indexOf(indexKey(stale.at))).toBeGreaterThanOrEqual(putsBeforeRelease);
-    expect((await storedIndex(kv.asKv(), stale.at))?.byId.get(model.id)?.display_name).toBe("Before");
+    expect((await storedIndex(kv.asKv(), stale.at))?.byId.get(model.id)?.model.display_name).toBe("Before");
     expect(headOf(kv)?.version).toBeGreaterThanOrEqual(writeVersion);
 
     // Readers follow the head to the newer version, in this isolate and in a fresh one.
@@ -329,7 +333,7 @@ describe("catalog cache races (stubbed KV)", () => {
       expect(listed.at.version).toBeGreaterThanOrEqual(writeVersion);
       expect(names(listed.body).models.find((m) => m.id === model.id)?.display_name, `fresh isolate: ${fresh}`).toBe("After");
       const { snapshot } = await cache.snapshot();
-      expect(snapshot.byId.get(model.id)?.display_name, `fresh isolate: ${fresh}`).toBe("After");
+      expect(snapshot.byId.get(model.id)?.model.display_name, `fresh isolate: ${fresh}`).toBe("After");
       await settle();
     }
   });
@@ -481,7 +485,7 @@ describe("catalog cache races (stubbed KV)", () => {
     const last = await storedIndex(kv.asKv(), headOf(kv) as NonNullable<ReturnType<typeof headOf>>);
     expect(last?.byId.has(`${provider}-b`)).toBe(false);
     expect(last?.archived.get(`${provider}-b`)).toBeNull();
-    expect(last?.byId.get(`${provider}-a`)).toMatchObject({ display_name: "A2", required_tier: "pro", is_legacy: true });
+    expect(last?.byId.get(`${provider}-a`)?.model).toMatchObject({ display_name: "A2", required_tier: "pro", is_legacy: true });
   });
 
   it("answers from the database when KV reads fail (X-Cache: BYPASS)", async () => {

@@ -53,20 +53,19 @@ describe("GET /openapi.json", () => {
     for (const { method, path } of routeTable) {
       const security = document.paths[path][method].security;
       if (path.startsWith("/admin/")) expect(security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
-      if (path.startsWith("/v1/")) expect(security, `${method} ${path}`).toEqual([{}, { bearerAuth: [] }]);
+      if (path.startsWith("/v1/") || path.startsWith("/openai/")) expect(security, `${method} ${path}`).toEqual([{}, { bearerAuth: [] }]);
     }
   });
 
-  it("declares the error envelope for every error status of every route", async () => {
+  it("declares the error envelope (OpenAI's under /openai) for every error status of every route", async () => {
     const document = (await openApiDocument()) as Document;
     for (const { method, path } of routeTable) {
       const responses = document.paths[path][method].responses as Record<string, { content?: Record<string, { schema: unknown }> }>;
       for (const status of ["400", "401", "500", "503"]) expect(responses[status], `${method} ${path} ${status}`).toBeDefined();
       for (const [status, response] of Object.entries(responses)) {
         if (Number(status) < 400) continue;
-        expect(JSON.stringify(response.content?.["application/json"]?.schema), `${method} ${path} ${status}`).toContain(
-          "#/components/schemas/Error",
-        );
+        const envelope = path.startsWith("/openai/") ? "#/components/schemas/OpenAIError" : "#/components/schemas/Error";
+        expect(JSON.stringify(response.content?.["application/json"]?.schema), `${method} ${path} ${status}`).toContain(envelope);
       }
     }
   });

@@ -3,7 +3,18 @@
  * for legacy models, the deprecation headers clients and SDKs act on.
  */
 import { describe, expect, it } from "vitest";
-import { adminPost, adminToken, call, createModel, type ErrorBody, inDays, uniqueId, uniqueProvider, userToken } from "./support";
+import {
+  adminPost,
+  adminToken,
+  call,
+  createModel,
+  type ErrorBody,
+  expectError,
+  farSunset,
+  uniqueId,
+  uniqueProvider,
+  userToken,
+} from "./support";
 
 interface Detail {
   id: string;
@@ -15,20 +26,8 @@ interface Detail {
   legacy_info?: { replacement_model_id?: string; deprecation_notice?: string; sunset_date?: string };
 }
 
-/** A sunset far enough ahead that no other file's sunset cron run reaches it, on a whole second. */
-const farSunset = () => new Date(Math.floor(Date.parse(inDays(800)) / 1000) * 1000).toISOString();
-
 /** RFC 9110 IMF-fixdate, the preferred HTTP-date form that RFC 8594 requires for Sunset. */
 const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-
-async function expectError(path: string, status: number, code: string) {
-  const response = await call(path);
-  expect(response.status, path).toBe(status);
-  expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
-  const body = await response.json<ErrorBody>();
-  expect(body.error, path).toMatchObject({ code, message: expect.any(String), request_id: expect.any(String) });
-  return body;
-}
 
 async function legacyPair(options: { sunsetDate?: string; deprecationNotice?: string; replacement?: boolean } = {}) {
   const provider = uniqueProvider();
@@ -111,13 +110,13 @@ describe("GET /v1/models/:id", () => {
   });
 
   it("answers 404 for an unknown model", async () => {
-    await expectError(`/v1/models/${uniqueId("missing")}`, 404, "not_found");
+    await expectError(await call(`/v1/models/${uniqueId("missing")}`), 404, "not_found");
   });
 
   it("answers 410 for an archived model, naming its replacement", async () => {
     const { successor, old } = await legacyPair();
     expect((await adminPost(`/admin/models/${old.id}/archive`, { reason: "sunset" })).status).toBe(200);
-    const body = await expectError(`/v1/models/${old.id}`, 410, "model_archived");
+    const body = await expectError(await call(`/v1/models/${old.id}`), 410, "model_archived");
     expect(body.error.details).toMatchObject({ replacement_model_id: successor.id });
     expect(body.error.message).toContain(successor.id);
   });
@@ -125,14 +124,14 @@ describe("GET /v1/models/:id", () => {
   it("answers 410 without a replacement when none is known", async () => {
     const model = await createModel({ provider: uniqueProvider() });
     await adminPost(`/admin/models/${model.id}/archive`, { reason: "gone" });
-    const body = await expectError(`/v1/models/${model.id}`, 410, "model_archived");
+    const body = await expectError(await call(`/v1/models/${model.id}`), 410, "model_archived");
     expect(body.error.details ?? {}).not.toHaveProperty("replacement_model_id");
   });
 
   it("answers 200 again once an archived model is unarchived", async () => {
     const model = await createModel({ provider: uniqueProvider() });
     await adminPost(`/admin/models/${model.id}/archive`, { reason: "oops" });
-    await expectError(`/v1/models/${model.id}`, 410, "model_archived");
+    await expectError(await call(`/v1/models/${model.id}`), 410, "model_archived");
     expect((await adminPost(`/admin/models/${model.id}/unarchive`)).status).toBe(200);
     expect((await call(`/v1/models/${model.id}`)).status).toBe(200);
   });

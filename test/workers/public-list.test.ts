@@ -4,7 +4,18 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ModelMeta } from "../../src/domain/model-meta";
-import { adminPost, adminToken, call, createModel, type ErrorBody, inDays, mintToken, uniqueProvider, userToken } from "./support";
+import {
+  adminPost,
+  adminToken,
+  call,
+  createModel,
+  type ErrorBody,
+  expectError,
+  farSunset,
+  mintToken,
+  uniqueProvider,
+  userToken,
+} from "./support";
 
 interface ListedModel {
   id: string;
@@ -37,17 +48,7 @@ async function list(query = "", token?: string): Promise<{ response: Response; b
 
 const ids = (body: ListBody) => body.models.map((model) => model.id);
 
-/** A sunset far enough ahead that no other file's sunset cron run reaches it, on a whole second. */
-const farSunset = () => new Date(Math.floor(Date.parse(inDays(800)) / 1000) * 1000).toISOString();
-
-async function expectBadRequest(query: string) {
-  const response = await call(`/v1/models${query}`);
-  expect(response.status, query).toBe(400);
-  const body = await response.json<ErrorBody>();
-  expect(body.error).toMatchObject({ code: "invalid_request", message: expect.any(String), request_id: expect.any(String) });
-  expect(response.headers.get("X-Request-Id")).toBe(body.error.request_id);
-  return body;
-}
+const expectBadRequest = async (query: string) => expectError(await call(`/v1/models${query}`), 400, "invalid_request");
 
 describe("GET /v1/models", () => {
   it("answers the snake_case ModelListResponse with models, total and user_tier", async () => {

@@ -4,14 +4,13 @@
  * admin writes and the cron fail with 503 / a logged error and change
  * nothing; /healthz says so; and everything resumes once the database is back.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { forgetMemoizedCatalog } from "../../src/catalog/cache";
 import { HEAD_FRESH_MS } from "../../src/catalog/isolate-memo";
 import { HEAD_KEY, LAST_KEY, parseVersion } from "../../src/catalog/kv-layout";
-import worker from "../../src/index";
+import { routeTable } from "../../src/routes";
 import {
   callWith,
   captureConsole,
@@ -19,13 +18,31 @@ import {
   deadProxyEnv,
   directDatabase,
   eventually,
-  expectError,
   expectNoInternals,
   expectNoSecrets,
-  modelState,
   type TestEnv,
 } from "./reliability-helpers";
-import { adminPost, adminToken, call, createModel, inDays, sampleMeta, storedIndex, uniqueId, uniqueProvider } from "./support";
+import {
+  type AdminModel,
+  adminPost,
+  adminToken,
+  call,
+  createModel,
+  exampleBody,
+  expectError,
+  inDays,
+  isWrite,
+  modelState,
+  pathFor,
+  prepareFor,
+  type Route,
+  routeName,
+  runCron,
+  sampleMeta,
+  storedIndex,
+  uniqueId,
+  uniqueProvider,
+} from "./support";
 
 interface PublicModel {
   id: string;
@@ -167,43 +184,50 @@ describe("public reads while the database is down", () => {
 });
 
 describe("admin while the database is down", () => {
-  it("refuses every write with 503 database_unavailable and changes nothing; a retry succeeds once it is back", async () => {
+  it("refuses every admin route with 503 database_unavailable and changes nothing; a retry succeeds once it is back", async () => {
     const target = await createModel({ provider: uniqueProvider() });
-    const archived = await createModel({ provider: uniqueProvider() });
-    expect((await adminPost(`/admin/models/${archived.id}/archive`, { reason: "setup" })).status).toBe(200);
-    const before = [await modelState(target.id), await modelState(archived.id)];
+    const replacement = await createModel({ provider: target.provider });
     const newId = uniqueId("down");
     const token = await adminToken();
+    // Every admin route of the route table; each write on a model of its own, in the state it needs to succeed.
+    const requests: Array<{ route: Route; model: AdminModel; json: object | undefined }> = [];
+    for (const route of routeTable.filter((candidate) => candidate.path.startsWith("/admin/"))) {
+      const model = isWrite(route) && route.path.includes("{id}") ? await createModel({ provider: target.provider }) : target;
+      await prepareFor(route, model.id);
+      requests.push({ route, model, json: exampleBody(route, { model, replacement, newId }) });
+    }
+    const models = [...new Set([target, ...requests.map((request) => request.model)])];
+    const before = [];
+    for (const model of models) before.push(await modelState(model.id));
     const down = deadDatabaseEnv();
     const logs = captureConsole();
 
-    const writes: Array<[string, string, unknown, Record<string, string>?]> = [
-      ["POST", "/admin/models", { id: newId, name: newId, provider: "acme", meta: sampleMeta() }, { "Idempotency-Key": `k-${newId}` }],
-      ["POST", "/admin/models", { id: newId, name: newId, provider: "acme", meta: sampleMeta() }],
-      ["PATCH", `/admin/models/${target.id}/meta`, { displayName: "Never" }, { "If-Match": `"${target.row_version}"` }],
-      ["POST", `/admin/models/${target.id}/mark-legacy`, { deprecationNotice: "never", sunsetDate: inDays(800) }],
-      ["POST", `/admin/models/${target.id}/archive`, { reason: "never" }],
-      ["POST", `/admin/models/${target.id}/unmark-legacy`, {}],
-      ["POST", `/admin/models/${archived.id}/unarchive`, {}],
-    ];
-    for (const [method, path, json, headers] of writes) {
-      const response = await callWith(down, path, { method, token, json, ...(headers && { headers }) });
-      expect(response.headers.get("Cache-Control"), path).toBe("no-store");
+    const keyed = await callWith(down, "/admin/models", {
+      token,
+      json: { id: newId, name: newId, provider: "acme", meta: sampleMeta() },
+      headers: { "Idempotency-Key": `k-${newId}` },
+    });
+    expect(keyed.headers.get("Cache-Control")).toBe("no-store");
+    expectNoInternals(JSON.stringify(await expectError(keyed, 503, "database_unavailable")));
+    for (const { route, model, json } of requests) {
+      const version = before[models.indexOf(model)]?.model?.row_version;
+      const response = await callWith(down, pathFor(route, model.id), {
+        method: route.method.toUpperCase(),
+        token,
+        json,
+        ...(isWrite(route) && route.path.includes("{id}") && { headers: { "If-Match": `"${version}"` } }),
+      });
+      expect(response.headers.get("Cache-Control"), routeName(route)).toBe("no-store");
       expectNoInternals(JSON.stringify(await expectError(response, 503, "database_unavailable")));
     }
-    // Admin reads need the database too.
-    for (const path of [
-      `/admin/models/${target.id}`,
-      `/admin/models/${target.id}/audit`,
-      "/admin/models/legacy",
-      "/v1/models?includeArchived=true",
-    ]) {
-      await expectError(await callWith(down, path, { token }), 503, "database_unavailable");
-    }
+    // An admin's view of the public list needs the database too.
+    await expectError(await callWith(down, "/v1/models?includeArchived=true", { token }), 503, "database_unavailable");
     expectNoInternals(logs.lines.join("\n"));
     vi.restoreAllMocks();
 
-    expect([await modelState(target.id), await modelState(archived.id)]).toEqual(before);
+    const after = [];
+    for (const model of models) after.push(await modelState(model.id));
+    expect(after).toEqual(before);
     expect((await modelState(newId)).model).toBeUndefined();
     // The failed attempt did not burn its Idempotency-Key: the retry is a first attempt.
     const retry = await call("/admin/models", {
@@ -240,16 +264,6 @@ describe("GET /healthz", () => {
 });
 
 describe("the sunset cron while the database is down", () => {
-  /** Runs the Cron Trigger as Cloudflare would. */
-  async function runCron(environment: TestEnv, scheduledTime: number) {
-    const ctx = createExecutionContext();
-    try {
-      await worker.scheduled(createScheduledController({ scheduledTime, cron: "*/15 * * * *" }), environment, ctx);
-    } finally {
-      await waitOnExecutionContext(ctx);
-    }
-  }
-
   it("fails the run with a logged error and changes nothing; the next run archives what is due", async () => {
     const model = await createModel({ provider: uniqueProvider() });
     expect((await adminPost(`/admin/models/${model.id}/mark-legacy`, { sunsetDate: inDays(3 * 365) })).status).toBe(200);
@@ -267,7 +281,7 @@ describe("the sunset cron while the database is down", () => {
     const failedRunAt = sunset + 60_000;
     const logs = captureConsole();
 
-    await expect(runCron(deadDatabaseEnv(), failedRunAt)).rejects.toThrow();
+    await expect(runCron(failedRunAt, deadDatabaseEnv())).rejects.toThrow();
 
     const failures = logs.events("sunset_run_failed");
     expect(failures).toHaveLength(1);
@@ -281,7 +295,7 @@ describe("the sunset cron while the database is down", () => {
     if (!after.model?.is_archived) expect(after).toEqual(before);
 
     // The next run, with the database back: the model is archived once, as system:sunset.
-    await runCron(env, failedRunAt + 15 * 60_000);
+    await runCron(failedRunAt + 15 * 60_000);
     const retried = await modelState(model.id);
     expect(retried.model?.is_archived).toBe(true);
     expect(retried.audit.filter((entry) => entry.actor === "system:sunset" && entry.action === "archive")).toHaveLength(1);
@@ -290,7 +304,7 @@ describe("the sunset cron while the database is down", () => {
 
   it("logs the failed run without SQL or a stack trace", async () => {
     const logs = captureConsole();
-    await runCron(deadDatabaseEnv(), Date.parse("2015-01-01T00:00:00Z")).catch(() => {});
+    await runCron(Date.parse("2015-01-01T00:00:00Z"), deadDatabaseEnv()).catch(() => {});
     expect(logs.events("sunset_run_failed")).toHaveLength(1);
     expectNoInternals(logs.lines.join("\n"));
   });

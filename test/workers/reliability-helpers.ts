@@ -13,7 +13,7 @@ import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client";
 import { checkContract } from "./contract";
-import { type AdminModel, adminToken, BASE_URL, call, type ErrorBody } from "./support";
+import { clientRequest, type RequestOptions } from "./support";
 
 export type TestEnv = typeof env;
 
@@ -39,51 +39,17 @@ export const deadProxyEnv = (): TestEnv => ({ ...env, DB_WS_PROXY: "127.0.0.1:1"
 
 const app = createApp();
 
-export interface FaultRequest {
-  method?: string;
-  token?: string;
-  json?: unknown;
-  body?: BodyInit;
-  headers?: Record<string, string>;
-}
-
 /** Calls a fresh app instance with `environment` (config is memoized per env object), waiting for its background work. */
-export async function callWith(environment: TestEnv, path: string, options: FaultRequest = {}): Promise<Response> {
-  const headers = new Headers(options.headers);
-  if (options.token) headers.set("Authorization", `Bearer ${options.token}`);
-  let body = options.body;
-  if (options.json !== undefined) {
-    headers.set("Content-Type", "application/json");
-    body = JSON.stringify(options.json);
-  }
+export async function callWith(environment: TestEnv, path: string, options: RequestOptions = {}): Promise<Response> {
+  const request = clientRequest(path, options);
   const ctx = createExecutionContext();
-  const response = await app.fetch(
-    new Request(`${BASE_URL}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body }),
-    environment,
-    ctx,
-  );
+  const response = await app.fetch(request, environment, ctx);
   // Read the body before the context's background work settles, as a client would.
   const bytes = await response.arrayBuffer();
   await waitOnExecutionContext(ctx);
   const answer = new Response(response.status === 304 ? null : bytes, { status: response.status, headers: response.headers });
-  await checkContract(options.method ?? (body ? "POST" : "GET"), `${BASE_URL}${path}`, answer);
+  await checkContract(request.method, request.url, answer);
   return answer;
-}
-
-/** The standard error shape, with its code. */
-export async function expectError(response: Response, status: number, code?: string): Promise<ErrorBody> {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
-  const body = JSON.parse(text) as ErrorBody;
-  expect(Object.keys(body)).toEqual(["error"]);
-  expect(body.error).toMatchObject({
-    code: expect.any(String),
-    message: expect.any(String),
-    request_id: response.headers.get("X-Request-Id"),
-  });
-  if (code) expect(body.error.code).toBe(code);
-  return body;
 }
 
 /** A direct connection with the test settings, for fault injection. */
@@ -114,26 +80,6 @@ export async function failAuditInsertsFor(actor: string): Promise<() => Promise<
     await handle.db.execute(sql.raw(`DROP FUNCTION IF EXISTS ${name}()`));
     await handle.close();
   };
-}
-
-export interface AuditEntry {
-  id: number;
-  actor: string;
-  action: string;
-  request_id: string | null;
-  previous_value: unknown;
-  new_value: unknown;
-}
-
-/** A model as admins see it, with its whole audit trail; undefined model when it does not exist. */
-export async function modelState(id: string): Promise<{ model: AdminModel | undefined; audit: AuditEntry[] }> {
-  const token = await adminToken();
-  const response = await call(`/admin/models/${id}`, { token });
-  if (response.status === 404) return { model: undefined, audit: [] };
-  expect(response.status).toBe(200);
-  const model = (await response.json<{ model: AdminModel }>()).model;
-  const audit = (await (await call(`/admin/models/${id}/audit?limit=200`, { token })).json<{ entries: AuditEntry[] }>()).entries;
-  return { model, audit };
 }
 
 /** Every line written to the console while capturing, as text. */

@@ -10,8 +10,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CatalogCache, forgetMemoizedCatalog } from "../../src/catalog/cache";
 import { HEAD_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import type { DatabaseHandle } from "../../src/db/client";
-import { callWith, captureConsole, directDatabase, expectNoInternals, modelState } from "./reliability-helpers";
-import { adminToken, call, createModel, sampleMeta, uniqueId, uniqueProvider } from "./support";
+import { callWith, captureConsole, directDatabase, expectNoInternals } from "./reliability-helpers";
+import { adminToken, call, createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support";
 
 interface PublicModel {
   id: string;

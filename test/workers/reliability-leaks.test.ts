@@ -8,21 +8,36 @@ import { env, exports } from "cloudflare:workers";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { forgetMemoizedCatalog } from "../../src/catalog/cache";
 import { HEAD_KEY, LAST_KEY } from "../../src/catalog/kv-layout";
+import { routeTable } from "../../src/routes";
+import { callWith, captureConsole, deadDatabaseEnv, expectNoInternals, failAuditInsertsFor, type TestEnv } from "./reliability-helpers";
 import {
-  callWith,
-  captureConsole,
-  deadDatabaseEnv,
+  adminPost,
+  adminToken,
+  BASE_URL,
+  call,
+  createModel,
+  exampleBody,
   expectError,
-  expectNoInternals,
-  failAuditInsertsFor,
+  isWrite,
+  mintToken,
   modelState,
-  type TestEnv,
-} from "./reliability-helpers";
-import { adminPost, adminToken, BASE_URL, call, createModel, mintToken, sampleMeta, uniqueId, uniqueProvider, userToken } from "./support";
+  pathFor,
+  prepareFor,
+  type Route,
+  routeName,
+  sampleMeta,
+  uniqueId,
+  uniqueProvider,
+  userToken,
+} from "./support";
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
+
+const isAdmin = (route: Route) => route.path.startsWith("/admin/");
+/** Every route of the admin API, from the route table. */
+const ADMIN_ROUTES = routeTable.filter(isAdmin);
 
 describe("errors and logs leak nothing", () => {
   const LEAKY_ACTOR = `leaky-${crypto.randomUUID().slice(0, 8)}`;
@@ -54,22 +69,21 @@ describe("errors and logs leak nothing", () => {
     expect(logged).toContain("P0001");
   });
 
-  it("a 503 with the database down: the connection string and its password appear nowhere", async () => {
+  it("a 503 with the database down, on every route: the connection string and its password appear nowhere", async () => {
+    const model = await createModel({ provider: uniqueProvider() });
     forgetMemoizedCatalog();
     await env.MODEL_CACHE.delete(HEAD_KEY);
     await env.MODEL_CACHE.delete(LAST_KEY);
     const logs = captureConsole();
     const token = await adminToken();
     const down = deadDatabaseEnv();
-    const responses = [
-      await callWith(down, "/v1/models"),
-      await callWith(down, "/v1/models/gpt-4"),
-      await callWith(down, "/admin/models/legacy", { token }),
-      await callWith(down, "/admin/models", { token, json: { id: uniqueId(), name: "x", provider: "x", meta: sampleMeta() } }),
-      await callWith(down, "/healthz"),
-    ];
-    for (const response of responses) {
-      expect(response.status).toBe(503);
+    for (const route of routeTable) {
+      const response = await callWith(down, pathFor(route, model.id), {
+        method: route.method.toUpperCase(),
+        ...(isAdmin(route) && { token }),
+        ...(isWrite(route) && { json: exampleBody(route, { model, replacement: model, newId: uniqueId() }) }),
+      });
+      expect(response.status, routeName(route)).toBe(503);
       expectNoInternals(await response.text(), [down.DATABASE_URL]);
     }
     expectNoInternals(logs.lines.join("\n"), [down.DATABASE_URL]);
@@ -109,7 +123,9 @@ describe("CORS", () => {
 
   it("allows any origin to GET the public catalog, and exposes the caching headers", async () => {
     const model = await createModel({ provider: uniqueProvider() });
-    for (const path of ["/v1/models", `/v1/models/${model.id}`, `/v1/models/${model.id}/access`]) {
+    const publicReads = routeTable.filter((route) => route.path.startsWith("/v1/") && !isWrite(route));
+    expect(publicReads.length).toBeGreaterThanOrEqual(3);
+    for (const path of publicReads.map((route) => pathFor(route, model.id))) {
       const response = await call(path, { headers: { Origin: ORIGIN } });
       expect(response.status, path).toBe(200);
       expect(response.headers.get("Access-Control-Allow-Origin"), path).toBe("*");
@@ -133,41 +149,64 @@ describe("CORS", () => {
 
   it("sends no CORS headers at all for the admin API: preflights, reads, writes and errors", async () => {
     const model = await createModel({ provider: uniqueProvider() });
+    const replacement = await createModel({ provider: model.provider });
     const token = await adminToken();
-    const responses = [
-      await call(`/admin/models/${model.id}/archive`, {
-        method: "OPTIONS",
-        headers: {
-          Origin: ORIGIN,
-          "Access-Control-Request-Method": "POST",
-          "Access-Control-Request-Headers": "Authorization, Content-Type",
-        },
-      }),
-      await call(`/admin/models/${model.id}`, { token, headers: { Origin: ORIGIN } }),
-      await call(`/admin/models/${model.id}/meta`, { method: "PATCH", token, json: { displayName: "x" }, headers: { Origin: ORIGIN } }),
-      await call(`/admin/models/${model.id}`, { headers: { Origin: ORIGIN } }),
-      await call("/admin/models/legacy", { token: await userToken("pro"), headers: { Origin: ORIGIN } }),
-    ];
-    for (const response of responses) {
-      for (const [name] of response.headers) expect(name.toLowerCase(), `${response.status}`).not.toMatch(/^access-control-/);
+    const proToken = await userToken("pro");
+    for (const route of ADMIN_ROUTES) {
+      const path = pathFor(route, model.id);
+      const method = route.method.toUpperCase();
+      const json = exampleBody(route, { model, replacement, newId: uniqueId("cors") });
+      const responses = [
+        await call(path, {
+          method: "OPTIONS",
+          headers: {
+            Origin: ORIGIN,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": "Authorization, Content-Type",
+          },
+        }),
+        await call(path, { method, token, json, headers: { Origin: ORIGIN } }),
+        await call(path, { method, json, headers: { Origin: ORIGIN } }),
+        await call(path, { method, token: proToken, json, headers: { Origin: ORIGIN } }),
+      ];
+      for (const response of responses) {
+        for (const [name] of response.headers) {
+          expect(name.toLowerCase(), `${routeName(route)} ${response.status}`).not.toMatch(/^access-control-/);
+        }
+      }
     }
   });
 });
 
 describe("admin answers are never cached", () => {
-  it("carries Cache-Control: no-store on every success and every error", async () => {
+  it.each(ADMIN_ROUTES.map((route) => [routeName(route), route] as const))(
+    "%s: carries Cache-Control: no-store on success, without a token and without the role",
+    async (name, route) => {
+      const model = await createModel({ provider: uniqueProvider() });
+      const replacement = await createModel({ provider: model.provider });
+      await prepareFor(route, model.id);
+      const path = pathFor(route, model.id);
+      const method = route.method.toUpperCase();
+      const json = exampleBody(route, { model, replacement, newId: uniqueId("nostore") });
+      const cases: Array<[string, string | undefined, number]> = [
+        ["no token", undefined, 401],
+        ["not an admin", await userToken("enterprise_max"), 403],
+        // Creating a model answers 201; every other admin route (a change, a read, the cache reset) 200.
+        ["success", await adminToken(), routeName(route) === "POST /admin/models" ? 201 : 200],
+      ];
+      for (const [what, token, status] of cases) {
+        const response = await call(path, { method, token, json });
+        expect(response.status, `${name}: ${what}`).toBe(status);
+        expect(response.headers.get("Cache-Control"), `${name}: ${what}`).toBe("no-store");
+      }
+    },
+  );
+
+  it("carries Cache-Control: no-store on every error", async () => {
     const token = await adminToken();
     const model = await createModel({ provider: uniqueProvider() });
-    const id = uniqueId("nostore");
     // Sequential: one request at a time, as the point is the headers, not concurrency.
     const cases: Array<[string, () => Promise<Response>, number]> = [
-      ["create", () => call("/admin/models", { token, json: { id, name: id, provider: "nostore", meta: sampleMeta() } }), 201],
-      ["read", () => call(`/admin/models/${model.id}`, { token }), 200],
-      ["list", () => call("/admin/models/legacy", { token }), 200],
-      ["audit", () => call(`/admin/models/${model.id}/audit`, { token }), 200],
-      ["patch", () => call(`/admin/models/${model.id}/meta`, { method: "PATCH", token, json: { description: "x" } }), 200],
-      ["no token", () => call(`/admin/models/${model.id}`), 401],
-      ["not an admin", async () => call(`/admin/models/${model.id}`, { token: await userToken("enterprise_max") }), 403],
       ["unknown model", () => call("/admin/models/no-such-model-here", { token }), 404],
       ["invalid body", () => call(`/admin/models/${model.id}/archive`, { token, json: {} }), 400],
       ["conflict", () => call("/admin/models", { token, json: { id: model.id, name: "x", provider: "x", meta: sampleMeta() } }), 409],

@@ -5,8 +5,25 @@
  * and neither the model, its audit trail nor the public catalog changes.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { captureConsole, expectError, expectNoInternals, failAuditInsertsFor, modelState } from "./reliability-helpers";
-import { type AdminModel, adminPost, call, createModel, inDays, mintToken, sampleMeta, uniqueId, uniqueProvider } from "./support";
+import { routeTable } from "../../src/routes";
+import { captureConsole, expectNoInternals, failAuditInsertsFor } from "./reliability-helpers";
+import {
+  type AdminModel,
+  adminPost,
+  call,
+  createModel,
+  exampleBody,
+  expectError,
+  isWrite,
+  mintToken,
+  modelState,
+  pathFor,
+  prepareFor,
+  routeName,
+  sampleMeta,
+  uniqueId,
+  uniqueProvider,
+} from "./support";
 
 /** The actor whose audit rows the database refuses. */
 const DOOMED_ACTOR = `doomed-${crypto.randomUUID().slice(0, 8)}`;
@@ -31,78 +48,42 @@ async function publicView(id: string) {
   return { status: response.status, body };
 }
 
-interface Write {
-  name: string;
-  /** Puts the model in the state the write needs. */
-  prepare?: (model: AdminModel) => Promise<void>;
-  send: (model: AdminModel, token: string) => Promise<Response>;
-}
-
-const writes: Write[] = [
-  {
-    name: "PATCH meta (with If-Match)",
-    send: (model, token) =>
-      call(`/admin/models/${model.id}/meta`, {
-        method: "PATCH",
-        token,
-        json: { displayName: "Half-written" },
-        headers: { "If-Match": `"${model.row_version}"` },
-      }),
-  },
-  {
-    name: "mark-legacy with a replacement",
-    send: async (model, token) => {
-      const replacement = await createModel({ provider: model.provider });
-      return call(`/admin/models/${model.id}/mark-legacy`, {
-        token,
-        json: { replacementModelId: replacement.id, deprecationNotice: "gone", sunsetDate: inDays(900) },
-      });
-    },
-  },
-  {
-    name: "unmark-legacy",
-    prepare: async (model) => {
-      expect((await adminPost(`/admin/models/${model.id}/mark-legacy`, { deprecationNotice: "old" })).status).toBe(200);
-    },
-    send: (model, token) => call(`/admin/models/${model.id}/unmark-legacy`, { token, json: {} }),
-  },
-  {
-    name: "archive",
-    send: (model, token) => call(`/admin/models/${model.id}/archive`, { token, json: { reason: "never happens" } }),
-  },
-  {
-    name: "unarchive",
-    prepare: async (model) => {
-      expect((await adminPost(`/admin/models/${model.id}/archive`, { reason: "setup" })).status).toBe(200);
-    },
-    send: (model, token) => call(`/admin/models/${model.id}/unarchive`, { token, json: {} }),
-  },
-];
+/** Every write on an existing model, from the route table; create has its own test below. */
+const modelWrites = routeTable.filter((route) => isWrite(route) && route.path.includes("{id}"));
 
 describe("the audit insert fails inside a write", () => {
-  it.each(writes.map((write) => [write.name, write] as const))("%s: rolled back whole, 500 with nothing internal", async (_, write) => {
-    const model = await createModel({ provider: uniqueProvider() });
-    await write.prepare?.(model);
-    const current = (await modelState(model.id)).model as AdminModel;
-    const before = { ...(await modelState(model.id)), view: await publicView(model.id) };
-    const logs = captureConsole();
+  it.each(modelWrites.map((route) => [routeName(route), route] as const))(
+    "%s: rolled back whole, 500 with nothing internal",
+    async (_, route) => {
+      const model = await createModel({ provider: uniqueProvider() });
+      const replacement = await createModel({ provider: model.provider });
+      await prepareFor(route, model.id);
+      const current = (await modelState(model.id)).model as AdminModel;
+      const before = { ...(await modelState(model.id)), view: await publicView(model.id) };
+      const logs = captureConsole();
 
-    const response = await write.send(current, await doomedToken());
+      const response = await call(pathFor(route, model.id), {
+        method: route.method.toUpperCase(),
+        token: await doomedToken(),
+        json: exampleBody(route, { model: current, replacement, newId: uniqueId("half") }),
+        headers: { "If-Match": `"${current.row_version}"` },
+      });
 
-    const body = await expectError(response, 500, "internal_error");
-    expect(body.error.message).toBe("internal error");
-    expectNoInternals(JSON.stringify(body), [DOOMED_ACTOR, "injected"]);
-    expect(response.headers.get("Cache-Control")).toBe("no-store");
-    // The log line has the cause (the SQLSTATE and the trigger's message), tied to the request id, and no SQL or stack.
-    const failed = logs.events("request_failed");
-    expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ requestId: body.error.request_id, code: "internal_error" });
-    expect(JSON.stringify(failed[0])).toMatch(/P0001/);
-    expectNoInternals(logs.lines.join("\n"));
-    vi.restoreAllMocks();
+      const body = await expectError(response, 500, "internal_error");
+      expect(body.error.message).toBe("internal error");
+      expectNoInternals(JSON.stringify(body), [DOOMED_ACTOR, "injected"]);
+      expect(response.headers.get("Cache-Control")).toBe("no-store");
+      // The log line has the cause (the SQLSTATE and the trigger's message), tied to the request id, and no SQL or stack.
+      const failed = logs.events("request_failed");
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatchObject({ requestId: body.error.request_id, code: "internal_error" });
+      expect(JSON.stringify(failed[0])).toMatch(/P0001/);
+      expectNoInternals(logs.lines.join("\n"));
+      vi.restoreAllMocks();
 
-    expect({ ...(await modelState(model.id)), view: await publicView(model.id) }).toEqual(before);
-  });
+      expect({ ...(await modelState(model.id)), view: await publicView(model.id) }).toEqual(before);
+    },
+  );
 
   it("create: no model is left behind, and the id stays free", async () => {
     const id = uniqueId("half");

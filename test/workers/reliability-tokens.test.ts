@@ -8,8 +8,8 @@
 import { env } from "cloudflare:workers";
 import { importJWK, type JWK, SignJWT } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { callWith, captureConsole, expectError, expectNoInternals, modelState, type TestEnv, testKeys } from "./reliability-helpers";
-import { type AdminModel, call, createModel, uniqueProvider } from "./support";
+import { callWith, captureConsole, expectNoInternals, type TestEnv, testKeys } from "./reliability-helpers";
+import { type AdminModel, call, createModel, expectError, modelState, uniqueProvider } from "./support";
 
 const keys = testKeys();
 /** The Worker as deployed with a key server instead of a shared secret. */

@@ -1,26 +1,19 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/index";
-import { type AdminModel, adminPost, adminToken, call, createModel, type ErrorBody, inDays, uniqueProvider } from "./support";
-
-interface AuditEntry {
-  actor: string;
-  action: string;
-  previous_value: Record<string, unknown> | null;
-  new_value: Record<string, unknown> | null;
-  reason: string | null;
-  request_id: string | null;
-}
+import {
+  type AdminModel,
+  adminPost,
+  adminToken,
+  call,
+  createModel,
+  current,
+  type ErrorBody,
+  inDays,
+  publicIds,
+  runCron,
+  uniqueProvider,
+} from "./support";
 
 const SECOND = 1000;
-
-/** Runs the Cron Trigger as Cloudflare would, at `scheduledTime`. */
-async function runCron(scheduledTime: number) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime, cron: "*/15 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
 
 /** A live legacy model whose sunset is `inMs` from now (mark-legacy only takes future dates). */
 async function legacyModelDueIn(inMs: number, provider?: string) {
@@ -30,16 +23,6 @@ async function legacyModelDueIn(inMs: number, provider?: string) {
   expect(response.status).toBe(200);
   return { ...model, sunsetDate };
 }
-
-async function current(id: string) {
-  const token = await adminToken();
-  const model = (await (await call(`/admin/models/${id}`, { token })).json<{ model: AdminModel }>()).model;
-  const audit = (await (await call(`/admin/models/${id}/audit`, { token })).json<{ entries: AuditEntry[] }>()).entries;
-  return { model, audit };
-}
-
-const publicIds = async (provider: string) =>
-  (await (await call(`/v1/models?provider=${provider}`)).json<{ models: Array<{ id: string }> }>()).models.map((model) => model.id);
 
 afterEach(() => {
   vi.restoreAllMocks();

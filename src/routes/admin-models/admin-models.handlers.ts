@@ -85,8 +85,9 @@ export const unmarkLegacy: AppRouteHandler<typeof routes.unmarkLegacy> = async (
 
 export const archive: AppRouteHandler<typeof routes.archive> = async (c) => {
   const { id } = c.req.valid("param");
-  const [body, headers] = modelAnswer(await lifecycle(c).archive(id, c.req.valid("json").reason, ifMatchVersion(c)));
-  return c.json(body, 200, headers);
+  const { row, affectedModels } = await lifecycle(c).archive(id, c.req.valid("json").reason, ifMatchVersion(c));
+  const [body, headers] = modelAnswer(row);
+  return c.json({ ...body, affected_models: affectedModels }, 200, headers);
 };
 
 export const unarchive: AppRouteHandler<typeof routes.unarchive> = async (c) => {

@@ -24,6 +24,15 @@ const WriteHeaders = IfMatchHeaders.extend({
 /** Every write: 403 without the role, 413/415 on a bad body, 409/422 on Idempotency-Key misuse. */
 const WRITE_ERRORS = [403, 409, 413, 415, 422] as const;
 
+const ArchiveAnswerSchema = z
+  .strictObject({
+    model: AdminModelSchema,
+    affected_models: z
+      .array(z.string())
+      .openapi({ description: "Live models that name this one as their replacement: their successor moved" }),
+  })
+  .openapi("ArchiveAnswer");
+
 const modelWrite = <B extends z.ZodType>(path: string, summary: string, body: B, statuses: (404 | 410 | 412)[], description = "") =>
   createRoute({
     method: "post",
@@ -144,13 +153,20 @@ export const markLegacy = modelWrite(
   "Clients see legacy_info and the RFC 9745/8594 headers at once.",
 );
 export const unmarkLegacy = modelWrite("/admin/models/{id}/unmark-legacy", "Undo a deprecation", EmptyRequestSchema, [404, 412]);
-export const archive = modelWrite(
-  "/admin/models/{id}/archive",
-  "Archive a model",
-  ArchiveRequestSchema,
-  [404, 412],
-  "Hidden from public lists; its detail and access answer 410.",
-);
+export const archive = createRoute({
+  method: "post",
+  path: "/admin/models/{id}/archive",
+  tags,
+  summary: "Archive a model",
+  description:
+    "Hidden from public lists; its detail and access answer 410 naming the recommended successor. Allowed when other models name it as their replacement: they are listed in affected_models, and clients following them are sent further along the chain.",
+  security: adminSecurity,
+  request: { params: ModelIdParamSchema, headers: WriteHeaders, body: jsonBody(ArchiveRequestSchema) },
+  responses: {
+    200: { ...jsonContent(ArchiveAnswerSchema, "The archived model, and whose successor moved"), headers: etagHeader },
+    ...errorResponses(...WRITE_ERRORS, 404, 412),
+  },
+});
 export const unarchive = modelWrite(
   "/admin/models/{id}/unarchive",
   "Bring a model back",

@@ -1,7 +1,7 @@
-import { sql } from "drizzle-orm";
 import { describeError } from "../../http/failures";
 import type { AppRouteHandler } from "../../http/router";
 import { log } from "../../log";
+import { pingDatabase } from "../../queries/database";
 import type * as routes from "./health.routes";
 
 /** How long /healthz waits for the database before calling it down. */
@@ -12,7 +12,7 @@ export const health: AppRouteHandler<typeof routes.health> = async (c) => {
   let timer: ReturnType<typeof setTimeout> | null = null;
   try {
     await Promise.race([
-      c.var.services.db.execute(sql`select 1`),
+      pingDatabase(c.var.services.db),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_PROBE_TIMEOUT_MS} ms`)), DATABASE_PROBE_TIMEOUT_MS);
       }),

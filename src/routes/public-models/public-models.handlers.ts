@@ -3,12 +3,21 @@
  * database. The admin listing with archived models reads the database.
  */
 import type { Context } from "hono";
-import type { CacheOutcome, Snapshot } from "../../catalog/cache";
-import { type Encoding, negotiateEncoding } from "../../catalog/encoding";
-import { catalogEtag, legacyHeaders, matchesIfNoneMatch, publicCacheHeaders } from "../../catalog/http-caching";
+import type { CacheOutcome } from "../../catalog/cache";
+import { negotiateEncoding } from "../../catalog/encoding";
+import {
+  catalogEtag,
+  encodedResponse,
+  legacyHeaders,
+  matchesIfNoneMatch,
+  publicCacheHeaders,
+  successorOf,
+} from "../../catalog/http-caching";
 import { listBody } from "../../catalog/list-body";
+import { findModel } from "../../catalog/lookup";
 import { filterView, isFiltered, matchesFilters } from "../../catalog/model-filter";
 import { accessStatusOf, toPublicModel, withAccess } from "../../catalog/public-model";
+import { withRecommendedSuccessors } from "../../catalog/successors";
 import { publicListView } from "../../catalog/views";
 import type { SubscriptionTier } from "../../domain/model-meta";
 import { isTierAllowed, upgradeTierFor } from "../../domain/tier-access";
@@ -24,34 +33,18 @@ function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome, n
   return { ...publicCacheHeaders(c.var.principal !== null, negotiated), ETag: etag, "X-Cache": outcome };
 }
 
-/** Bytes already in `encoding`: the runtime must send them as they are (encodeBody: "manual"). */
-function encodedBody<R extends Response>(response: R, encoding: Encoding): R {
-  if (encoding === "identity") return response;
-  response.headers.set("Content-Encoding", encoding);
-  return new Response(response.body, { status: response.status, headers: response.headers, encodeBody: "manual" }) as R;
-}
-
 const JSON_TYPE = { "Content-Type": "application/json; charset=UTF-8" };
-
-export function findModel(snapshot: Snapshot, id: string) {
-  const model = snapshot.byId.get(id);
-  if (model) return model;
-  if (snapshot.archived.has(id)) {
-    const replacement = snapshot.archived.get(id);
-    throw new ApiError("model_archived", `model ${id} has been archived${replacement ? `; use ${replacement}` : ""}`, {
-      details: { model_id: id, ...(replacement && { replacement_model_id: replacement }) },
-    });
-  }
-  throw new ApiError("not_found", `model ${id} does not exist`);
-}
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { includeArchived, ...filters } = c.req.valid("query");
   const tier = tierOf(c);
   if (includeArchived) {
     if (!c.var.principal?.isAdmin) throw new ApiError("forbidden", "includeArchived=true requires an admin token");
-    const models = (await allModels(c.var.services.db))
-      .map(toPublicModel)
+    const rows = await allModels(c.var.services.db);
+    const archivedReplacement = new Map(
+      rows.filter((row) => row.isArchived).map((row) => [row.id, row.meta.legacyReplacementModelId ?? null]),
+    );
+    const models = withRecommendedSuccessors(rows.map(toPublicModel), archivedReplacement)
       .filter((model) => matchesFilters(model, filters))
       .map((model) => withAccess(model, tier));
     return c.json({ models, total: models.length, user_tier: tier }, 200, { "Cache-Control": "no-store", "X-Cache": "BYPASS" });
@@ -72,7 +65,7 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
       ...JSON_TYPE,
       ...cacheHeaders(c, catalogEtag(at, tier, view, encoding), outcome, true),
     });
-    return encodedBody(response, encoding);
+    return encodedResponse(response, encoding);
   }
   const { snapshot, outcome } = await catalog.snapshot(head);
   const matching = snapshot.models.filter(({ model }) => matchesFilters(model, filters));
@@ -83,12 +76,12 @@ export const detail: AppRouteHandler<typeof routes.detail> = async (c) => {
   const { id } = c.req.valid("param");
   const tier = tierOf(c);
   const { snapshot, outcome } = await c.var.services.catalog.snapshot();
-  const model = findModel(snapshot, id);
+  const { model, open } = findModel(snapshot, id);
   const etag = catalogEtag(snapshot, tier, `model:${id}`);
   const headers = { ...cacheHeaders(c, etag, outcome), ...legacyHeaders(model.legacy_info) };
   if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
   // The model's JSON was serialized once for this version: splice in the tier's access status.
-  return c.body(`${snapshot.openById.get(id)},"access_status":"${accessStatusOf(model, tier)}"}`, 200, { ...JSON_TYPE, ...headers });
+  return c.body(`${open},"access_status":"${accessStatusOf(model, tier)}"}`, 200, { ...JSON_TYPE, ...headers });
 };
 
 // The inference gate: the platform asks this before every completion.
@@ -96,7 +89,7 @@ export const access: AppRouteHandler<typeof routes.access> = async (c) => {
   const { id } = c.req.valid("param");
   const tier = tierOf(c);
   const { snapshot, outcome } = await c.var.services.catalog.snapshot();
-  const model = findModel(snapshot, id);
+  const { model } = findModel(snapshot, id);
   const rules = { requiredTier: model.required_tier, tierRestrictionMode: model.tier_restriction_mode, allowedTiers: model.allowed_tiers };
   if (!isTierAllowed(rules, tier)) {
     const upgrade = upgradeTierFor(rules, tier);
@@ -120,6 +113,7 @@ export const access: AppRouteHandler<typeof routes.access> = async (c) => {
     throw new ApiError("model_unavailable", `model ${id} is temporarily unavailable`, { headers: { "Retry-After": "60" } });
   }
   const legacy = model.legacy_info;
+  const successor = legacy && successorOf(legacy);
   return c.json(
     {
       allowed: true as const,
@@ -127,7 +121,7 @@ export const access: AppRouteHandler<typeof routes.access> = async (c) => {
       user_tier: tier,
       ...(legacy && {
         legacy_info: legacy,
-        warning: `model ${id} is deprecated${legacy.replacement_model_id ? `; migrate to ${legacy.replacement_model_id}` : ""}`,
+        warning: `model ${id} is deprecated${successor ? `; migrate to ${successor}` : ""}`,
       }),
     },
     200,

@@ -20,7 +20,7 @@ const legacyHeaders = z.object({
 
 const notModified = { description: "If-None-Match matched: the client's copy is current", headers: cachedHeaders };
 
-export const ModelListSchema = z
+const ModelListSchema = z
   .strictObject({
     models: z.array(PublicModelWithAccessSchema),
     total: z.number().int(),
@@ -28,7 +28,7 @@ export const ModelListSchema = z
   })
   .openapi("ModelList");
 
-export const AccessGrantedSchema = z
+const AccessGrantedSchema = z
   .strictObject({
     allowed: z.literal(true),
     model: z.string(),

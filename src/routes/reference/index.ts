@@ -19,6 +19,7 @@ const DOCUMENT_INFO = {
   },
   tags: [
     { name: "Models", description: "The public catalog and the inference gate" },
+    { name: "OpenAI-compatible", description: "The catalog for the OpenAI SDKs: base URL /openai/v1" },
     { name: "Admin: models", description: "Staff lifecycle: create, deprecate, archive, audit" },
     { name: "Operations", description: "Health" },
   ],
