@@ -1,6 +1,6 @@
 /**
  * Drizzle view of the tables the migrations in ../migrations create (after
- * 0004_audit_grants). The SQL files are the source of truth for DDL; this file is
+ * 0007_webhook_grants). The SQL files are the source of truth for DDL; this file is
  * the source of row types for the code.
  */
 import { sql } from "drizzle-orm";
@@ -51,6 +51,8 @@ export const modelTierAuditLogs = pgTable("model_tier_audit_logs", {
 export const catalogState = pgTable("catalog_state", {
   id: smallint("id").primaryKey().default(1),
   version: bigint("version", { mode: "number" }).notNull(),
+  /** Random id naming this line of versions: replaced after a restore (docs/cache.md). */
+  epoch: text("epoch").notNull(),
 });
 
 export const idempotencyKeys = pgTable(

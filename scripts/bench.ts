@@ -26,9 +26,12 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { SignJWT } from "jose";
+import WebSocket from "ws";
 import { dashboardModelsPage } from "./bench-dashboard";
 import { type BenchDatabase, freePort, measureQueries, temporaryPostgres, throwawayDatabase } from "./bench-db";
 import {
@@ -181,6 +184,8 @@ const fmt = (value: number) => value.toLocaleString("en-US");
 
 interface Worker {
   baseUrl: string;
+  /** The runtime's DevTools port (wrangler dev --inspector-port). */
+  inspectorPort: number;
   /** CPU seconds so far of wrangler's two workerd runtimes: the proxy on the public port, and the one running the Worker. */
   cpu(): CpuSample;
   stop(): Promise<void>;
@@ -230,6 +235,8 @@ async function startWorker(workDir: string, vars: Record<string, string>): Promi
   const args = [
     join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
     "dev",
+    // The bench's own entry: the app plus the /__bench routes, which the production entry never bundles.
+    "bench/worker.ts",
     "--port",
     String(port),
     "--ip",
@@ -281,10 +288,77 @@ async function startWorker(workDir: string, vars: Record<string, string>): Promi
   }
   // wrangler's runtimes are up once /healthz answers; they keep their pids for the run.
   const tree = processTree(child.pid ?? -1);
-  return { baseUrl, cpu: () => workerdCpu(tree, port), stop };
+  return { baseUrl, inspectorPort, cpu: () => workerdCpu(tree, port), stop };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A GET whose body is returned as sent (fetch() would decode Content-Encoding). */
+function rawGet(
+  target: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(target, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body: Buffer.concat(chunks) }),
+      );
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+export interface Heap {
+  usedBytes: number;
+  totalBytes: number;
+}
+
+/** The Worker isolate's V8 heap after a full GC (DevTools protocol on wrangler's inspector port); undefined if unreachable. */
+async function workerHeap(inspectorPort: number): Promise<Heap | undefined> {
+  try {
+    const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`, { signal: AbortSignal.timeout(3000) })).json()) as Array<{
+      webSocketDebuggerUrl?: string;
+    }>;
+    const debuggerUrl = targets.find((target) => target.webSocketDebuggerUrl)?.webSocketDebuggerUrl;
+    if (!debuggerUrl) return undefined;
+    const socket = new WebSocket(debuggerUrl);
+    await new Promise((resolve, reject) => {
+      socket.once("open", resolve);
+      socket.once("error", reject);
+    });
+    let id = 0;
+    const send = (method: string) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const mine = ++id;
+        const timer = setTimeout(() => reject(new Error(`${method} timed out`)), 10_000);
+        const onMessage = (data: WebSocket.RawData) => {
+          const message = JSON.parse(String(data)) as { id?: number; result?: Record<string, unknown> };
+          if (message.id !== mine) return;
+          clearTimeout(timer);
+          socket.off("message", onMessage);
+          resolve(message.result ?? {});
+        };
+        socket.on("message", onMessage);
+        socket.send(JSON.stringify({ id: mine, method }));
+      });
+    try {
+      await send("HeapProfiler.collectGarbage").catch(() => undefined);
+      const usage = await send("Runtime.getHeapUsage");
+      return { usedBytes: Number(usage.usedSize), totalBytes: Number(usage.totalSize) };
+    } finally {
+      socket.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+export const heapText = (heap: Heap | undefined) =>
+  heap ? `${(heap.usedBytes / 2 ** 20).toFixed(1)} MiB used (${(heap.totalBytes / 2 ** 20).toFixed(1)} MiB allocated)` : "unavailable";
 
 /** pid and all its descendants (Linux /proc). */
 function processTree(root: number): number[] {
@@ -375,7 +449,6 @@ async function benchAt(models: number, ctx: Context): Promise<RunResult> {
     JWT_SECRET: secret,
     JWT_ISSUER: ISSUER,
     JWT_AUDIENCE: AUDIENCE,
-    BENCH_ROUTES: "true",
   });
   say(`${tag} wrangler dev ready on ${worker.baseUrl} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
@@ -424,16 +497,41 @@ async function benchAt(models: number, ctx: Context): Promise<RunResult> {
     proModels.filter((m) => m.access_status === "allowed" && m.is_available),
     500,
   ).map((m) => `/v1/models/${m.id}/access`);
-  await warm(detailPaths[0] as string);
+  const firstDetail = await warm(detailPaths[0] as string);
+  const firstGate = await warm(gatePaths[0] as string, pro);
   await warm("/v1/models?capability=vision&provider=openai");
 
-  // (h)'s bytes are (a)'s, byte for byte.
-  const put = await fetch(url("/__bench/ceiling"), { method: "PUT", body: anonymousList });
-  if (!put.ok) throw new Error(`PUT /__bench/ceiling answered ${put.status} (is BENCH_ROUTES reaching the Worker?)`);
-  const ceilingCheck = await timedRequest(url("/__bench/ceiling"));
-  if (!ceilingCheck.response.ok || Buffer.compare(Buffer.from(ceilingCheck.body), Buffer.from(anonymousList)) !== 0) {
-    throw new Error("GET /__bench/ceiling does not serve the same bytes as GET /v1/models");
+  // The list as it goes on the wire to clients that accept gzip or br: compressed once per version, sent as is.
+  const wire: Record<string, number> = {};
+  for (const encoding of ["gzip", "br"] as const) {
+    const raw = await rawGet(url("/v1/models"), { "Accept-Encoding": encoding });
+    if (raw.headers["content-encoding"] !== encoding)
+      throw new Error(`GET /v1/models with Accept-Encoding: ${encoding} was not sent ${encoding}`);
+    const decoded = encoding === "gzip" ? gunzipSync(raw.body) : brotliDecompressSync(raw.body);
+    // Decodes in one step to (a)'s bytes: nothing compressed it twice.
+    if (Buffer.compare(decoded, Buffer.from(anonymousList)) !== 0)
+      throw new Error(`the ${encoding} list does not decode to the identity list`);
+    wire[encoding] = raw.body.byteLength;
   }
+  wire.identity = anonymousList.byteLength;
+
+  // The ceilings: each scenario's exact bytes, served by a trivial route in the same runtime. The list's
+  // ceiling negotiates its encoding as the route does: wrangler's local proxy asks the Worker for
+  // "br, gzip" whatever the client sent, and decodes or re-encodes for the client, for both alike.
+  const ceilingOf = async (name: string, bytes: Uint8Array, negotiate = false) => {
+    const put = await fetch(url(`/__bench/ceiling/${name}${negotiate ? "?negotiate=1" : ""}`), { method: "PUT", body: Buffer.from(bytes) });
+    if (!put.ok) throw new Error(`PUT /__bench/ceiling/${name} answered ${put.status} (is the bench entry running?)`);
+    const check = await timedRequest(url(`/__bench/ceiling/${name}`));
+    if (!check.response.ok || Buffer.compare(Buffer.from(check.body), Buffer.from(bytes)) !== 0) {
+      throw new Error(`GET /__bench/ceiling/${name} does not serve the bytes put there`);
+    }
+    return `/__bench/ceiling/${name}`;
+  };
+  const ceilingPaths = {
+    list: await ceilingOf("list", anonymousList, true),
+    detail: await ceilingOf("detail", firstDetail),
+    gate: await ceilingOf("gate", firstGate),
+  };
 
   const rows: ScenarioRow[] = [];
   const duration = options.durationSeconds;
@@ -446,13 +544,12 @@ async function benchAt(models: number, ctx: Context): Promise<RunResult> {
     const [result] = await Promise.all([ctx.generator.run(worker.baseUrl, spec), during?.()]);
     return { result, cpu: cpuBetween(before, worker.cpu()) };
   };
-  const toRow = (key: string, label: string, spec: LoadSpec, runs: Array<Awaited<ReturnType<typeof load>>>, note: string): ScenarioRow => {
+  type Run = Awaited<ReturnType<typeof load>>;
+  const median = (values: number[]) => values.toSorted((x, y) => x - y)[Math.floor((values.length - 1) / 2)] as number;
+  const toRow = (key: string, label: string, spec: LoadSpec, runs: Run[], note: string): ScenarioRow => {
     // Several interleaved rounds: each figure is the median over rounds, so a burst of outside load skews one round, not the result.
-    const median = (pick: (run: (typeof runs)[number]) => number) => {
-      const values = runs.map(pick).sort((x, y) => x - y);
-      return values[Math.floor((values.length - 1) / 2)] as number;
-    };
-    const sum = (pick: (run: (typeof runs)[number]) => number) => runs.reduce((total, run) => total + pick(run), 0);
+    const of = (pick: (run: Run) => number) => median(runs.map(pick));
+    const sum = (pick: (run: Run) => number) => runs.reduce((total, run) => total + pick(run), 0);
     const errors: string[] = [];
     if (sum((r) => r.result.badStatus)) errors.push(`${fmt(sum((r) => r.result.badStatus))} non-2xx`);
     if (sum((r) => r.result.socketErrors)) errors.push(`${fmt(sum((r) => r.result.socketErrors))} socket errors/timeouts`);
@@ -463,12 +560,12 @@ async function benchAt(models: number, ctx: Context): Promise<RunResult> {
       label,
       connections: spec.connections,
       requests: sum((r) => r.result.requests),
-      rps: median((r) => r.result.requests / r.result.seconds),
-      mbps: median((r) => r.result.bytes / r.result.seconds / 1e6),
-      p50: median((r) => r.result.p50),
-      p95: median((r) => r.result.p95),
-      p99: median((r) => r.result.p99),
-      cpu: { proxy: median((r) => r.cpu.proxy), worker: median((r) => r.cpu.worker) },
+      rps: of((r) => r.result.requests / r.result.seconds),
+      mbps: of((r) => r.result.bytes / r.result.seconds / 1e6),
+      p50: of((r) => r.result.p50),
+      p95: of((r) => r.result.p95),
+      p99: of((r) => r.result.p99),
+      cpu: { proxy: of((r) => r.cpu.proxy), worker: of((r) => r.cpu.worker) },
       note:
         runs.length > 1
           ? `${note}; median of ${runs.length} rounds (req/s ${runs.map((r) => Math.round(r.result.requests / r.result.seconds)).join(", ")})`
@@ -481,12 +578,55 @@ async function benchAt(models: number, ctx: Context): Promise<RunResult> {
       `${tag} ${row.label}: ${fmt(Math.round(row.rps))} req/s, ${row.mbps.toFixed(0)} MB/s, p50 ${row.p50.toFixed(2)} / p95 ${row.p95.toFixed(2)} / p99 ${row.p99.toFixed(2)} ms${row.errors.length ? `  ERRORS: ${row.errors.join(", ")}` : ""}`,
     );
 
-  // (h), (a), (b): the ratios are the headline, so they run in interleaved rounds.
-  const headline = [
+  interface Scenario {
+    key: string;
+    label: string;
+    spec: LoadSpec;
+    note: string;
+    /** The ceiling row this scenario is judged against. */
+    ceiling?: string;
+  }
+  /**
+   * Scenarios whose ratios are targets run in interleaved rounds with their ceilings, the order rotated
+   * each round (h a b, a b h, b h a, …); each ratio is the median of the rounds' own ratios.
+   */
+  const inRounds = async (group: Scenario[]) => {
+    const rounds = options.quick ? 1 : HEADLINE_ROUNDS;
+    const roundSeconds = options.quick ? duration : Math.max(2, Math.round(duration / 2));
+    const runsOf = new Map<string, Run[]>();
+    progress(`${tag} warming up…`);
+    for (const s of group) await ctx.generator.run(worker.baseUrl, { ...s.spec, durationSeconds: options.quick ? 1 : 2 });
+    for (let round = 1; round <= rounds; round++) {
+      const order = group.map((_, i) => group[(i + round - 1) % group.length] as Scenario);
+      for (const s of order) {
+        progress(`${tag} ${s.label}: round ${round}/${rounds}, ${roundSeconds} s…`);
+        runsOf.set(s.key, [...(runsOf.get(s.key) ?? []), await load({ ...s.spec, durationSeconds: roundSeconds })]);
+      }
+    }
+    const rate = (run: Run) => run.result.requests / run.result.seconds;
+    for (const s of group) {
+      const runs = runsOf.get(s.key) ?? [];
+      const row = toRow(s.key, s.label, { ...s.spec, durationSeconds: roundSeconds }, runs, s.note);
+      if (s.ceiling) {
+        const ceilingRuns = runsOf.get(s.ceiling) ?? [];
+        row.ceiling = s.ceiling;
+        row.ratio = {
+          rps: median(runs.map((run, i) => rate(run) / rate(ceilingRuns[i] ?? run))),
+          p95: median(runs.map((run, i) => run.result.p95 / (ceilingRuns[i] ?? run).result.p95)),
+        };
+      }
+      rows.push(row);
+      report(row);
+    }
+  };
+  const gzip = { "Accept-Encoding": "gzip" };
+
+  // Whole lists: identity and gzip, each against its own ceiling.
+  await inRounds([
     {
       key: "h",
-      label: "(h) ceiling: same bytes, trivial route",
-      spec: { ...base, paths: ["/__bench/ceiling"] },
+      label: "(h) ceiling: the list's bytes, trivial route",
+      spec: { ...base, paths: [ceilingPaths.list] },
       note: `${kb(anonymousList.byteLength)} body`,
     },
     {
@@ -494,67 +634,75 @@ async function benchAt(models: number, ctx: Context): Promise<RunResult> {
       label: "(a) list, cached, anonymous",
       spec: { ...base, paths: ["/v1/models"] },
       note: `${fmt(listed.total)} models, ${kb(anonymousList.byteLength)}`,
+      ceiling: "h",
     },
     {
       key: "b",
       label: "(b) list, cached, pro token",
       spec: { ...base, paths: ["/v1/models"], headers: pro },
       note: kb(proList.byteLength),
+      ceiling: "h",
     },
-  ];
-  // Rounds of half the duration each: more pairs of (h) and (a)/(b) run close together in time.
-  const rounds = options.quick ? 1 : HEADLINE_ROUNDS;
-  const roundSeconds = options.quick ? duration : Math.max(2, Math.round(duration / 2));
-  const runsOf = new Map<string, Array<Awaited<ReturnType<typeof load>>>>();
-  progress(`${tag} warming up…`);
-  for (const s of headline) await ctx.generator.run(worker.baseUrl, { ...s.spec, durationSeconds: options.quick ? 1 : 2 });
-  for (let round = 1; round <= rounds; round++) {
-    // Rotated each round (h a b, a b h, b h a, …), so no scenario always runs first or right after another.
-    const order = headline.map((_, i) => headline[(i + round - 1) % headline.length] as (typeof headline)[number]);
-    for (const s of order) {
-      progress(`${tag} ${s.label}: round ${round}/${rounds}, ${roundSeconds} s…`);
-      runsOf.set(s.key, [...(runsOf.get(s.key) ?? []), await load({ ...s.spec, durationSeconds: roundSeconds })]);
-    }
-  }
-  const ceilingRuns = runsOf.get("h") ?? [];
-  for (const s of headline) {
-    const runs = runsOf.get(s.key) ?? [];
-    const row = toRow(s.key, s.label, { ...s.spec, durationSeconds: roundSeconds }, runs, s.note);
-    if (s.key !== "h") {
-      // Each round's ratio against the ceiling measured next to it, then the median over rounds.
-      const medianOf = (values: number[]) => values.sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)] as number;
-      const rate = (run: (typeof runs)[number]) => run.result.requests / run.result.seconds;
-      row.ratio = {
-        rps: medianOf(runs.map((run, i) => rate(run) / rate(ceilingRuns[i] ?? run))),
-        p95: medianOf(runs.map((run, i) => run.result.p95 / (ceilingRuns[i] ?? run).result.p95)),
-      };
-    }
-    rows.push(row);
-    report(row);
-  }
+    {
+      key: "hz",
+      label: "(h-gz) ceiling: the list's bytes, trivial route, Accept-Encoding: gzip",
+      spec: { ...base, paths: [ceilingPaths.list], headers: gzip },
+      note: `${kb(wire.gzip ?? 0)} on the wire`,
+    },
+    {
+      key: "az",
+      label: "(a-gz) list, cached, anonymous, Accept-Encoding: gzip",
+      spec: { ...base, paths: ["/v1/models"], headers: gzip },
+      note: `${kb(wire.gzip ?? 0)} on the wire (br: ${kb(wire.br ?? 0)})`,
+      ceiling: "hz",
+    },
+  ]);
+  const heapAfterWarmUp = await workerHeap(worker.inspectorPort);
 
-  const filteredPath = "/v1/models?capability=vision&provider=openai";
-  const filtered = await timedRequest(url(filteredPath));
-  const filteredTotal = (JSON.parse(new TextDecoder().decode(filtered.body)) as { total: number }).total;
-  const others = [
-    { key: "d", label: "(d) GET /v1/models/:id", spec: { ...base, paths: detailPaths }, note: `${detailPaths.length} ids round-robin` },
+  // Small answers: detail and the inference gate, each against a trivial route serving the same few bytes.
+  await inRounds([
+    {
+      key: "hd",
+      label: "(h-d) ceiling: a detail's bytes, trivial route",
+      spec: { ...base, paths: [ceilingPaths.detail] },
+      note: `${fmt(firstDetail.byteLength)} B body`,
+    },
+    {
+      key: "d",
+      label: "(d) GET /v1/models/:id",
+      spec: { ...base, paths: detailPaths },
+      note: `${detailPaths.length} ids round-robin`,
+      ceiling: "hd",
+    },
+    {
+      key: "he",
+      label: "(h-e) ceiling: a gate answer's bytes, trivial route",
+      spec: { ...base, paths: [ceilingPaths.gate] },
+      note: `${fmt(firstGate.byteLength)} B body`,
+    },
     {
       key: "e",
       label: "(e) inference gate /:id/access, pro",
       spec: { ...base, paths: gatePaths, headers: pro },
       note: `${gatePaths.length} allowed ids round-robin`,
+      ceiling: "he",
     },
-    {
-      key: "f",
-      label: "(f) list ?capability=vision&provider=openai",
-      spec: { ...base, paths: [filteredPath] },
-      note: `${fmt(filteredTotal)} models, ${kb(filtered.body.byteLength)}`,
-    },
-  ];
-  for (const s of others) {
-    progress(`${tag} ${s.label}: ${duration} s…`);
-    if (!options.quick) await ctx.generator.run(worker.baseUrl, { ...s.spec, durationSeconds: 2 });
-    const row = toRow(s.key, s.label, s.spec, [await load(s.spec)], s.note);
+  ]);
+
+  const filteredPath = "/v1/models?capability=vision&provider=openai";
+  const filtered = await timedRequest(url(filteredPath));
+  const filteredTotal = (JSON.parse(new TextDecoder().decode(filtered.body)) as { total: number }).total;
+  {
+    const spec = { ...base, paths: [filteredPath] };
+    progress(`${tag} (f): ${duration} s…`);
+    if (!options.quick) await ctx.generator.run(worker.baseUrl, { ...spec, durationSeconds: 2 });
+    const row = toRow(
+      "f",
+      "(f) list ?capability=vision&provider=openai",
+      spec,
+      [await load(spec)],
+      `${fmt(filteredTotal)} models, ${kb(filtered.body.byteLength)}`,
+    );
     rows.push(row);
     report(row);
   }
@@ -574,51 +722,112 @@ async function benchAt(models: number, ctx: Context): Promise<RunResult> {
   const missPath = await databasePath(tag, url, worker, pro);
   rows.push(missPath.row);
 
-  // (g): reads at full speed, and one admin write per second.
-  const writes: number[] = [];
+  /** One admin write (a meta PATCH of one model), timed from the client. */
+  const writeOnce = async (i: number) =>
+    timedRequest(url(`/admin/models/${WRITE_TARGET}/meta`), {
+      method: "PATCH",
+      headers: { ...admin, "Content-Type": "application/json" },
+      body: JSON.stringify({ description: `bench write ${i} at ${new Date().toISOString()}` }),
+    });
+
+  // (w): admin writes one at a time, nothing else running.
+  const writeTimes: number[] = [];
   const writeErrors: string[] = [];
-  let writing = true;
+  const writeCount = options.quick ? 5 : 25;
+  for (let i = 1; i <= writeCount; i++) {
+    progress(`${tag} (w) admin writes: ${i}/${writeCount}…`);
+    const { response, body, ms } = await writeOnce(i);
+    if (response.ok) writeTimes.push(ms);
+    else writeErrors.push(`${response.status} ${new TextDecoder().decode(body).slice(0, 120)}`);
+    // KV takes one write per key per second.
+    await sleep(1100);
+  }
+  writeTimes.sort((x, y) => x - y);
+  const writeRow: ScenarioRow = {
+    key: "w",
+    label: "(w) admin write (PATCH meta), one at a time",
+    connections: 1,
+    requests: writeTimes.length,
+    rps: Number.NaN,
+    mbps: Number.NaN,
+    p50: percentile(writeTimes, 50),
+    p95: percentile(writeTimes, 95),
+    p99: percentile(writeTimes, 99),
+    note: `${writeTimes.length} writes, 1.1 s apart; each publishes the new version (index stored, head moved) before answering`,
+    errors: writeErrors.length ? [`${writeErrors.length} failed writes: ${writeErrors[0]}`] : [],
+  };
+  rows.push(writeRow);
+  report(writeRow);
+
+  // (g): (a)'s reads at full speed, and one admin write per second, next to (h) in rounds.
+  const gWrites: number[] = [];
+  const gErrors: string[] = [];
+  const outcomes = async () => (await (await fetch(url("/__bench/outcomes"))).json()) as Record<string, number>;
+  await outcomes();
+  let writing = false;
   const writer = async () => {
     for (let i = 1; writing; i++) {
       const started = performance.now();
       try {
-        const { response, body, ms } = await timedRequest(url(`/admin/models/${WRITE_TARGET}/meta`), {
-          method: "PATCH",
-          headers: { ...admin, "Content-Type": "application/json" },
-          body: JSON.stringify({ description: `bench write ${i} at ${new Date().toISOString()}` }),
-        });
-        if (response.ok) writes.push(ms);
-        else writeErrors.push(`${response.status} ${new TextDecoder().decode(body).slice(0, 120)}`);
+        const { response, body, ms } = await writeOnce(10_000 + i);
+        if (response.ok) gWrites.push(ms);
+        else gErrors.push(`${response.status} ${new TextDecoder().decode(body).slice(0, 120)}`);
       } catch (error) {
-        writeErrors.push((error as Error).message);
+        gErrors.push((error as Error).message);
       }
       await sleep(Math.max(0, 1000 - (performance.now() - started)));
     }
   };
-  const mixedSpec = { ...base, paths: ["/v1/models"], countCache: true };
-  progress(`${tag} (g) mixed: ${duration} s…`);
-  const mixedRun = await load(mixedSpec, async () => {
-    await Promise.all([
-      writer(),
-      sleep(duration * 1000).then(() => {
-        writing = false;
+  const mixedSpec = { ...base, paths: ["/v1/models"] };
+  const hSpec = { ...base, paths: [ceilingPaths.list] };
+  const gRounds = options.quick ? 1 : 3;
+  const gRuns: Run[] = [];
+  const hRuns: Run[] = [];
+  for (let round = 1; round <= gRounds; round++) {
+    progress(`${tag} (g) mixed: round ${round}/${gRounds}…`);
+    hRuns.push(await load(hSpec));
+    writing = true;
+    gRuns.push(
+      await load(mixedSpec, async () => {
+        await Promise.all([
+          writer(),
+          sleep(duration * 1000).then(() => {
+            writing = false;
+          }),
+        ]);
       }),
-    ]);
-  });
-  const mixed = toRow("g", "(g) mixed: list reads + 1 write/s", mixedSpec, [mixedRun], "");
-  const cache = mixedRun.result.cache ?? { hit: 0, miss: 0, other: 0 };
-  const counted = cache.hit + cache.miss + cache.other;
-  mixed.hitRate = counted ? cache.hit / counted : 0;
-  writes.sort((x, y) => x - y);
-  mixed.note = `hit rate ${(mixed.hitRate * 100).toFixed(2)}% (${fmt(cache.miss)} MISS of ${fmt(counted)} reads), ${writes.length} writes, write p50 ${percentile(writes, 50).toFixed(0)} ms`;
-  if (writeErrors.length) mixed.errors.push(`${writeErrors.length} failed writes: ${writeErrors[0]}`);
-  if (writes.length === 0) mixed.errors.push("no write succeeded");
+    );
+  }
+  const counted = await outcomes();
+  const reads = Object.values(counted).reduce((total, count) => total + count, 0);
+  const mixed = toRow("g", "(g) mixed: list reads + 1 write/s", mixedSpec, gRuns, "");
+  const rate = (run: Run) => run.result.requests / run.result.seconds;
+  mixed.ceiling = "h";
+  mixed.ratio = {
+    rps: median(gRuns.map((run, i) => rate(run) / rate(hRuns[i] ?? run))),
+    p95: median(gRuns.map((run, i) => run.result.p95 / (hRuns[i] ?? run).result.p95)),
+  };
+  mixed.hitRate = reads ? (counted.HIT ?? 0) / reads : 0;
+  gWrites.sort((x, y) => x - y);
+  mixed.note = `hit rate ${(mixed.hitRate * 100).toFixed(2)}% (${fmt(counted.MISS ?? 0)} MISS of ${fmt(reads)} reads, counted in the Worker), ${gWrites.length} writes, write p50 ${percentile(gWrites, 50).toFixed(0)} / p95 ${percentile(gWrites, 95).toFixed(0)} ms; ratio against (h) run just before each round`;
+  if (gErrors.length) mixed.errors.push(`${gErrors.length} failed writes: ${gErrors[0]}`);
+  if (gWrites.length === 0) mixed.errors.push("no write succeeded");
   rows.push(mixed);
   report(mixed);
-  say(`${tag} (g): ${mixed.note}`);
 
+  const heapAtEnd = await workerHeap(worker.inspectorPort);
+  say(`${tag} Worker heap: ${heapText(heapAfterWarmUp)} after warm-up, ${heapText(heapAtEnd)} at the end`);
   await worker.stop();
-  return { models, listed: listed.total, listBytes: anonymousList.byteLength, rows, queries, profile: missPath.profile };
+  return {
+    models,
+    listed: listed.total,
+    listBytes: anonymousList.byteLength,
+    wire,
+    heap: { afterWarmUp: heapAfterWarmUp, atEnd: heapAtEnd },
+    rows,
+    queries,
+    profile: missPath.profile,
+  };
 }
 
 /**

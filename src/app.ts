@@ -22,7 +22,6 @@ import { Services } from "./services";
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
-  app.use("/__bench/*", (c, next) => import("./routes/bench").then((routes) => routes.bench(c, next)));
 
   app.use(assignRequestId);
 

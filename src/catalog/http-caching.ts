@@ -1,5 +1,7 @@
 /** ETags and cache headers for the public catalog. Pure. */
 import type { SubscriptionTier } from "../domain/model-meta";
+import type { CatalogVersion } from "../queries/catalog";
+import type { Encoding } from "./encoding";
 
 /** FNV-1a, enough to tell filter combinations apart inside an ETag. */
 export function shortHash(text: string): string {
@@ -11,9 +13,12 @@ export function shortHash(text: string): string {
   return (hash >>> 0).toString(36);
 }
 
-/** Every catalog write bumps the version, so (version, tier, view) names the bytes exactly. */
-export const catalogEtag = (version: number, tier: SubscriptionTier, view = "all") =>
-  `"c${version}-${tier}-${view === "all" ? "all" : shortHash(view)}"`;
+/**
+ * Every catalog write bumps the version and a restore starts a new epoch, so
+ * (epoch, version, tier, view, encoding) names the bytes exactly.
+ */
+export const catalogEtag = (at: CatalogVersion, tier: SubscriptionTier, view = "all", encoding: Encoding = "identity") =>
+  `"c${at.epoch.slice(0, 8)}.${at.version}-${tier}-${view === "all" ? "all" : shortHash(view)}${encoding === "identity" ? "" : `-${encoding}`}"`;
 
 /** RFC 9110 weak comparison against an If-None-Match header. */
 export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
@@ -31,12 +36,12 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
 export const EDGE_MAX_AGE_SECONDS = 30;
 
 /** Anonymous answers: shared caches may keep them briefly. Per-user answers: the user's cache only. */
-export function publicCacheHeaders(authenticated: boolean): Record<string, string> {
+export function publicCacheHeaders(authenticated: boolean, negotiated = false): Record<string, string> {
   return {
     "Cache-Control": authenticated
       ? "private, max-age=0, must-revalidate"
       : `public, max-age=0, s-maxage=${EDGE_MAX_AGE_SECONDS}, must-revalidate`,
-    Vary: "Authorization",
+    Vary: negotiated ? "Authorization, Accept-Encoding" : "Authorization",
   };
 }
 
@@ -62,4 +67,11 @@ export function legacyHeaders(
   const successor = successorOf(legacy);
   if (successor) headers.Link = successorLink(successor, basePath);
   return headers;
+}
+
+/** A Response whose body is already in `encoding`: the runtime must send the bytes as they are (encodeBody: "manual"). */
+export function encodedResponse<R extends Response>(response: R, encoding: Encoding): R {
+  if (encoding === "identity") return response;
+  response.headers.set("Content-Encoding", encoding);
+  return new Response(response.body, { status: response.status, headers: response.headers, encodeBody: "manual" }) as R;
 }

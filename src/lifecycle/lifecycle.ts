@@ -75,7 +75,7 @@ export class Lifecycle {
       await this.audit(tx, row.id, "create", null, stateOf(row), null);
       return this.finish(tx, "create", null, { row });
     }).catch(rethrowConflicts);
-    await this.catalog.publish(version);
+    await this.catalog.publish(version, [row.id]);
     this.changes.dispatchRecorded();
     return row;
   }
@@ -186,7 +186,7 @@ export class Lifecycle {
       await this.audit(tx, id, action, previous, next, reason);
       return this.finish(tx, action, current, { row: row as ModelRow, ...alsoWritten() });
     });
-    await this.catalog.publish(version);
+    await this.catalog.publish(version, [id]);
     this.changes.dispatchRecorded();
     return row;
   }

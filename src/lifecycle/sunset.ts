@@ -116,7 +116,7 @@ export async function runSunset(controller: ScheduledController, env: Env, ctx: 
     );
     const version = warnings.version ?? sunset.version;
     // With nothing written, the run still checks the head, so a publish that failed earlier heals within one period.
-    if (version !== undefined) await cache.publish(version);
+    if (version !== undefined) await cache.publish(version, sunset.archived);
     else await cache.repairHead();
     // This run's events now; then whatever a request recorded and could not send (the queue was down, the Worker died).
     const events = [...sunset.events, ...warnings.events];

@@ -63,7 +63,15 @@ describe("migrations over a legacy catalog", () => {
   });
 
   it("are the numbered files, with rollback scripts for all but the baseline", () => {
-    expect(names(MIGRATIONS).slice(0, 4)).toEqual(["0001_baseline", "0002_expand", "0003_contract", "0004_audit_grants"]);
+    expect(names(MIGRATIONS)).toEqual([
+      "0001_baseline",
+      "0002_expand",
+      "0003_contract",
+      "0004_audit_grants",
+      "0005_catalog_epoch",
+      "0006_change_feed",
+      "0007_webhook_grants",
+    ]);
     expect(MIGRATIONS.map((m) => m.down !== undefined)).toEqual(MIGRATIONS.map((m) => m.name !== "0001_baseline"));
     for (const m of MIGRATIONS) expect(m.checksum).toBe(sha256(m.sql));
   });
@@ -356,6 +364,47 @@ describe("migrations over a legacy catalog", () => {
     it("then has nothing left to apply up to there", async () => {
       expect(await migrate(db, MIGRATIONS, { to: "0004_audit_grants" })).toEqual([]);
       expect(await appliedNames(db)).toEqual(upTo("0004_audit_grants"));
+    });
+  });
+
+  describe("0005 catalog epoch", () => {
+    let stateBefore: Record<string, unknown>[] = [];
+    beforeAll(async () => {
+      stateBefore = (await db.query("SELECT id, version::int AS version FROM catalog_state")).rows;
+      expect(await migrate(db, MIGRATIONS, { to: "0005_catalog_epoch" })).toEqual(["0005_catalog_epoch"]);
+      shapes.epoch = await schemaShape(db);
+    });
+
+    it("gives the catalog a random epoch beside its unchanged version", async () => {
+      const { rows } = await db.query("SELECT id, version::int AS version, epoch FROM catalog_state");
+      expect(rows.map(({ epoch, ...rest }) => rest)).toEqual(stateBefore);
+      expect(String(rows[0]?.epoch)).toMatch(/^[0-9a-f]{32}$/);
+    });
+
+    it("gives every new epoch a fresh id", async () => {
+      const epochs = new Set<string>();
+      for (let i = 0; i < 3; i++) {
+        const { rows } = await db.query("SELECT md5(random()::text || clock_timestamp()::text) AS epoch");
+        epochs.add(String(rows[0]?.epoch));
+      }
+      expect(epochs.size).toBe(3);
+    });
+
+    describe("its rollback", () => {
+      beforeAll(async () => {
+        expect(await rollbackLatest(db, MIGRATIONS)).toBe("0005_catalog_epoch");
+      });
+
+      it("forgets 0005 in the ledger and gives back the schema the audit grants left, version kept", async () => {
+        expect(await appliedNames(db)).toEqual(upTo("0004_audit_grants"));
+        expect(await schemaShape(db)).toEqual(shapes.granted);
+        expect((await db.query("SELECT id, version::int AS version FROM catalog_state")).rows).toEqual(stateBefore);
+      });
+
+      it("applies again, to the same schema", async () => {
+        expect(await migrate(db, MIGRATIONS, { to: "0005_catalog_epoch" })).toEqual(["0005_catalog_epoch"]);
+        expect(await schemaShape(db)).toEqual(shapes.epoch);
+      });
     });
   });
 

@@ -4,12 +4,21 @@
  * refills, out-of-order publishes, the one-write-per-second limit, KV outages.
  */
 import { env } from "cloudflare:workers";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { catalogState } from "../../drizzle/schema";
-import { CatalogCache, catalogKeys, forgetMemoizedCatalog, HEAD_KEY } from "../../src/catalog/cache";
+import { CatalogCache, forgetMemoizedCatalog } from "../../src/catalog/cache";
+import { HEAD_KEY, indexKey, LAST_KEY, parseVersion } from "../../src/catalog/kv-layout";
+import { snapshotFromRows } from "../../src/catalog/snapshot";
+import { publicListView } from "../../src/catalog/views";
+import { ChangeOutbox } from "../../src/changes/outbox";
 import { loadConfig } from "../../src/config";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client";
-import { adminPost, adminToken, call, createModel, type ErrorBody, uniqueProvider, userToken } from "./support";
+import type { SubscriptionTier } from "../../src/domain/model-meta";
+import { Lifecycle } from "../../src/lifecycle/lifecycle";
+import { readCatalog } from "../../src/queries/catalog";
+import { callWith } from "./reliability-helpers";
+import { adminPost, adminToken, call, createModel, type ErrorBody, sampleMeta, storedIndex, uniqueProvider, userToken } from "./support";
 
 interface ListBody {
   models: Array<{ id: string; display_name: string }>;
@@ -152,6 +161,36 @@ describe("GET /v1/models caching", () => {
     }
   });
 
+  it("sends the whole list compressed to clients that accept br or gzip, identity otherwise, each with its own ETag", async () => {
+    await createModel({ provider: uniqueProvider() });
+    // The app's own Response (callWith), not through the runtime's HTTP layer, whose fetch() decompresses.
+    const get = (headers: Record<string, string>) => callWith(env, "/v1/models", { headers });
+    const identity = await get({ "Accept-Encoding": "identity" });
+    const plain = await identity.text();
+    const etags = new Set([identity.headers.get("ETag")]);
+    expect(identity.headers.get("Content-Encoding")).toBeNull();
+    for (const [accept, encoding] of [
+      ["gzip, deflate", "gzip"],
+      ["gzip;q=0.5, br", "br"],
+      ["br;q=0, gzip", "gzip"],
+      ["*", "br"],
+    ] as const) {
+      const response = await get({ "Accept-Encoding": accept });
+      expect(response.headers.get("Content-Encoding"), accept).toBe(encoding);
+      expect(response.headers.get("Vary")).toMatch(/\bAccept-Encoding\b/);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const decoded = encoding === "br" ? brotliDecompressSync(bytes) : gunzipSync(bytes);
+      expect(new TextDecoder().decode(decoded), accept).toBe(plain);
+      expect(bytes.byteLength).toBeLessThan(new TextEncoder().encode(plain).byteLength / 3);
+      const etag = response.headers.get("ETag") as string;
+      // Revalidating in the same encoding is a 304; another encoding's ETag does not match.
+      expect((await get({ "Accept-Encoding": accept, "If-None-Match": etag })).status).toBe(304);
+      if (!etags.has(etag)) expect((await get({ "If-None-Match": etag })).status).toBe(200);
+      etags.add(etag);
+    }
+    expect(etags.size).toBe(3);
+  });
+
   it("tells hits from misses on details too", async () => {
     const model = await createModel({ provider: uniqueProvider() });
     await coldCache();
@@ -166,7 +205,7 @@ describe("GET /v1/models caching", () => {
  * failing reads.
  */
 class StubKv {
-  readonly data = new Map<string, string>();
+  readonly data = new Map<string, string | Uint8Array>();
   readonly puts: string[] = [];
   readonly rejectedPuts: string[] = [];
   private readonly lastPut = new Map<string, number>();
@@ -205,9 +244,10 @@ class StubKv {
     const value = this.data.get(key);
     if (value === undefined) return null;
     const kind = typeof type === "object" ? type.type : (type ?? "text");
-    if (kind === "json") return JSON.parse(value);
-    if (kind === "arrayBuffer") return new TextEncoder().encode(value).buffer;
-    return value;
+    const bytes = typeof value === "string" ? new TextEncoder().encode(value) : value;
+    if (kind === "arrayBuffer") return bytes.slice().buffer;
+    const text = typeof value === "string" ? value : new TextDecoder().decode(value);
+    return kind === "json" ? JSON.parse(text) : text;
   }
 
   async put(key: string, value: string | ArrayBuffer | ArrayBufferView): Promise<void> {
@@ -220,7 +260,14 @@ class StubKv {
     }
     this.lastPut.set(key, now);
     this.puts.push(key);
-    this.data.set(key, typeof value === "string" ? value : new TextDecoder().decode(value));
+    this.data.set(
+      key,
+      typeof value === "string"
+        ? value
+        : ArrayBuffer.isView(value)
+          ? new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength))
+          : new Uint8Array(value),
+    );
   }
 
   asKv = () => this as unknown as KVNamespace;
@@ -238,6 +285,8 @@ describe("catalog cache races (stubbed KV)", () => {
     return row?.version as number;
   };
   const names = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as ListBody;
+  const list = (cache: CatalogCache, tier: SubscriptionTier) => cache.body(publicListView, tier, "identity");
+  const headOf = (kv: StubKv) => parseVersion((kv.data.get(HEAD_KEY) as string | undefined) ?? null);
 
   beforeEach(() => {
     const loaded = loadConfig(env);
@@ -260,29 +309,29 @@ describe("catalog cache races (stubbed KV)", () => {
     const before = await databaseVersion();
 
     // The slow refill: reads the database now; its puts (this version's keys, then the head) reach KV late.
-    kv.hold((key) => key.startsWith(`catalog:v${before}:`));
+    kv.hold((key) => key.endsWith(`:v${before}:index`));
     forgetMemoizedCatalog(); // an isolate that has not seen this version (the write above went through this one)
-    const stale = await cache.listBody("free");
+    const stale = await list(cache, "free");
     expect(names(stale.body).models.find((m) => m.id === model.id)?.display_name).toBe("Before");
 
     // The write commits and publishes its version while the refill's puts are in flight.
     await patchMeta(model.id, { displayName: "After" });
     const writeVersion = await databaseVersion();
-    expect(writeVersion).toBeGreaterThan(stale.version);
+    expect(writeVersion).toBeGreaterThan(stale.at.version);
     await cache.publish(writeVersion);
     const putsBeforeRelease = kv.puts.length;
     kv.release();
     await settle();
     // The refill's keys did land, after the head moved on.
-    expect(kv.puts.indexOf(catalogKeys(stale.version).list("free"))).toBeGreaterThanOrEqual(putsBeforeRelease);
-    expect(kv.data.get(catalogKeys(stale.version).list("free"))).toContain("Before");
-    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThanOrEqual(writeVersion);
+    expect(kv.puts.indexOf(indexKey(stale.at))).toBeGreaterThanOrEqual(putsBeforeRelease);
+    expect((await storedIndex(kv.asKv(), stale.at))?.byId.get(model.id)?.model.display_name).toBe("Before");
+    expect(headOf(kv)?.version).toBeGreaterThanOrEqual(writeVersion);
 
     // Readers follow the head to the newer version, in this isolate and in a fresh one.
     for (const fresh of [false, true]) {
       if (fresh) forgetMemoizedCatalog();
-      const listed = await cache.listBody("free");
-      expect(listed.version).toBeGreaterThanOrEqual(writeVersion);
+      const listed = await list(cache, "free");
+      expect(listed.at.version).toBeGreaterThanOrEqual(writeVersion);
       expect(names(listed.body).models.find((m) => m.id === model.id)?.display_name, `fresh isolate: ${fresh}`).toBe("After");
       const { snapshot } = await cache.snapshot();
       expect(snapshot.byId.get(model.id)?.model.display_name, `fresh isolate: ${fresh}`).toBe("After");
@@ -296,12 +345,12 @@ describe("catalog cache races (stubbed KV)", () => {
     const model = await createModel({ provider: uniqueProvider() });
     const before = await databaseVersion();
     await cache.publish(before);
-    await cache.snapshot(); // stores this version's index in KV
+    const { snapshot: published } = await cache.snapshot(); // stores this version's index in KV
     await settle();
     forgetMemoizedCatalog();
 
     // Request A reads the stored index, slowly.
-    kv.holdReads((key) => key === catalogKeys(before).index);
+    kv.holdReads((key) => key === indexKey(published));
     const slow = cache.snapshot();
     await new Promise((resolve) => setTimeout(resolve, 20));
     // Meanwhile the model is archived and request B reads the new version.
@@ -324,18 +373,18 @@ describe("catalog cache races (stubbed KV)", () => {
     // A write whose publish has not reached this KV (Miniflare's KV here, not the stub), while the
     // entries for the head's version are gone (expired): this isolate must read the database once.
     const model = await createModel({ provider: uniqueProvider() });
-    for (const key of [...kv.data.keys()]) if (key.startsWith(`catalog:v${published}:`)) kv.data.delete(key);
+    for (const key of [...kv.data.keys()]) if (key.endsWith(`:v${published}:index`)) kv.data.delete(key);
     forgetMemoizedCatalog();
-    const first = await cache.listBody("free");
+    const first = await list(cache, "free");
     expect(first.outcome).toBe("MISS");
     expect(names(first.body).models.map((m) => m.id)).toContain(model.id);
     await settle();
-    const second = await cache.listBody("free");
+    const second = await list(cache, "free");
     expect(second.outcome).toBe("HIT");
-    expect(second.version).toBe(first.version);
+    expect(second.at).toEqual(first.at);
     expect(names(second.body).models.map((m) => m.id)).toContain(model.id);
     // Other tiers' bodies come from the same catalog, and details too.
-    expect((await cache.listBody("pro")).outcome).toBe("HIT");
+    expect((await list(cache, "pro")).outcome).toBe("HIT");
     expect((await cache.snapshot()).outcome).toBe("HIT");
   });
 
@@ -353,7 +402,7 @@ describe("catalog cache races (stubbed KV)", () => {
     await expect(Promise.all(versions.map((version) => cache.publish(version)))).resolves.toBeDefined();
     // The limit was hit, and still the head is the newest version.
     expect(kv.rejectedPuts).toContain(HEAD_KEY);
-    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThanOrEqual(versions.at(-1) as number);
+    expect(headOf(kv)?.version).toBeGreaterThanOrEqual(versions.at(-1) as number);
     const { snapshot } = await cache.snapshot();
     expect(snapshot.models.filter(({ model }) => model.provider === provider)).toHaveLength(3);
   }, 20_000);
@@ -376,10 +425,10 @@ describe("catalog cache races (stubbed KV)", () => {
     await createModel({ provider });
     const newer = await databaseVersion();
     await cache.publish(newer);
-    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThanOrEqual(newer);
+    expect(headOf(kv)?.version).toBeGreaterThanOrEqual(newer);
     kv.release();
     await slowPublish;
-    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThanOrEqual(newer);
+    expect(headOf(kv)?.version).toBeGreaterThanOrEqual(newer);
     expect(kv.puts.filter((key) => key === HEAD_KEY).length).toBeGreaterThanOrEqual(3);
   });
 
@@ -400,15 +449,57 @@ describe("catalog cache races (stubbed KV)", () => {
     publishing = false;
     await writes;
     expect(took).toBeLessThan(5_000);
-    expect(Number(kv.data.get(HEAD_KEY))).toBeGreaterThan(0);
+    expect(headOf(kv)?.version).toBeGreaterThan(0);
   }, 30_000);
+
+  it("a write stores one index for its version and moves the head, and the version it publishes equals a full read", async () => {
+    const kv = new StubKv();
+    const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
+    const lifecycle = new Lifecycle(
+      handle.db,
+      cache,
+      { actor: "admin-patch", requestId: "req-patch-test" },
+      new ChangeOutbox(() => handle.db, env.WEBHOOK_QUEUE, waitUntil),
+    );
+    await cache.publish(await databaseVersion());
+    await settle();
+    const provider = uniqueProvider();
+    const steps: Array<() => Promise<unknown>> = [
+      () => lifecycle.addModel({ id: `${provider}-a`, name: "a", provider, meta: sampleMeta({ displayName: "A" }) }),
+      () => lifecycle.addModel({ id: `${provider}-b`, name: "b", provider, meta: sampleMeta() }),
+      () => lifecycle.updateModelMeta(`${provider}-a`, { displayName: "A2", requiredTier: "pro" }),
+      () => lifecycle.markAsLegacy(`${provider}-a`, { replacementModelId: `${provider}-b` }),
+      () => lifecycle.archive(`${provider}-b`, "retired"),
+    ];
+    for (const step of steps) {
+      kv.puts.length = 0;
+      await step();
+      const head = headOf(kv);
+      // Per version: its index and the head (and, in the background, the stale-if-error pointer); nothing per tier.
+      expect(kv.puts.filter((key) => key !== LAST_KEY)).toEqual([indexKey(head as NonNullable<typeof head>), HEAD_KEY]);
+      await settle();
+      const published = await storedIndex(kv.asKv(), head as NonNullable<typeof head>);
+      const { at, rows } = await readCatalog(handle.db);
+      // Another test file may have written since: compare at the same version only.
+      if (at.version === head?.version) {
+        const full = snapshotFromRows(at, rows);
+        // The same models, serialized the same, in the same order; the same archived ids.
+        expect(published?.models.map((entry) => entry.open)).toEqual(full.models.map((entry) => entry.open));
+        expect(new Map([...(published?.archived ?? [])].sort())).toEqual(new Map([...full.archived].sort()));
+      }
+    }
+    const last = await storedIndex(kv.asKv(), headOf(kv) as NonNullable<ReturnType<typeof headOf>>);
+    expect(last?.byId.has(`${provider}-b`)).toBe(false);
+    expect(last?.archived.get(`${provider}-b`)).toBeNull();
+    expect(last?.byId.get(`${provider}-a`)?.model).toMatchObject({ display_name: "A2", required_tier: "pro", is_legacy: true });
+  });
 
   it("answers from the database when KV reads fail (X-Cache: BYPASS)", async () => {
     const kv = new StubKv();
     kv.failReads = true;
     const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
     const model = await createModel({ provider: uniqueProvider(), meta: { displayName: "Fresh" } });
-    const listed = await cache.listBody("pro");
+    const listed = await list(cache, "pro");
     expect(listed.outcome).toBe("BYPASS");
     const body = names(listed.body);
     expect(body.user_tier).toBe("pro");
@@ -423,9 +514,9 @@ describe("catalog cache races (stubbed KV)", () => {
     kv.failReads = true;
     const cache = new CatalogCache(kv.asKv(), () => handle.db, waitUntil);
     const model = await createModel({ provider: uniqueProvider(), meta: { displayName: "One" } });
-    await cache.listBody("free");
+    await list(cache, "free");
     await patchMeta(model.id, { displayName: "Two" });
-    const listed = await cache.listBody("free");
+    const listed = await list(cache, "free");
     expect(listed.outcome).toBe("BYPASS");
     expect(names(listed.body).models.find((m) => m.id === model.id)?.display_name).toBe("Two");
   });

@@ -8,6 +8,7 @@
  */
 
 import { exports } from "cloudflare:workers";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { type Schema, Validator } from "@cfworker/json-schema";
 
 interface Operation {
@@ -58,6 +59,14 @@ function validatorFor(document: OpenApiDocument, schema: Schema): Validator {
   return validator;
 }
 
+/** The body as a client reads it: Content-Encoding undone (the app's own Responses carry compressed list bodies). */
+async function decodedText(response: Response): Promise<string> {
+  const bytes = new Uint8Array(await response.clone().arrayBuffer());
+  const encoding = response.headers.get("Content-Encoding");
+  const decoded = encoding === "br" ? brotliDecompressSync(bytes) : encoding === "gzip" ? gunzipSync(bytes) : bytes;
+  return new TextDecoder().decode(decoded);
+}
+
 /** Throws, naming the route, when a response does not match the document. */
 export async function checkContract(method: string, url: string, response: Response): Promise<void> {
   const document = await openApiDocument();
@@ -66,7 +75,7 @@ export async function checkContract(method: string, url: string, response: Respo
   // The staff dashboard answers HTML and is not part of the API's document.
   if (pathname === "/admin/ui" || pathname.startsWith("/admin/ui/")) return;
   const found = findOperation(document, method === "HEAD" ? "GET" : method, pathname);
-  const text = await response.clone().text();
+  const text = await decodedText(response);
   let schema: Schema | undefined;
   let where: string;
   if (!found) {

@@ -7,7 +7,9 @@
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { catalogKeys, forgetMemoizedCatalog, HEAD_KEY, LAST_KEY } from "../../src/catalog/cache";
+import { forgetMemoizedCatalog } from "../../src/catalog/cache";
+import { HEAD_FRESH_MS } from "../../src/catalog/isolate-memo";
+import { HEAD_KEY, LAST_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import { routeTable } from "../../src/routes";
 import {
   callWith,
@@ -37,6 +39,7 @@ import {
   routeName,
   runCron,
   sampleMeta,
+  storedIndex,
   uniqueId,
   uniqueProvider,
 } from "./support";
@@ -50,15 +53,15 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** The version named by the ETag of the full list: "c<version>-<tier>-all". */
-const listVersion = async () => Number(/^"c(\d+)-/.exec((await call("/v1/models")).headers.get("ETag") ?? "")?.[1]);
+/** The version named by the ETag of the full list: "c<epoch>.<version>-<tier>-all". */
+const listVersion = async () => Number(/^"c\w*\.(\d+)-/.exec((await call("/v1/models")).headers.get("ETag") ?? "")?.[1]);
 
 /** Waits until catalog:last names a stored version that includes `id` (it is advanced in the background). */
 async function lastIncludes(id: string) {
   await eventually(async () => {
-    const last = Number(await env.MODEL_CACHE.get(LAST_KEY));
-    const index = await env.MODEL_CACHE.get<{ models: PublicModel[] }>(catalogKeys(last).index, "json");
-    expect(index?.models.map((model) => model.id)).toContain(id);
+    const last = parseVersion(await env.MODEL_CACHE.get(LAST_KEY));
+    const index = last && (await storedIndex(env.MODEL_CACHE, last));
+    expect(index && [...index.byId.keys()]).toContain(id);
   });
 }
 
@@ -69,7 +72,7 @@ function kvLosingVersionEntries(): KVNamespace {
     get(target, property) {
       if (property === "put") {
         return async (key: string, ...rest: unknown[]) => {
-          if (key.startsWith("catalog:v")) throw new Error("KV PUT failed: 500 Internal Server Error");
+          if (/^catalog:\w+:v\d+:/.test(key)) throw new Error("KV PUT failed: 500 Internal Server Error");
           return (target.put as (...args: unknown[]) => Promise<void>)(key, ...rest);
         };
       }
@@ -139,6 +142,9 @@ describe("public reads while the database is down", () => {
     const model = await createModel({ provider: uniqueProvider(), meta: { displayName: "Remembered" } });
     forgetMemoizedCatalog();
     expect((await call(`/v1/models/${model.id}`)).status).toBe(200);
+    // Past the time a head read is trusted (HEAD_FRESH_MS), so the next request asks KV again.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + HEAD_FRESH_MS + 1);
     const failingKv = new Proxy(env.MODEL_CACHE, {
       get: () => () => {
         throw new Error("KV unavailable");
@@ -150,6 +156,7 @@ describe("public reads while the database is down", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("X-Cache")).toBe("STALE");
     expect((await response.json<PublicModel>()).display_name).toBe("Remembered");
+    vi.useRealTimers();
   });
 
   it("answers 503 database_unavailable, with Retry-After and nothing internal, when nothing is cached at all", async () => {

@@ -7,7 +7,8 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CatalogCache, forgetMemoizedCatalog, HEAD_KEY } from "../../src/catalog/cache";
+import { CatalogCache, forgetMemoizedCatalog } from "../../src/catalog/cache";
+import { HEAD_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import type { DatabaseHandle } from "../../src/db/client";
 import { callWith, captureConsole, directDatabase, expectNoInternals } from "./reliability-helpers";
 import { adminToken, call, createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support";
@@ -154,6 +155,6 @@ describe("a publish that failed after its write committed", () => {
     await Promise.allSettled(waits);
     forgetMemoizedCatalog();
     expect(await ids()).toContain(id);
-    expect(Number(await env.MODEL_CACHE.get(HEAD_KEY))).toBeGreaterThan(Number(headBefore));
+    expect(parseVersion(await env.MODEL_CACHE.get(HEAD_KEY))?.version).toBeGreaterThan(parseVersion(headBefore)?.version ?? 0);
   });
 });

@@ -7,9 +7,13 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { expect, inject } from "vitest";
+import { unpackIndex } from "../../src/catalog/encoding";
+import { indexKey } from "../../src/catalog/kv-layout";
+import { decodeIndex, type Snapshot } from "../../src/catalog/snapshot";
 import type { ModelMeta } from "../../src/domain/model-meta";
 import type { ErrorBody } from "../../src/http/openapi";
 import worker from "../../src/index";
+import type { CatalogVersion } from "../../src/queries/catalog";
 import type { routeTable } from "../../src/routes";
 import type { AdminModel, AuditEntry } from "../../src/routes/admin-models/admin-model";
 import { checkContract } from "./contract";
@@ -247,6 +251,8 @@ const EXAMPLES: Record<string, { body: (context: ExampleContext) => object; prep
   "POST /admin/webhooks": { body: () => ({ url: receiverUrl("example"), events: ["model.sunset_approaching"] }) },
   "POST /admin/webhooks/{id}/rotate-secret": { body: () => ({}) },
   "DELETE /admin/webhooks/{id}": { body: () => ({}) },
+  // Starts a new catalog epoch: every cached version is left behind, and the catalog republished at once.
+  "POST /admin/cache/reset": { body: () => ({}) },
 };
 
 function exampleOf(route: Route) {
@@ -414,4 +420,10 @@ export async function deliveriesOf(webhookId: string): Promise<Delivery[]> {
   const response = await call(`/admin/webhooks/${webhookId}/deliveries?limit=200`, { token: await adminToken() });
   if (response.status !== 200) throw new Error(`deliveries: ${response.status} ${await response.text()}`);
   return (await response.json<{ deliveries: Delivery[] }>()).deliveries;
+}
+
+/** The catalog index stored in `kv` for a version, decoded (undefined when absent). */
+export async function storedIndex(kv: KVNamespace, at: CatalogVersion): Promise<Snapshot | undefined> {
+  const stored = await kv.get(indexKey(at), "arrayBuffer");
+  return stored ? decodeIndex(unpackIndex(stored)) : undefined;
 }

@@ -1,15 +1,24 @@
 /**
- * Served from the KV cache (see catalog/cache.ts); only a miss touches the
+ * Served from the catalog cache (docs/cache.md); only a miss touches the
  * database. The admin listing with archived models reads the database.
  */
 import type { Context } from "hono";
 import type { CacheOutcome } from "../../catalog/cache";
-import { catalogEtag, legacyHeaders, matchesIfNoneMatch, publicCacheHeaders, successorOf } from "../../catalog/http-caching";
+import { negotiateEncoding } from "../../catalog/encoding";
+import {
+  catalogEtag,
+  encodedResponse,
+  legacyHeaders,
+  matchesIfNoneMatch,
+  publicCacheHeaders,
+  successorOf,
+} from "../../catalog/http-caching";
 import { listBody } from "../../catalog/list-body";
 import { findModel } from "../../catalog/lookup";
 import { filterView, isFiltered, matchesFilters } from "../../catalog/model-filter";
-import { toPublicModel, withAccess } from "../../catalog/public-model";
+import { accessStatusOf, toPublicModel, withAccess } from "../../catalog/public-model";
 import { withRecommendedSuccessors } from "../../catalog/successors";
+import { publicListView } from "../../catalog/views";
 import type { SubscriptionTier } from "../../domain/model-meta";
 import { isTierAllowed, upgradeTierFor } from "../../domain/tier-access";
 import type { AppEnv } from "../../http/context";
@@ -20,8 +29,8 @@ import type * as routes from "./public-models.routes";
 
 const tierOf = (c: Context<AppEnv>): SubscriptionTier => c.var.principal?.tier ?? "free";
 
-function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome) {
-  return { ...publicCacheHeaders(c.var.principal !== null), ETag: etag, "X-Cache": outcome };
+function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome, negotiated = false) {
+  return { ...publicCacheHeaders(c.var.principal !== null, negotiated), ETag: etag, "X-Cache": outcome };
 }
 
 const JSON_TYPE = { "Content-Type": "application/json; charset=UTF-8" };
@@ -41,32 +50,38 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
     return c.json({ models, total: models.length, user_tier: tier }, 200, { "Cache-Control": "no-store", "X-Cache": "BYPASS" });
   }
   const catalog = c.var.services.catalog;
-  const head = await catalog.headVersion();
+  const head = await catalog.head();
   const filtered = isFiltered(filters);
-  const view = filtered ? filterView(filters) : "all";
-  if (head.version !== undefined && matchesIfNoneMatch(c.req.header("If-None-Match"), catalogEtag(head.version, tier, view))) {
-    return c.body(null, 304, cacheHeaders(c, catalogEtag(head.version, tier, view), head.outcome));
+  const view = filtered ? filterView(filters) : publicListView.name;
+  // Whole lists are compressed once per version; filtered ones are built per request, uncompressed.
+  const accepted = filtered ? "identity" : negotiateEncoding(c.req.header("Accept-Encoding"));
+  if (head.at !== undefined) {
+    const etag = catalogEtag(head.at, tier, view, accepted);
+    if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, cacheHeaders(c, etag, head.outcome, !filtered));
   }
   if (!filtered) {
-    const { version, body, outcome } = await catalog.listBody(tier, head);
-    return c.body(body as Uint8Array<ArrayBuffer>, 200, { ...JSON_TYPE, ...cacheHeaders(c, catalogEtag(version, tier), outcome) });
+    const { at, body, encoding, outcome } = await catalog.body(publicListView, tier, accepted, head);
+    const response = c.body(body as Uint8Array<ArrayBuffer>, 200, {
+      ...JSON_TYPE,
+      ...cacheHeaders(c, catalogEtag(at, tier, view, encoding), outcome, true),
+    });
+    return encodedResponse(response, encoding);
   }
   const { snapshot, outcome } = await catalog.snapshot(head);
   const matching = snapshot.models.filter(({ model }) => matchesFilters(model, filters));
-  return c.body(listBody(matching, tier), 200, { ...JSON_TYPE, ...cacheHeaders(c, catalogEtag(snapshot.version, tier, view), outcome) });
+  return c.body(listBody(matching, tier), 200, { ...JSON_TYPE, ...cacheHeaders(c, catalogEtag(snapshot, tier, view), outcome) });
 };
 
 export const detail: AppRouteHandler<typeof routes.detail> = async (c) => {
   const { id } = c.req.valid("param");
   const tier = tierOf(c);
-  const catalog = c.var.services.catalog;
-  const head = await catalog.headVersion();
-  const { snapshot, outcome } = await catalog.snapshot(head);
-  const { model } = findModel(snapshot, id);
-  const etag = catalogEtag(snapshot.version, tier, `model:${id}`);
+  const { snapshot, outcome } = await c.var.services.catalog.snapshot();
+  const { model, open } = findModel(snapshot, id);
+  const etag = catalogEtag(snapshot, tier, `model:${id}`);
   const headers = { ...cacheHeaders(c, etag, outcome), ...legacyHeaders(model.legacy_info) };
   if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
-  return c.json(withAccess(model, tier), 200, headers);
+  // The model's JSON was serialized once for this version: splice in the tier's access status.
+  return c.body(`${open},"access_status":"${accessStatusOf(model, tier)}"}`, 200, { ...JSON_TYPE, ...headers });
 };
 
 // The inference gate: the platform asks this before every completion.
