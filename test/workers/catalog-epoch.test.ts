@@ -37,6 +37,11 @@ async function restoreToBefore(ids: string[]) {
       )})`,
     );
     await tx.execute(sql`UPDATE catalog_state SET version = version - ${ids.length}`);
+    // The change feed is restored with them: its events are keyed by the catalog version.
+    const later = sql`(SELECT id FROM change_events WHERE catalog_version > (SELECT version FROM catalog_state))`;
+    await tx.execute(sql`DELETE FROM webhook_deliveries WHERE event_id IN ${later}`);
+    await tx.execute(sql`DELETE FROM sunset_announcements WHERE event_id IN ${later}`);
+    await tx.execute(sql`DELETE FROM change_events WHERE catalog_version > (SELECT version FROM catalog_state)`);
   });
 }
 
