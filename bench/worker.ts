@@ -33,7 +33,7 @@ import { publicListView } from "../src/catalog/views";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/client";
 import { runSunset } from "../src/lifecycle/sunset";
-import { catalogStatement, readCatalog } from "../src/queries/catalog";
+import { readCatalog } from "../src/queries/catalog";
 
 const app = createApp();
 let outcomes: Record<string, number> = {};
@@ -114,10 +114,8 @@ async function profile(request: Request, env: Env, ctx: ExecutionContext) {
   try {
     await database.db.execute("select 1");
     mark("db pool: connect + select 1");
-    const rows = await catalogStatement(database.db);
+    const { at, rows } = await readCatalog(database.db);
     mark("refill statement (incl. driver row parsing)");
-    const first = rows[0];
-    const at = { epoch: first?.epoch ?? "profile", version: first?.catalogVersion ?? 0 };
     const snapshot = snapshotFromRows(at, rows);
     mark("snapshotFromRows (toPublicModel, serialize, sort)");
     const identity = new TextEncoder().encode(publicListView.render(snapshot, "free"));

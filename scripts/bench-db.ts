@@ -168,9 +168,9 @@ export const QUERIES: Array<{ name: string; sql: string }> = [
   },
   {
     name: "cache refill (whole catalog, one statement)",
-    sql: `SELECT catalog_state.version, ${COLUMNS.split(", ")
-      .map((c) => `models.${c}`)
-      .join(", ")} FROM catalog_state LEFT JOIN models ON true WHERE catalog_state.id = 1 ORDER BY models.provider, models.id`,
+    // As src/queries/catalog.ts builds it: the models aggregated into one json column.
+    sql: `SELECT epoch, version, (SELECT coalesce(json_agg(json_build_array(id, name, provider, is_available, is_legacy, is_archived,
+      legacy_since, meta, created_at)), '[]') FROM models) FROM catalog_state WHERE id = 1`,
   },
 ];
 

@@ -56,11 +56,10 @@ function listedAndArchived(rows: readonly CatalogRow[]) {
   const listed: Listed[] = [];
   const archivedReplacement = new Map<string, string | null>();
   for (const row of rows) {
-    if (row.id === null || row.meta === null || row.createdAt === null) continue;
     if (row.isArchived) archivedReplacement.set(row.id, row.meta.legacyReplacementModelId ?? null);
     else
       listed.push({
-        model: toPublicModel(row as Parameters<typeof toPublicModel>[0]),
+        model: toPublicModel(row),
         created: Math.floor(row.createdAt.getTime() / 1000),
       });
   }

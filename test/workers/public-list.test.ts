@@ -9,6 +9,7 @@ import {
   adminToken,
   call,
   createModel,
+  current,
   type ErrorBody,
   expectError,
   farSunset,
@@ -117,6 +118,8 @@ describe("GET /v1/models", () => {
       is_archived: false,
       legacy_info: { replacement_model_id: successor.id, deprecation_notice: "moving on", sunset_date: sunset },
     });
+    // The instant the database holds, to the millisecond, as the admin API reports it.
+    expect(listed?.legacy_info?.deprecated_at).toBe((await current(old.id)).model.legacy_since);
     expect(body.models.find((model) => model.id === successor.id)).toMatchObject({ is_legacy: false });
   });
 
