@@ -11,21 +11,9 @@
  * Ctrl-C. It fails only on real errors (non-2xx, crashes), never on timings,
  * unless --strict.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import {
-  closeSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -33,7 +21,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { SignJWT } from "jose";
 import WebSocket from "ws";
 import { dashboardModelsPage } from "./bench-dashboard";
-import { type BenchDatabase, freePort, measureQueries, temporaryPostgres, throwawayDatabase } from "./bench-db";
+import { type BenchDatabase, measureQueries, temporaryPostgres, throwawayDatabase } from "./bench-db";
 import {
   ACCEPT_ENCODING,
   autocannonGenerator,
@@ -51,6 +39,7 @@ import { startLocalDatabase } from "./local-db";
 import { migrate, readMigrations } from "./migrations";
 import { SEED_MODELS, syntheticModels } from "./seed-catalog";
 import { insertSeeds } from "./seeding";
+import { startWranglerDev } from "./wrangler-dev";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const DOC = join(ROOT, "docs/benchmarks.md");
@@ -222,70 +211,14 @@ function snapshotSources(workDir: string): string {
 }
 
 async function startWorker(workDir: string, vars: Record<string, string>): Promise<Worker> {
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  // A fresh, empty KV for every worker: a cache left by another database would be served as this one's
-  // (catalog versions restart with each database, so the head would name the old entries).
-  const persist = mkdtempSync(join(workDir, "wrangler-state-"));
-  // An env file (even empty) makes wrangler skip .dev.vars, which belongs to `npm run dev`.
-  const envFile = join(workDir, "bench.env");
-  writeFileSync(envFile, "");
-  const logFile = join(workDir, "wrangler.log");
-  const log = openSync(logFile, "a");
-  const args = [
-    join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
-    "dev",
-    // The bench's own entry: the app plus the /__bench routes, which the production entry never bundles.
-    "bench/worker.ts",
-    "--port",
-    String(port),
-    "--ip",
-    "127.0.0.1",
-    "--inspector-port",
-    String(inspectorPort),
-    "--persist-to",
-    persist,
-    "--env-file",
-    envFile,
-    "--log-level",
-    "warn",
-    ...Object.entries(vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
-  ];
-  const child: ChildProcess = spawn(process.execPath, args, {
+  // The bench's own entry: the app plus the /__bench routes, which the production entry never bundles.
+  const { baseUrl, port, inspectorPort, child, stop } = await startWranglerDev({
+    workDir,
+    vars,
+    entry: "bench/worker.ts",
     cwd: snapshotSources(workDir),
-    detached: true,
-    stdio: ["ignore", log, log],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
   });
-  closeSync(log);
-  let exited = false;
-  child.on("exit", () => {
-    exited = true;
-  });
-  const stop = async () => {
-    if (exited || child.pid === undefined) return;
-    const group = -child.pid;
-    try {
-      process.kill(group, "SIGTERM");
-    } catch {}
-    for (let i = 0; i < 50 && !exited; i++) await sleep(100);
-    try {
-      process.kill(group, "SIGKILL");
-    } catch {}
-  };
   cleanups.push(stop);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const tail = () => readFileSync(logFile, "utf8").trim().split("\n").slice(-15).join("\n");
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (exited) throw new Error(`wrangler dev exited during startup:\n${tail()}`);
-    if (Date.now() > deadline) throw new Error(`wrangler dev did not answer /healthz within 120 s:\n${tail()}`);
-    try {
-      const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5000) });
-      if (response.ok) break;
-    } catch {}
-    await sleep(250);
-  }
   // wrangler's runtimes are up once /healthz answers; they keep their pids for the run.
   const tree = processTree(child.pid ?? -1);
   return { baseUrl, inspectorPort, cpu: () => workerdCpu(tree, port), stop };

@@ -11,6 +11,10 @@ import { unpackIndex } from "../../src/catalog/encoding";
 import { indexKey } from "../../src/catalog/kv-layout";
 import { decodeIndex, type Snapshot } from "../../src/catalog/snapshot";
 import type { ModelMeta } from "../../src/domain/model-meta";
+import type { ReceivedRequest } from "../webhook-receiver";
+
+export type { ReceivedRequest };
+
 import type { ErrorBody } from "../../src/http/openapi";
 import worker from "../../src/index";
 import type { CatalogVersion } from "../../src/queries/catalog";
@@ -374,15 +378,6 @@ const receiverBase = () => (inject as unknown as (key: "webhookReceiver") => str
 
 /** A receiver URL no other test uses; `options` is the receiver's query string (fail=1, status=500, delayMs=...). */
 export const receiverUrl = (name: string, options = "") => `${receiverBase()}/hook/${name}${options ? `?${options}` : ""}`;
-
-export interface ReceivedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  answered: number;
-  at: number;
-}
 
 export async function receivedBy(name: string): Promise<ReceivedRequest[]> {
   return (await fetch(`${receiverBase()}/received/${name}`)).json<ReceivedRequest[]>();
