@@ -32,8 +32,8 @@ import { decodeIndex, encodeIndex, patchSnapshot, snapshotFromRows } from "../sr
 import { publicListView } from "../src/catalog/views";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/client";
-import { runSunset } from "../src/lifecycle/sunset";
 import { readCatalog } from "../src/queries/catalog";
+import { runScheduled } from "../src/scheduled";
 
 const app = createApp();
 let outcomes: Record<string, number> = {};
@@ -176,6 +176,6 @@ export default {
     return response;
   },
   async scheduled(controller, env, ctx) {
-    await runSunset(controller, env, ctx);
+    await runScheduled(controller, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

@@ -7,7 +7,7 @@ import type { Database } from "../db/client";
 import type { SubscriptionTier } from "../domain/model-meta";
 import { describeError, isDatabaseUnavailable } from "../http/failures";
 import { log } from "../log";
-import { type CatalogVersion, readCatalog, readCatalogVersion, startCatalogEpoch } from "../queries/catalog";
+import { readCatalog } from "../queries/catalog";
 import { compress, type Encoding, packIndex, unpackIndex } from "./encoding";
 import {
   headIsFresh,
@@ -32,6 +32,7 @@ import {
   VERSION_TTL_SECONDS,
 } from "./kv-layout";
 import { decodeIndex, encodeIndex, patchSnapshot, type Snapshot, snapshotFromRows } from "./snapshot";
+import { type CatalogVersion, readCatalogVersion, startCatalogEpoch } from "./state";
 import type { CatalogView } from "./views";
 
 export { forgetMemoizedCatalog } from "./isolate-memo";

@@ -4,8 +4,9 @@
  * from it, when it last read the KV head, and its last snapshot for
  * stale-if-error. Module state: one per isolate.
  */
-import type { CatalogVersion } from "../queries/catalog";
+
 import type { Snapshot } from "./snapshot";
+import type { CatalogVersion } from "./state";
 
 /**
  * Bodies (every view x tier x encoding) kept per isolate. At 10,000 models an

@@ -3,9 +3,10 @@
  * the database (whole, or the previous version patched with the rows one
  * write changed) or from the index stored in KV. Pure.
  */
-import type { CatalogRow, CatalogVersion } from "../queries/catalog";
+import type { CatalogRow } from "../queries/catalog";
 import { type SerializedModel, serializeModel } from "./list-body";
 import { byProviderThenId, type PublicModel, toPublicModel } from "./public-model";
+import type { CatalogVersion } from "./state";
 import { archivedSuccessors, withRecommendedSuccessors } from "./successors";
 
 export interface Snapshot extends CatalogVersion {

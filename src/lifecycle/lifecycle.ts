@@ -9,14 +9,15 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { type ModelRow, models, modelTierAuditLogs } from "../../drizzle/schema";
 import type { CatalogCache } from "../catalog/cache";
+import { bumpCatalogVersion } from "../catalog/state";
 import type { ChangeOutbox } from "../changes/outbox";
-import { bumpCatalogVersion } from "../db/catalog-version";
 import type { Database, Transaction } from "../db/client";
 import { type Answer, type Claim, saveAnswer } from "../db/idempotency-keys";
 import { type ModelMeta, ModelMetaSchema, mergeMeta } from "../domain/model-meta";
 import { ApiError } from "../http/errors";
 import { sqlState } from "../http/failures";
 import { log } from "../log";
+import { sunsetAtOrBefore } from "../queries/models";
 import type { LegacyOptions, NewModel } from "./inputs";
 import {
   assertCanArchive,
@@ -52,6 +53,9 @@ const RETRYABLE_SQLSTATES = new Set(["40001", "40P01"]);
 export const WRITE_ATTEMPTS = 4;
 const RETRY_BASE_MS = 20;
 
+/** Why the cron archived a model, in its audit row. */
+const SUNSET_REASON = "sunset date passed";
+
 /** Longest replacement chain we follow looking for a cycle. */
 const MAX_REPLACEMENT_CHAIN = 64;
 
@@ -72,7 +76,7 @@ export class Lifecycle {
         .onConflictDoNothing({ target: models.id })
         .returning();
       if (!row) throw new ApiError("conflict", `model ${input.id} already exists`);
-      await this.audit(tx, row.id, "create", null, stateOf(row), null);
+      await this.audit(tx, [{ modelId: row.id, action: "create", previous: null, next: stateOf(row), reason: null }]);
       return this.finish(tx, "create", null, { row });
     }).catch(rethrowConflicts);
     await this.catalog.publish(version, [row.id]);
@@ -146,6 +150,44 @@ export class Lifecycle {
     });
   }
 
+  /**
+   * The cron's archive: every live legacy model whose sunset date is at or
+   * before `now`. One conditional UPDATE decides which rows change, so
+   * overlapping or repeated runs archive each model exactly once; their audit
+   * rows and feed events are written in the same transaction.
+   */
+  async archiveSunsetDue(now: Date): Promise<string[]> {
+    const { ids, version } = await this.transaction(async (tx) => {
+      const archived = await tx
+        .update(models)
+        .set({ isArchived: true, rowVersion: sql`${models.rowVersion} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(models.isLegacy, true), eq(models.isArchived, false), sunsetAtOrBefore(now)))
+        .returning();
+      if (archived.length === 0) return { ids: [] as string[], version: undefined };
+      await this.audit(
+        tx,
+        archived.map((model) => ({
+          modelId: model.id,
+          action: "archive",
+          previous: { isArchived: false },
+          next: { isArchived: true, sunsetDate: model.meta.sunsetDate },
+          reason: SUNSET_REASON,
+        })),
+      );
+      const version = await bumpCatalogVersion(tx);
+      await this.changes.record(
+        tx,
+        version,
+        archived.map((model) => ({ action: "archive", before: { ...model, isArchived: false }, after: model })),
+      );
+      return { ids: archived.map((model) => model.id), version };
+    });
+    if (version === undefined) return ids;
+    await this.catalog.publish(version, ids);
+    this.changes.dispatchRecorded();
+    return ids;
+  }
+
   private async change(
     id: string,
     action: LifecycleAction,
@@ -183,7 +225,7 @@ export class Lifecycle {
         .where(eq(models.id, id))
         .returning();
       const { previous, next } = describeChange(before, after);
-      await this.audit(tx, id, action, previous, next, reason);
+      await this.audit(tx, [{ modelId: id, action, previous, next, reason }]);
       return this.finish(tx, action, current, { row: row as ModelRow, ...alsoWritten() });
     });
     await this.catalog.publish(version, [id]);
@@ -194,7 +236,7 @@ export class Lifecycle {
   /** The last steps of every write's transaction: the catalog version, the change-feed event, the idempotent answer. */
   private async finish(tx: Transaction, action: LifecycleAction, before: ModelRow | null, written: Written) {
     const version = await bumpCatalogVersion(tx);
-    await this.changes.record(tx, version, action, before, written.row);
+    await this.changes.record(tx, version, [{ action, before, after: written.row }]);
     const idempotency = this.context.idempotency;
     if (idempotency) await saveAnswer(tx, idempotency.claim, idempotency.answer(written));
     return { row: written.row, version };
@@ -224,18 +266,29 @@ export class Lifecycle {
     }
   }
 
-  private async audit(tx: Transaction, modelId: string, action: LifecycleAction, previous: unknown, next: unknown, reason: string | null) {
-    await tx.insert(modelTierAuditLogs).values({
-      actor: this.context.actor,
-      modelId,
-      action,
-      previousValue: previous,
-      newValue: next,
-      reason,
-      requestId: this.context.requestId,
-      clientRequestId: this.context.clientRequestId ?? null,
-    });
+  private async audit(tx: Transaction, entries: AuditEntry[]) {
+    await tx.insert(modelTierAuditLogs).values(
+      entries.map(({ modelId, action, previous, next, reason }) => ({
+        actor: this.context.actor,
+        modelId,
+        action,
+        previousValue: previous,
+        newValue: next,
+        reason,
+        requestId: this.context.requestId,
+        clientRequestId: this.context.clientRequestId ?? null,
+      })),
+    );
   }
+}
+
+/** One audit row: what was, what became, and why (if said). */
+interface AuditEntry {
+  modelId: string;
+  action: LifecycleAction;
+  previous: unknown;
+  next: unknown;
+  reason: string | null;
 }
 
 function stateOf(row: ModelRow): ModelFlags {
