@@ -8,7 +8,8 @@ import { ChangeOutbox } from "./changes/outbox";
 import type { Config } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import { ApiError } from "./http/errors";
-import { Lifecycle, type WriteContext } from "./lifecycle/lifecycle";
+import type { WriteContext } from "./lifecycle/change";
+import { Lifecycle } from "./lifecycle/lifecycle";
 import type { DeliveryQueue } from "./webhooks/dispatch";
 import { type SecretBox, secretBoxFor } from "./webhooks/secret-box";
 

@@ -3,11 +3,12 @@
  * the database (whole, or the previous version patched with the rows one
  * write changed) or from the index stored in KV. Pure.
  */
+
+import { archivedSuccessors, withRecommendedSuccessors } from "../domain/replacement-graph";
 import type { CatalogRow } from "../queries/catalog";
 import { type SerializedModel, serializeModel } from "./list-body";
 import { byProviderThenId, type PublicModel, toPublicModel } from "./public-model";
 import type { CatalogVersion } from "./state";
-import { archivedSuccessors, withRecommendedSuccessors } from "./successors";
 
 export interface Snapshot extends CatalogVersion {
   /** Visible models, by provider then id, each serialized once (with its recommended successor). */

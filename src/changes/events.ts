@@ -6,17 +6,10 @@
  */
 import { z } from "@hono/zod-openapi";
 import { type ModelState, type PublicModel, PublicModelSchema, toPublicModel } from "../catalog/public-model";
-import type { LifecycleAction } from "../lifecycle/rules";
+import { EVENT_OF_ACTION, type LifecycleAction } from "../lifecycle/rules";
 
-export const CHANGE_EVENT_TYPES = [
-  "model.created",
-  "model.updated",
-  "model.deprecated",
-  "model.undeprecated",
-  "model.archived",
-  "model.unarchived",
-  "model.sunset_approaching",
-] as const;
+/** The lifecycle writes' events, then the cron's warning. */
+export const CHANGE_EVENT_TYPES = [...Object.values(EVENT_OF_ACTION), "model.sunset_approaching"] as const;
 export const ChangeEventTypeSchema = z.enum(CHANGE_EVENT_TYPES).openapi("ChangeEventType");
 export type ChangeEventType = z.infer<typeof ChangeEventTypeSchema>;
 
@@ -60,16 +53,6 @@ export interface NewChangeEvent {
   modelId: string;
   body: ChangeEventBody;
 }
-
-/** One event per write: mark-legacy is model.deprecated only, whatever else it changed. */
-const EVENT_OF_ACTION: Record<LifecycleAction, ChangeEventType> = {
-  create: "model.created",
-  update_meta: "model.updated",
-  mark_legacy: "model.deprecated",
-  unmark_legacy: "model.undeprecated",
-  archive: "model.archived",
-  unarchive: "model.unarchived",
-};
 
 /** The event for a lifecycle write, or null when clients can see no difference. */
 export function changeEventFor(action: LifecycleAction, before: ModelState | null, after: ModelState): NewChangeEvent | null {
