@@ -484,7 +484,7 @@ describe("catalog cache races (stubbed KV)", () => {
       if (at.version === head?.version) {
         const full = snapshotFromRows(at, rows);
         // The same models, serialized the same, in the same order; the same archived ids.
-        expect(published?.models.map((entry) => entry.open)).toEqual(full.models.map((entry) => entry.open));
+        expect(published?.models.map((entry) => entry.unclosedJson)).toEqual(full.models.map((entry) => entry.unclosedJson));
         expect(new Map([...(published?.archived ?? [])].sort())).toEqual(new Map([...full.archived].sort()));
       }
     }
