@@ -4,8 +4,10 @@
  * catalog/public-model.ts), so staff-only fields can never appear and a
  * change to them alone is no event. Pure: no runtime needed.
  */
+
 import { z } from "@hono/zod-openapi";
 import { type ModelState, type PublicModel, PublicModelSchema, toPublicModel } from "../catalog/public-model";
+import { canonicalJson } from "../domain/canonical-json";
 import { EVENT_OF_ACTION, type LifecycleAction } from "../lifecycle/rules";
 
 /** The lifecycle writes' events, then the cron's warning. */
@@ -91,14 +93,6 @@ export function changedFields(before: PublicModel, after: PublicModel): string[]
   const b = after as unknown as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
   return keys.filter((key) => canonicalJson(a[key]) !== canonicalJson(b[key]));
-}
-
-function canonicalJson(value: unknown): string | undefined {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === "object" && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
-      : inner,
-  );
 }
 
 /** A stored event as the feed and webhooks show it. */

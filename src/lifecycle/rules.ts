@@ -2,7 +2,9 @@
  * Lifecycle rules that need no database: what a transition may do and what
  * the audit trail records. Pure, tested directly.
  */
+
 import type { ModelRow } from "../../drizzle/schema";
+import { canonicalJson } from "../domain/canonical-json";
 import { type ModelMeta, ModelMetaSchema } from "../domain/model-meta";
 import { ApiError } from "../http/errors";
 
@@ -109,18 +111,6 @@ export function describeChange(
     next.meta = metaAfter;
   }
   return { previous, next };
-}
-
-/**
- * JSON with object keys sorted: meta read back from JSONB has Postgres' key
- * order, a patch has the client's, and the same value must not read as a change.
- */
-function canonicalJson(value: unknown): string | undefined {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === "object" && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
 }
 
 /** The lifecycle state of a row: what a rule looks at and a change writes. */
