@@ -113,3 +113,11 @@ export function feedEventOf(row: {
     ...(row.body.days_before !== undefined && { days_before: row.body.days_before }),
   };
 }
+
+// The change_events and webhook_endpoints columns' row types (drizzle/schema.ts leaves them to their owner).
+declare module "../../drizzle/schema" {
+  interface ColumnTypes {
+    changeEventType: ChangeEventType;
+    changeEventBody: ChangeEventBody;
+  }
+}
