@@ -25,7 +25,6 @@
  */
 import { createApp } from "../src/app";
 import { bearerToken, verifyToken } from "../src/auth/jwt";
-import { forgetMemoizedCatalog } from "../src/catalog/cache";
 import { compress, type Encoding, negotiateEncoding, packIndex, unpackIndex } from "../src/catalog/encoding";
 import { HEAD_KEY } from "../src/catalog/kv-layout";
 import { decodeIndex, encodeIndex, patchSnapshot, snapshotFromRows } from "../src/catalog/snapshot";
@@ -34,6 +33,7 @@ import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/client";
 import { readCatalog } from "../src/queries/catalog";
 import { runScheduled } from "../src/scheduled";
+import { forgetMemoizedCatalog } from "../test/isolate-memo";
 
 const app = createApp();
 let outcomes: Record<string, number> = {};

@@ -28,7 +28,6 @@ import type { Snapshot } from "./snapshot";
 import { type CatalogVersion, readCatalogVersion, startCatalogEpoch } from "./state";
 import type { CatalogView } from "./views";
 
-export { forgetMemoizedCatalog } from "./isolate-memo";
 export type { Snapshot } from "./snapshot";
 
 /** STALE: the database is down and this is the newest complete catalog still at hand. */
