@@ -25,15 +25,15 @@
  */
 import { createApp } from "../src/app";
 import { bearerToken, verifyToken } from "../src/auth/jwt";
-import { forgetMemoizedCatalog } from "../src/catalog/cache";
 import { compress, type Encoding, negotiateEncoding, packIndex, unpackIndex } from "../src/catalog/encoding";
 import { HEAD_KEY } from "../src/catalog/kv-layout";
 import { decodeIndex, encodeIndex, patchSnapshot, snapshotFromRows } from "../src/catalog/snapshot";
 import { publicListView } from "../src/catalog/views";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/client";
-import { runSunset } from "../src/lifecycle/sunset";
 import { readCatalog } from "../src/queries/catalog";
+import { runScheduled } from "../src/scheduled";
+import { forgetMemoizedCatalog } from "../test/isolate-memo";
 
 const app = createApp();
 let outcomes: Record<string, number> = {};
@@ -176,6 +176,6 @@ export default {
     return response;
   },
   async scheduled(controller, env, ctx) {
-    await runSunset(controller, env, ctx);
+    await runScheduled(controller, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

@@ -5,9 +5,17 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
-import type { ChangeEventBody, ChangeEventType } from "../src/changes/events";
-import type { ModelMeta } from "../src/domain/model-meta";
-import type { DeliveryOutcome } from "../src/webhooks/backoff";
+
+/**
+ * The TypeScript types of the JSON and text-enum columns. Their owners are
+ * zod schemas in src/ (model meta, change events, delivery outcomes), and
+ * this file imports nothing from src/: each owner fills its slot in by
+ * module augmentation (`declare module`). A program without it (a script)
+ * sees the columns as plain JSON and text.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by its owners in src/
+export interface ColumnTypes {}
+type Typed<K extends string, Plain> = ColumnTypes extends Record<K, infer T> ? T : Plain;
 
 export const models = pgTable(
   "models",
@@ -18,7 +26,7 @@ export const models = pgTable(
     isAvailable: boolean("is_available").notNull().default(true),
     isLegacy: boolean("is_legacy").notNull().default(false),
     isArchived: boolean("is_archived").notNull().default(false),
-    meta: jsonb("meta").$type<ModelMeta>().notNull(),
+    meta: jsonb("meta").$type<Typed<"modelMeta", Record<string, unknown>>>().notNull(),
     legacySince: timestamp("legacy_since", { withTimezone: true, mode: "date" }),
     rowVersion: integer("row_version").notNull().default(1),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
@@ -75,10 +83,10 @@ export const changeEvents = pgTable(
     catalogVersion: bigint("catalog_version", { mode: "number" }).notNull(),
     seq: integer("seq").notNull(),
     id: text("id").notNull().unique(),
-    type: text("type").$type<ChangeEventType>().notNull(),
+    type: text("type").$type<Typed<"changeEventType", string>>().notNull(),
     modelId: text("model_id").notNull(),
     occurredAt: timestamp("occurred_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-    body: jsonb("body").$type<ChangeEventBody>().notNull(),
+    body: jsonb("body").$type<Typed<"changeEventBody", Record<string, unknown>>>().notNull(),
     dispatchedAt: timestamp("dispatched_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [primaryKey({ columns: [t.catalogVersion, t.seq] })],
@@ -87,7 +95,7 @@ export const changeEvents = pgTable(
 export const webhookEndpoints = pgTable("webhook_endpoints", {
   id: text("id").primaryKey(),
   url: text("url").notNull(),
-  events: text("events").array().$type<ChangeEventType[]>().notNull().default(sql`'{}'`),
+  events: text("events").array().$type<Typed<"changeEventType", string>[]>().notNull().default(sql`'{}'`),
   description: text("description"),
   secretCiphertext: text("secret_ciphertext").notNull(),
   previousSecretCiphertext: text("previous_secret_ciphertext"),
@@ -101,7 +109,7 @@ export const webhookDeliveries = pgTable("webhook_deliveries", {
   endpointId: text("endpoint_id").notNull(),
   eventId: text("event_id").notNull(),
   attempt: integer("attempt").notNull(),
-  outcome: text("outcome").$type<DeliveryOutcome>().notNull(),
+  outcome: text("outcome").$type<Typed<"deliveryOutcome", string>>().notNull(),
   statusCode: integer("status_code"),
   error: text("error"),
   attemptedAt: timestamp("attempted_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),

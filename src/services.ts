@@ -4,11 +4,13 @@
  * the response.
  */
 import { CatalogCache } from "./catalog/cache";
-import { ChangeOutbox, type DeliveryQueue } from "./changes/outbox";
+import { ChangeOutbox } from "./changes/outbox";
 import type { Config } from "./config";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import { ApiError } from "./http/errors";
-import { Lifecycle, type WriteContext } from "./lifecycle/lifecycle";
+import type { WriteContext } from "./lifecycle/change";
+import { Lifecycle } from "./lifecycle/lifecycle";
+import type { DeliveryQueue } from "./webhooks/dispatch";
 import { type SecretBox, secretBoxFor } from "./webhooks/secret-box";
 
 export class Services {

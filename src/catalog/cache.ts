@@ -4,11 +4,11 @@
  * write it has seen, and what "seen" means across locations: docs/cache.md.
  */
 import type { Database } from "../db/client";
+import { isDatabaseUnavailable } from "../db/errors";
 import type { SubscriptionTier } from "../domain/model-meta";
-import { describeError, isDatabaseUnavailable } from "../http/failures";
+import { describeError } from "../http/failures";
 import { log } from "../log";
-import { type CatalogVersion, readCatalog, readCatalogVersion, startCatalogEpoch } from "../queries/catalog";
-import { compress, type Encoding, packIndex, unpackIndex } from "./encoding";
+import { compress, type Encoding } from "./encoding";
 import {
   headIsFresh,
   headRead,
@@ -21,20 +21,13 @@ import {
   memoVersion,
   moveTo,
 } from "./isolate-memo";
-import {
-  formatVersion,
-  HEAD_KEY,
-  indexKey,
-  KV_WRITE_INTERVAL_MS,
-  LAST_KEY,
-  parseVersion,
-  sameVersion,
-  VERSION_TTL_SECONDS,
-} from "./kv-layout";
-import { decodeIndex, encodeIndex, patchSnapshot, type Snapshot, snapshotFromRows } from "./snapshot";
+import { HEAD_KEY } from "./kv-layout";
+import { CatalogStore } from "./kv-store";
+import { adopt, CatalogPublisher, readSnapshot } from "./publish";
+import type { Snapshot } from "./snapshot";
+import { type CatalogVersion, readCatalogVersion, startCatalogEpoch } from "./state";
 import type { CatalogView } from "./views";
 
-export { forgetMemoizedCatalog } from "./isolate-memo";
 export type { Snapshot } from "./snapshot";
 
 /** STALE: the database is down and this is the newest complete catalog still at hand. */
@@ -46,18 +39,24 @@ export interface Head {
   outcome: CacheOutcome;
 }
 
-const HEAD_PUT_ATTEMPTS = 4;
+const _HEAD_PUT_ATTEMPTS = 4;
 const encoder = new TextEncoder();
 /** Resolves on a later macrotask, after the current handler has returned its response. */
 const afterResponse = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const _sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class CatalogCache {
+  private readonly store: CatalogStore;
+  private readonly publisher: CatalogPublisher;
+
   constructor(
-    private readonly kv: KVNamespace,
+    kv: KVNamespace,
     private readonly db: () => Database,
     private readonly waitUntil: (promise: Promise<unknown>) => void,
-  ) {}
+  ) {
+    this.store = new CatalogStore(kv, waitUntil);
+    this.publisher = new CatalogPublisher(this.store, db);
+  }
 
   /** The catalog version clients currently see (for ETags), without reading any model. */
   async head(): Promise<Head> {
@@ -65,7 +64,7 @@ export class CatalogCache {
     if (headIsFresh(now)) return { at: memoVersion(), outcome: "HIT" };
     let published: CatalogVersion | undefined;
     try {
-      published = parseVersion(await this.kv.get(HEAD_KEY));
+      published = await this.store.head();
     } catch (error) {
       log.warn("kv_read_failed", { key: HEAD_KEY, error: describeError(error) });
       return { at: undefined, outcome: "BYPASS" };
@@ -105,7 +104,7 @@ export class CatalogCache {
     if (head.at) {
       const memoized = memoSnapshot(head.at);
       if (memoized) return { snapshot: memoized, outcome: "HIT" };
-      const stored = await this.readIndex(head.at);
+      const stored = await this.store.readIndex(head.at);
       if (stored) {
         keepSnapshot(stored);
         return { snapshot: stored, outcome: "HIT" };
@@ -122,7 +121,7 @@ export class CatalogCache {
    */
   async publish(committedVersion: number, changedIds?: readonly string[]): Promise<void> {
     try {
-      await this.publishSnapshot(await this.snapshotAfterWrite(committedVersion, changedIds));
+      await this.publisher.publish(await this.publisher.afterWrite(committedVersion, changedIds));
     } catch (error) {
       // The write is committed: never turn its answer into an error. Readers keep the previous version until the next publish.
       log.error("catalog_publish_failed", { version: committedVersion, error: describeError(error) });
@@ -136,10 +135,10 @@ export class CatalogCache {
    */
   async repairHead(): Promise<boolean> {
     try {
-      const published = parseVersion(await this.kv.get(HEAD_KEY));
+      const published = await this.store.head();
       const database = await readCatalogVersion(this.db());
       if (published && published.epoch === database.epoch && published.version === database.version) return false;
-      await this.publishSnapshot(await this.readSnapshot());
+      await this.publisher.publish(await readSnapshot(this.db()));
       return true;
     } catch (error) {
       log.error("catalog_repair_failed", { error: describeError(error) });
@@ -150,82 +149,8 @@ export class CatalogCache {
   /** The admin "reset cache" action: a new epoch, so nothing cached before is served again. */
   async startNewEpoch(): Promise<CatalogVersion> {
     const at = await startCatalogEpoch(this.db());
-    await this.publishSnapshot(await this.readSnapshot());
+    await this.publisher.publish(await readSnapshot(this.db()));
     return at;
-  }
-
-  private async snapshotAfterWrite(committedVersion: number, changedIds: readonly string[] | undefined): Promise<Snapshot> {
-    const previous = memoSnapshot(memoVersion() ?? { epoch: "", version: -1 });
-    if (changedIds?.length && previous && previous.version === committedVersion - 1) {
-      const { at, rows } = await readCatalog(this.db(), changedIds);
-      // Nothing else committed in between (same epoch, our version): the previous version plus our rows is this version.
-      if (at.epoch === previous.epoch && at.version === committedVersion) return patchSnapshot(previous, at, changedIds, rows);
-    }
-    const snapshot = await this.readSnapshot();
-    if (snapshot.version < committedVersion)
-      throw new Error(`catalog version ${snapshot.version} is older than the committed ${committedVersion}`);
-    return snapshot;
-  }
-
-  private async publishSnapshot(first: Snapshot): Promise<void> {
-    let snapshot = await this.unlessRestored(first);
-    const stored = await this.store(snapshot);
-    this.adopt(snapshot);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.kv.put(HEAD_KEY, formatVersion(snapshot));
-      } catch (error) {
-        // Not one put landed: KV is down (or out of write quota), and waiting out the per-key limit would not help.
-        if (attempt >= HEAD_PUT_ATTEMPTS || !stored) {
-          log.error("catalog_head_publish_failed", { version: snapshot.version, error: describeError(error) });
-          return;
-        }
-        // Most likely KV's one-write-per-second limit: wait it out, then publish the newest version.
-        await sleep(KV_WRITE_INTERVAL_MS);
-        snapshot = await this.newerSnapshot(snapshot);
-        continue;
-      }
-      // Our put may have landed after a newer publisher's: the database has the last word. The
-      // rounds are bounded: under a stream of writes each newer writer runs this same check, and the
-      // last one finds nothing newer, so nobody has to chase the stream (see test "a stream of writes").
-      if (attempt >= HEAD_PUT_ATTEMPTS || sameVersion(await readCatalogVersion(this.db()), snapshot)) return;
-      snapshot = await this.newerSnapshot(snapshot);
-    }
-  }
-
-  /**
-   * Versions only go back when the database was restored: if KV or this
-   * isolate already holds a later version of `snapshot`'s epoch than the
-   * database has now, start a new epoch, so no catalog cached before the
-   * restore is served again.
-   */
-  private async unlessRestored(snapshot: Snapshot): Promise<Snapshot> {
-    const published = parseVersion(await this.kvRead(() => this.kv.get(HEAD_KEY)));
-    const ahead = [published, memoVersion()].filter((at) => at?.epoch === snapshot.epoch && at.version > snapshot.version);
-    if (ahead.length === 0) return snapshot;
-    const now = await readCatalogVersion(this.db());
-    if (now.epoch !== snapshot.epoch || ahead.every((at) => (at as CatalogVersion).version <= now.version)) {
-      // Only a write that committed after our read: no restore.
-      return now.epoch === snapshot.epoch && now.version === snapshot.version ? snapshot : this.readSnapshot();
-    }
-    const at = await startCatalogEpoch(this.db());
-    log.warn("catalog_epoch_started", { ...at, reason: "database_behind_cache", cached: ahead[0]?.version ?? null });
-    return this.readSnapshot();
-  }
-
-  /** The current catalog if the database moved past `current`, stored and adopted; else `current`. */
-  private async newerSnapshot(current: Snapshot): Promise<Snapshot> {
-    if (sameVersion(await readCatalogVersion(this.db()), current)) return current;
-    const next = await this.readSnapshot();
-    await this.store(next);
-    this.adopt(next);
-    return next;
-  }
-
-  /** Makes a snapshot this isolate's memo, unless the memo already holds a newer version. */
-  private adopt(snapshot: Snapshot) {
-    moveTo(snapshot);
-    keepSnapshot(snapshot);
   }
 
   /**
@@ -235,19 +160,19 @@ export class CatalogCache {
    * request must not wait on another's database read.
    */
   private async refill(head: Head): Promise<Snapshot> {
-    const snapshot = await this.readSnapshot();
+    const snapshot = await readSnapshot(this.db());
     if (head.outcome !== "BYPASS") {
       // A cold cache has no head yet: publish what we read (publishing corrects a race with a writer).
       // After this response is on its way: encoding and compressing the index would otherwise delay the miss.
       const background = afterResponse().then(async () => {
-        if (head.at === undefined) await this.publishSnapshot(snapshot);
-        else await this.store(snapshot);
+        if (head.at === undefined) await this.publisher.publish(snapshot);
+        else await this.store.store(snapshot);
       });
       this.waitUntil(
         background.catch((error) => log.warn("catalog_refill_publish_failed", { version: snapshot.version, error: describeError(error) })),
       );
     }
-    this.adopt(snapshot);
+    adopt(snapshot);
     return snapshot;
   }
 
@@ -267,63 +192,16 @@ export class CatalogCache {
 
   /** The newer of this isolate's last snapshot and the version `catalog:last` names, if either is still there. */
   private async newestComplete(): Promise<Snapshot | undefined> {
-    const named = parseVersion(await this.kvRead(() => this.kv.get(LAST_KEY)));
+    const named = await this.store.last();
     const mine = lastGood();
     // Never a retired epoch (pre-restore data); else the newer of the two.
     if (named && !isRetired(named.epoch) && (!mine || named.epoch !== mine.epoch || named.version > mine.version)) {
-      const stored = await this.readIndex(named);
+      const stored = await this.store.readIndex(named);
       if (stored) {
         keepSnapshot(stored);
         return stored;
       }
     }
     return mine;
-  }
-
-  private async readSnapshot(): Promise<Snapshot> {
-    const { at, rows } = await readCatalog(this.db());
-    return snapshotFromRows(at, rows);
-  }
-
-  private async readIndex(at: CatalogVersion): Promise<Snapshot | undefined> {
-    const stored = await this.kvRead(() => this.kv.get(indexKey(at), "arrayBuffer"));
-    if (!stored) return undefined;
-    const snapshot = decodeIndex(unpackIndex(stored));
-    return sameVersion(snapshot, at) ? snapshot : undefined;
-  }
-
-  /** Stores a version's index; true when it landed. */
-  private async store(snapshot: Snapshot): Promise<boolean> {
-    try {
-      // async: a binding that throws instead of rejecting still counts as a failed put.
-      await (async () => this.kv.put(indexKey(snapshot), packIndex(encodeIndex(snapshot)), { expirationTtl: VERSION_TTL_SECONDS }))();
-    } catch (error) {
-      // Another isolate storing the same version at the same moment trips KV's per-key limit: harmless.
-      log.warn("catalog_store_failed", { version: snapshot.version, error: describeError(error) });
-      return false;
-    }
-    // Complete: the stale-if-error fallback may name it. Off the write's path; monotonic as far as this writer sees.
-    this.waitUntil(this.advanceLast(snapshot));
-    return true;
-  }
-
-  private async advanceLast(at: CatalogVersion) {
-    try {
-      const named = parseVersion(await this.kv.get(LAST_KEY));
-      if (named && named.epoch === at.epoch && named.version >= at.version) return;
-      await this.kv.put(LAST_KEY, formatVersion(at), { expirationTtl: VERSION_TTL_SECONDS });
-    } catch (error) {
-      log.warn("catalog_last_put_failed", { version: at.version, error: describeError(error) });
-    }
-  }
-
-  /** A KV read that degrades to "not cached" when KV itself fails: the database still answers. */
-  private async kvRead<T>(read: () => Promise<T | null>): Promise<T | null> {
-    try {
-      return await read();
-    } catch (error) {
-      log.warn("kv_read_failed", { error: describeError(error) });
-      return null;
-    }
   }
 }

@@ -1,7 +1,7 @@
 /** ETags and cache headers for the public catalog. Pure. */
 import type { SubscriptionTier } from "../domain/model-meta";
-import type { CatalogVersion } from "../queries/catalog";
 import type { Encoding } from "./encoding";
+import type { CatalogVersion } from "./state";
 
 /** FNV-1a, enough to tell filter combinations apart inside an ETag. */
 export function shortHash(text: string): string {

@@ -4,8 +4,9 @@
  * from it, when it last read the KV head, and its last snapshot for
  * stale-if-error. Module state: one per isolate.
  */
-import type { CatalogVersion } from "../queries/catalog";
+
 import type { Snapshot } from "./snapshot";
+import type { CatalogVersion } from "./state";
 
 /**
  * Bodies (every view x tier x encoding) kept per isolate. At 10,000 models an
@@ -25,7 +26,8 @@ export const BODY_BYTE_BUDGET = 40 * 1024 * 1024;
  */
 export const HEAD_FRESH_MS = 1000;
 
-const memo = {
+/** What an isolate starts with: nothing. */
+export const emptyMemo = () => ({
   at: undefined as CatalogVersion | undefined,
   snapshot: undefined as Snapshot | undefined,
   bodies: new Map<string, Uint8Array>(),
@@ -35,7 +37,11 @@ const memo = {
   retired: new Set<string>(),
   /** The newest snapshot of the current epoch this isolate parsed; served only as STALE. */
   lastGood: undefined as Snapshot | undefined,
-};
+});
+
+/** This isolate's memo (module state). Tests and the bench start a "new isolate" by assigning emptyMemo() to it. */
+export const isolateMemo = emptyMemo();
+const memo = isolateMemo;
 
 export const memoVersion = () => memo.at;
 
@@ -84,17 +90,4 @@ export function keepBody(at: CatalogVersion, key: string, body: Uint8Array) {
   if (!holds(at) || memo.bodies.has(key) || memo.bytes + body.byteLength > BODY_BYTE_BUDGET) return;
   memo.bodies.set(key, body);
   memo.bytes += body.byteLength;
-}
-
-export const memoBytes = () => memo.bytes;
-
-/** Test and bench hook: forget everything (each test file shares one isolate). */
-export function forgetMemoizedCatalog() {
-  memo.at = undefined;
-  memo.snapshot = undefined;
-  memo.bodies.clear();
-  memo.bytes = 0;
-  memo.headReadAt = Number.NEGATIVE_INFINITY;
-  memo.retired.clear();
-  memo.lastGood = undefined;
 }

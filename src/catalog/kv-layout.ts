@@ -4,7 +4,7 @@
  * to serve; and the newest version stored completely (the stale-if-error
  * fallback).
  */
-import type { CatalogVersion } from "../queries/catalog";
+import type { CatalogVersion } from "./state";
 
 export const HEAD_KEY = "catalog:head";
 /** The newest version whose index was stored: the stale-if-error fallback. */

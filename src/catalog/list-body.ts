@@ -9,41 +9,46 @@ import { accessStatusOf, type PublicModel } from "./public-model";
 export interface SerializedModel {
   model: PublicModel;
   /** JSON of the model without its closing brace, ready for `,"access_status":...}`. */
-  open: string;
+  unclosedJson: string;
   /** When the model entered the catalog, in Unix seconds (OpenAI's `created`). */
   created: number;
 }
 
 export function serializeModel(model: PublicModel, created: number): SerializedModel {
   const json = JSON.stringify(model);
-  return { model, open: json.slice(0, -1), created };
+  return { model, unclosedJson: json.slice(0, -1), created };
 }
+
+/** How a view writes one model: its JSON without the closing brace (the tier's access_status comes next). */
+export type UnclosedModelJson = (entry: SerializedModel) => string;
+
+export const publicModelJson: UnclosedModelJson = (entry) => entry.unclosedJson;
 
 /**
  * The OpenAI-compatible object: `id`, `object`, `created`, `owned_by`, then
  * the same public fields. Spliced from the serialized model (which starts
  * with its id) instead of serializing again.
  */
-export function openAIModelOpen(entry: SerializedModel): string {
+export const openAIModelJson: UnclosedModelJson = (entry) => {
   const id = JSON.stringify(entry.model.id);
-  const rest = entry.open.slice(`{"id":${id}`.length);
+  const rest = entry.unclosedJson.slice(`{"id":${id}`.length);
   return `{"id":${id},"object":"model","created":${entry.created},"owned_by":${JSON.stringify(entry.model.provider)}${rest}`;
-}
+};
 
-export function openAIListBody(models: readonly SerializedModel[], tier: SubscriptionTier): string {
+/** One model as the caller's tier sees it. */
+export const modelBody = (entry: SerializedModel, tier: SubscriptionTier, json: UnclosedModelJson = publicModelJson) =>
+  `${json(entry)},"access_status":"${accessStatusOf(entry.model, tier)}"}`;
+
+function modelBodies(models: readonly SerializedModel[], tier: SubscriptionTier, json: UnclosedModelJson): string {
   const parts = new Array<string>(models.length);
-  for (let i = 0; i < models.length; i++) {
-    const entry = models[i] as SerializedModel;
-    parts[i] = `${openAIModelOpen(entry)},"access_status":"${accessStatusOf(entry.model, tier)}"}`;
-  }
-  return `{"object":"list","data":[${parts.join(",")}]}`;
+  for (let i = 0; i < models.length; i++) parts[i] = modelBody(models[i] as SerializedModel, tier, json);
+  return parts.join(",");
 }
 
 export function listBody(models: readonly SerializedModel[], tier: SubscriptionTier): string {
-  const parts = new Array<string>(models.length);
-  for (let i = 0; i < models.length; i++) {
-    const entry = models[i] as SerializedModel;
-    parts[i] = `${entry.open},"access_status":"${accessStatusOf(entry.model, tier)}"}`;
-  }
-  return `{"models":[${parts.join(",")}],"total":${models.length},"user_tier":"${tier}"}`;
+  return `{"models":[${modelBodies(models, tier, publicModelJson)}],"total":${models.length},"user_tier":"${tier}"}`;
+}
+
+export function openAIListBody(models: readonly SerializedModel[], tier: SubscriptionTier): string {
+  return `{"object":"list","data":[${modelBodies(models, tier, openAIModelJson)}]}`;
 }

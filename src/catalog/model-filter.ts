@@ -23,6 +23,11 @@ export const modelFilterShape = {
   available: booleanParam.optional().openapi({ description: "Only models that are (or are not) available" }),
 };
 
+/** Both views: staff may ask for archived models too (403 for anyone else). */
+export const includeArchivedParam = booleanParam
+  .optional()
+  .openapi({ description: "Admins only (403 otherwise): include archived models" });
+
 const FiltersSchema = z.object(modelFilterShape);
 export type ModelFilters = z.infer<typeof FiltersSchema>;
 

@@ -3,10 +3,12 @@
  * the database (whole, or the previous version patched with the rows one
  * write changed) or from the index stored in KV. Pure.
  */
-import type { CatalogRow, CatalogVersion } from "../queries/catalog";
+
+import { archivedSuccessors, withRecommendedSuccessors } from "../domain/replacement-graph";
+import type { CatalogRow } from "../queries/catalog";
 import { type SerializedModel, serializeModel } from "./list-body";
 import { byProviderThenId, type PublicModel, toPublicModel } from "./public-model";
-import { archivedSuccessors, withRecommendedSuccessors } from "./successors";
+import type { CatalogVersion } from "./state";
 
 export interface Snapshot extends CatalogVersion {
   /** Visible models, by provider then id, each serialized once (with its recommended successor). */
@@ -110,7 +112,7 @@ export function encodeIndex(snapshot: Snapshot): string {
     version: snapshot.version,
     archivedReplacement: Object.fromEntries(snapshot.archivedReplacement),
   });
-  return [header, ...snapshot.models.map((entry) => `${entry.created} ${entry.open}}`)].join("\n");
+  return [header, ...snapshot.models.map((entry) => `${entry.created} ${entry.unclosedJson}}`)].join("\n");
 }
 
 export function decodeIndex(text: string): Snapshot {
@@ -121,10 +123,21 @@ export function decodeIndex(text: string): Snapshot {
     const line = lines[i] as string;
     const space = line.indexOf(" ");
     const json = line.slice(space + 1);
-    models[i - 1] = { model: JSON.parse(json) as PublicModel, open: json.slice(0, -1), created: Number(line.slice(0, space)) };
+    models[i - 1] = { model: JSON.parse(json) as PublicModel, unclosedJson: json.slice(0, -1), created: Number(line.slice(0, space)) };
   }
   const byId = new Map(models.map((entry) => [entry.model.id, entry]));
   const archivedReplacement = new Map(Object.entries(header.archivedReplacement));
   const at = { epoch: header.epoch, version: header.version };
   return { ...at, models, byId, archived: archivedSuccessors(new Set(byId.keys()), archivedReplacement), archivedReplacement };
+}
+
+/** Every model of `rows`, archived ones included, serialized as a snapshot's are (the admin `includeArchived` list). */
+export function serializeAll(rows: readonly CatalogRow[]): SerializedModel[] {
+  const { archivedReplacement } = listedAndArchived(rows);
+  const listed = rows.map((row) => ({ model: toPublicModel(row), created: Math.floor(row.createdAt.getTime() / 1000) })).sort(byModel);
+  const linked = withRecommendedSuccessors(
+    listed.map(({ model }) => model),
+    archivedReplacement,
+  );
+  return linked.map((model, i) => serializeModel(model, (listed[i] as Listed).created));
 }

@@ -4,19 +4,14 @@
  * catalog/public-model.ts), so staff-only fields can never appear and a
  * change to them alone is no event. Pure: no runtime needed.
  */
+
 import { z } from "@hono/zod-openapi";
 import { type ModelState, type PublicModel, PublicModelSchema, toPublicModel } from "../catalog/public-model";
-import type { LifecycleAction } from "../lifecycle/rules";
+import { canonicalJson } from "../domain/canonical-json";
+import { EVENT_OF_ACTION, type LifecycleAction } from "../lifecycle/rules";
 
-export const CHANGE_EVENT_TYPES = [
-  "model.created",
-  "model.updated",
-  "model.deprecated",
-  "model.undeprecated",
-  "model.archived",
-  "model.unarchived",
-  "model.sunset_approaching",
-] as const;
+/** The lifecycle writes' events, then the cron's warning. */
+export const CHANGE_EVENT_TYPES = [...Object.values(EVENT_OF_ACTION), "model.sunset_approaching"] as const;
 export const ChangeEventTypeSchema = z.enum(CHANGE_EVENT_TYPES).openapi("ChangeEventType");
 export type ChangeEventType = z.infer<typeof ChangeEventTypeSchema>;
 
@@ -61,16 +56,6 @@ export interface NewChangeEvent {
   body: ChangeEventBody;
 }
 
-/** One event per write: mark-legacy is model.deprecated only, whatever else it changed. */
-const EVENT_OF_ACTION: Record<LifecycleAction, ChangeEventType> = {
-  create: "model.created",
-  update_meta: "model.updated",
-  mark_legacy: "model.deprecated",
-  unmark_legacy: "model.undeprecated",
-  archive: "model.archived",
-  unarchive: "model.unarchived",
-};
-
 /** The event for a lifecycle write, or null when clients can see no difference. */
 export function changeEventFor(action: LifecycleAction, before: ModelState | null, after: ModelState): NewChangeEvent | null {
   const next = toPublicModel(after);
@@ -110,14 +95,6 @@ export function changedFields(before: PublicModel, after: PublicModel): string[]
   return keys.filter((key) => canonicalJson(a[key]) !== canonicalJson(b[key]));
 }
 
-function canonicalJson(value: unknown): string | undefined {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === "object" && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
-      : inner,
-  );
-}
-
 /** A stored event as the feed and webhooks show it. */
 export function feedEventOf(row: {
   id: string;
@@ -135,4 +112,12 @@ export function feedEventOf(row: {
     changed_fields: row.body.changed_fields,
     ...(row.body.days_before !== undefined && { days_before: row.body.days_before }),
   };
+}
+
+// The change_events and webhook_endpoints columns' row types (drizzle/schema.ts leaves them to their owner).
+declare module "../../drizzle/schema" {
+  interface ColumnTypes {
+    changeEventType: ChangeEventType;
+    changeEventBody: ChangeEventBody;
+  }
 }

@@ -2,30 +2,15 @@
  * The change feed's write side, which is also the webhook outbox. A
  * lifecycle write records its event in its own transaction (record), so an
  * event exists exactly when its change committed. After the commit the
- * events are handed to the delivery queue (dispatch); when that send fails
- * they stay undispatched and the cron's sweep sends them later. A crash
- * between the send and the mark means a second send: receivers may see a
- * duplicate (same webhook-id), never a gap.
+ * events are handed to the delivery queue (webhooks/dispatch.ts); when that
+ * send fails they stay undispatched and the cron's sweep sends them later.
  */
-import { and, asc, inArray, isNull, lt, sql } from "drizzle-orm";
-import { changeEvents, webhookEndpoints } from "../../drizzle/schema";
+import { changeEvents } from "../../drizzle/schema";
 import type { ModelState } from "../catalog/public-model";
 import type { Database, Transaction } from "../db/client";
 import type { LifecycleAction } from "../lifecycle/rules";
-import { log } from "../log";
+import { type DeliveryQueue, dispatchEvents } from "../webhooks/dispatch";
 import { changeEventFor, type NewChangeEvent } from "./events";
-
-/** What the delivery queue carries: which event goes to which endpoint. The rest is read fresh at delivery. */
-export interface DeliveryMessage {
-  endpointId: string;
-  eventId: string;
-}
-
-export type DeliveryQueue = Pick<Queue<DeliveryMessage>, "sendBatch">;
-
-/** Cloudflare Queues take at most 100 messages per sendBatch. */
-const SEND_BATCH = 100;
-const DISPATCH_BATCH = 200;
 
 export const newEventId = () => `evt_${crypto.randomUUID().replaceAll("-", "")}`;
 
@@ -48,7 +33,18 @@ export async function insertChangeEvents(
   return rows.map((row) => row.id);
 }
 
-/** One per request: records the request's events in its transactions, dispatches them after the commit. */
+/** A lifecycle change, as the outbox turns it into its feed event (none when clients can see no difference). */
+export interface RecordedChange {
+  action: LifecycleAction;
+  before: ModelState | null;
+  after: ModelState;
+}
+
+/**
+ * One per request (or cron run): records its events in its transactions and
+ * dispatches them after the commit, in the background; a cron run holds them
+ * until it flushes, so the run's log line can count what it sent.
+ */
 export class ChangeOutbox {
   #recorded: string[] = [];
 
@@ -56,83 +52,30 @@ export class ChangeOutbox {
     private readonly db: () => Database,
     private readonly queue: DeliveryQueue,
     private readonly waitUntil: (promise: Promise<unknown>) => void,
+    private readonly after: "commit" | "flush" = "commit",
   ) {}
 
-  /** Inside a lifecycle write's transaction, after it took `catalogVersion`. */
-  async record(tx: Transaction, catalogVersion: number, action: LifecycleAction, before: ModelState | null, after: ModelState) {
-    const event = changeEventFor(action, before, after);
-    if (event) this.#recorded.push(...(await insertChangeEvents(tx, catalogVersion, [event])));
+  /** Inside a write's transaction, after it took `catalogVersion`: the changes' events, in order. */
+  async record(tx: Transaction, catalogVersion: number, changes: readonly RecordedChange[]) {
+    const events = changes.flatMap(({ action, before, after }) => changeEventFor(action, before, after) ?? []);
+    await this.recordEvents(tx, catalogVersion, events);
+  }
+
+  /** Events built elsewhere (the cron's sunset warnings), with their ids if they have them. */
+  async recordEvents(tx: Transaction, catalogVersion: number, events: (NewChangeEvent & { id?: string })[]) {
+    this.#recorded.push(...(await insertChangeEvents(tx, catalogVersion, events)));
   }
 
   /** After the commit: sends what was recorded, in the background. Ids of a rolled-back transaction match nothing. */
   dispatchRecorded() {
+    if (this.after === "flush") return;
     const ids = this.#recorded.splice(0);
     if (ids.length) this.waitUntil(dispatchEvents(this.db(), this.queue, { ids }).catch(() => {}));
   }
-}
 
-/**
- * Fans undispatched events out to the endpoints subscribed to them (that
- * existed when the event happened) and marks them dispatched, in one
- * transaction: SKIP LOCKED keeps two dispatchers off the same events, and a
- * failed send rolls the mark back. Returns the number of events dispatched.
- */
-export async function dispatchEvents(db: Database, queue: DeliveryQueue, which: { ids: string[] } | { olderThan: Date }): Promise<number> {
-  try {
-    return await db.transaction(async (tx) => {
-      const events = await tx
-        .select({ id: changeEvents.id, type: changeEvents.type, occurredAt: changeEvents.occurredAt })
-        .from(changeEvents)
-        .where(
-          and(
-            isNull(changeEvents.dispatchedAt),
-            "ids" in which ? inArray(changeEvents.id, which.ids) : lt(changeEvents.occurredAt, which.olderThan),
-          ),
-        )
-        .orderBy(asc(changeEvents.catalogVersion), asc(changeEvents.seq))
-        .limit(DISPATCH_BATCH)
-        .for("update", { skipLocked: true });
-      if (events.length === 0) return 0;
-      const endpoints = await tx
-        .select({ id: webhookEndpoints.id, events: webhookEndpoints.events, createdAt: webhookEndpoints.createdAt })
-        .from(webhookEndpoints);
-      const messages = events.flatMap((event) =>
-        endpoints
-          .filter(
-            (endpoint) => endpoint.createdAt <= event.occurredAt && (endpoint.events.length === 0 || endpoint.events.includes(event.type)),
-          )
-          .map((endpoint) => ({
-            body: { endpointId: endpoint.id, eventId: event.id } satisfies DeliveryMessage,
-            contentType: "json" as const,
-          })),
-      );
-      for (let start = 0; start < messages.length; start += SEND_BATCH) await queue.sendBatch(messages.slice(start, start + SEND_BATCH));
-      await tx
-        .update(changeEvents)
-        .set({ dispatchedAt: sql`now()` })
-        .where(
-          inArray(
-            changeEvents.id,
-            events.map((event) => event.id),
-          ),
-        );
-      return events.length;
-    });
-  } catch (error) {
-    log.error("change_dispatch_failed", { which: "ids" in which ? "recorded" : "sweep", error });
-    throw error;
+  /** Sends what was recorded now; the number of events sent. */
+  async flush(): Promise<number> {
+    const ids = this.#recorded.splice(0);
+    return ids.length ? dispatchEvents(this.db(), this.queue, { ids }) : 0;
   }
 }
-
-/** The cron's sweep: events a request recorded but could not send (queue down, Worker gone) a while ago. */
-export async function sweepUndispatched(db: Database, queue: DeliveryQueue, now: Date): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const sent = await dispatchEvents(db, queue, { olderThan: new Date(now.getTime() - SWEEP_GRACE_MS) });
-    total += sent;
-    if (sent < DISPATCH_BATCH) return total;
-  }
-}
-
-/** Younger events are still being sent by the request that recorded them. */
-export const SWEEP_GRACE_MS = 60_000;

@@ -20,8 +20,6 @@ export interface Claim {
   key: string;
   /** Tells our claim from a later takeover of the same key. */
   claimedAt: string;
-  /** Set once an answer was written for it (by a write, inside its transaction). */
-  answered?: boolean;
 }
 
 export interface Answer {
@@ -55,7 +53,6 @@ export async function recordedKey(db: Database, actor: string, key: string) {
 /** Saves the answer to replay; inside a lifecycle write, with its transaction. */
 export async function saveAnswer(db: Database | Transaction, claim: Claim, answer: Answer) {
   await db.update(idempotencyKeys).set({ status: answer.status, response: answer.body }).where(ours(claim));
-  claim.answered = true;
 }
 
 /** Gives the key back after a failure, so the client may retry with it. */

@@ -162,3 +162,10 @@ export function mergeMeta(current: ModelMeta, patch: Record<string, unknown>): R
   }
   return merged;
 }
+
+// The meta column's row type (drizzle/schema.ts imports nothing from src/ and leaves it to its owner).
+declare module "../../drizzle/schema" {
+  interface ColumnTypes {
+    modelMeta: ModelMeta;
+  }
+}

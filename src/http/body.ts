@@ -14,7 +14,7 @@ import { ApiError } from "./errors";
 export const MAX_BODY_BYTES = 64 * 1024;
 const MAX_JSON_DEPTH = 32;
 
-export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
+export const jsonRequestBody = createMiddleware<AppEnv>(async (c, next) => {
   const declared = c.req.header("Content-Length");
   if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
   const bytes = await readAtMost(c.req.raw, MAX_BODY_BYTES);

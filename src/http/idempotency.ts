@@ -4,10 +4,10 @@
  * records live in idempotency_keys (src/db/idempotency-keys.ts).
  */
 import { createMiddleware } from "hono/factory";
-import { claimKey, recordedKey, releaseClaim, saveAnswer } from "../db/idempotency-keys";
-import { rowEtag } from "../lifecycle/lifecycle";
+import { claimKey, recordedKey, releaseClaim } from "../db/idempotency-keys";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
+import { rowEtag } from "./if-match";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -45,13 +45,9 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
     await releaseClaim(db, claim);
     throw error;
   }
-  // Hono turns handler errors into responses before we get here: only successful answers are replayed.
-  if (c.res.status >= 500 || c.error) {
-    await releaseClaim(db, claim);
-    return;
-  }
-  // A success that no write answered for (none today): saved after the fact.
-  if (!claim.answered) await saveAnswer(db, claim, { status: c.res.status, body: await c.res.clone().json() });
+  // Hono turns handler errors into responses before we get here: only successful answers are replayed
+  // (every route behind this middleware is a lifecycle write, which saved its answer in its transaction).
+  if (c.res.status >= 500 || c.error) await releaseClaim(db, claim);
 });
 
 /** Lifecycle answers carry the model; its row version is the ETag the first answer had. */

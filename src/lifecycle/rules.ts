@@ -2,7 +2,10 @@
  * Lifecycle rules that need no database: what a transition may do and what
  * the audit trail records. Pure, tested directly.
  */
-import type { ModelMeta } from "../domain/model-meta";
+
+import type { ModelRow } from "../../drizzle/schema";
+import { canonicalJson } from "../domain/canonical-json";
+import { type ModelMeta, ModelMetaSchema } from "../domain/model-meta";
 import { ApiError } from "../http/errors";
 
 export const LEGACY_META_KEYS = ["legacyReplacementModelId", "deprecationNotice", "sunsetDate"] as const;
@@ -15,7 +18,21 @@ export interface ModelFlags {
   meta: ModelMeta;
 }
 
-export type LifecycleAction = "create" | "update_meta" | "mark_legacy" | "unmark_legacy" | "archive" | "unarchive";
+/**
+ * Every lifecycle action (the audit row's `action`) and the feed event a write
+ * of it emits: one per write, so mark-legacy is model.deprecated only,
+ * whatever else it changed. A new action is a line here, its rule below, its
+ * Lifecycle method and its route.
+ */
+export const EVENT_OF_ACTION = {
+  create: "model.created",
+  update_meta: "model.updated",
+  mark_legacy: "model.deprecated",
+  unmark_legacy: "model.undeprecated",
+  archive: "model.archived",
+  unarchive: "model.unarchived",
+} as const;
+export type LifecycleAction = keyof typeof EVENT_OF_ACTION;
 
 export function assertCanMarkLegacy(model: ModelFlags) {
   if (model.isArchived) throw new ApiError("conflict", "an archived model cannot be marked legacy; unarchive it first");
@@ -96,14 +113,18 @@ export function describeChange(
   return { previous, next };
 }
 
-/**
- * JSON with object keys sorted: meta read back from JSONB has Postgres' key
- * order, a patch has the client's, and the same value must not read as a change.
- */
-function canonicalJson(value: unknown): string | undefined {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === "object" && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
+/** The lifecycle state of a row: what a rule looks at and a change writes. */
+export function stateOf(row: ModelRow): ModelFlags {
+  return { isAvailable: row.isAvailable, isLegacy: row.isLegacy, isArchived: row.isArchived, legacySince: row.legacySince, meta: row.meta };
+}
+
+/** The meta a write would leave, refused with 400 (paths under `meta`) when the schema does not accept it. */
+export function parseMeta(meta: unknown): ModelMeta {
+  const parsed = ModelMetaSchema.safeParse(meta);
+  if (!parsed.success) {
+    throw new ApiError("invalid_request", "the resulting meta is invalid", {
+      details: parsed.error.issues.map(({ code, path, message }) => ({ code, path: ["meta", ...path], message })),
+    });
+  }
+  return parsed.data;
 }

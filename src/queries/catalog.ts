@@ -5,13 +5,8 @@
  */
 import { eq, inArray, sql } from "drizzle-orm";
 import { catalogState, models } from "../../drizzle/schema";
+import type { CatalogVersion } from "../catalog/state";
 import type { Database } from "../db/client";
-
-/** Which line of versions (epoch) and where on it (version) the catalog is. */
-export interface CatalogVersion {
-  epoch: string;
-  version: number;
-}
 
 /** What a snapshot is built from: one model as the database has it. */
 export type CatalogRow = Pick<
@@ -64,20 +59,4 @@ export async function readCatalog(db: Database, onlyIds?: readonly string[]): Pr
     createdAt: new Date(createdAt),
   }));
   return { at: { epoch: state.epoch, version: state.version }, rows };
-}
-
-export async function readCatalogVersion(db: Database): Promise<CatalogVersion> {
-  const [row] = await db.select({ epoch: catalogState.epoch, version: catalogState.version }).from(catalogState);
-  if (!row) throw new Error("catalog_state has no row: migrations are incomplete");
-  return row;
-}
-
-/** A new epoch: everything cached under the old one stops being served (after a restore, or on request). */
-export async function startCatalogEpoch(db: Database): Promise<CatalogVersion> {
-  const [row] = await db
-    .update(catalogState)
-    .set({ epoch: sql`md5(random()::text || clock_timestamp()::text)` })
-    .returning({ epoch: catalogState.epoch, version: catalogState.version });
-  if (!row) throw new Error("catalog_state has no row: migrations are incomplete");
-  return row;
 }

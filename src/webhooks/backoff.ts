@@ -22,3 +22,10 @@ export function retryDelaySeconds(attempt: number, random: () => number = Math.r
   const base = Math.min(MAX_DELAY_SECONDS, FIRST_RETRY_SECONDS * GROWTH ** Math.max(0, attempt - 1));
   return Math.min(MAX_DELAY_SECONDS, Math.round(base * (1 + random() / 2)));
 }
+
+// The webhook_deliveries.outcome row type (drizzle/schema.ts leaves it to its owner).
+declare module "../../drizzle/schema" {
+  interface ColumnTypes {
+    deliveryOutcome: DeliveryOutcome;
+  }
+}

@@ -13,7 +13,6 @@
  */
 import { webhookDeliveries } from "../../drizzle/schema";
 import { feedEventOf } from "../changes/events";
-import type { DeliveryMessage } from "../changes/outbox";
 import { type Config, loadConfig } from "../config";
 import type { Database } from "../db/client";
 import { openDatabase } from "../db/client";
@@ -21,6 +20,7 @@ import { log } from "../log";
 import { changeEventById, deliveryProgress, endpointById } from "../queries/webhooks";
 import { type DeliveryOutcome, MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "./backoff";
 import { type AttemptResult, postWebhook } from "./delivery";
+import type { DeliveryMessage } from "./dispatch";
 import { signingSecrets } from "./endpoints";
 import { secretBoxFor } from "./secret-box";
 import { signedHeaders } from "./signature";

@@ -1,6 +1,7 @@
 /**
- * Benchmark hooks never ship: the bundle `npm run deploy:check` builds (the
- * production entry, src/index.ts) holds none of bench/worker.ts's routes.
+ * Benchmark and test hooks never ship: the bundle `npm run deploy:check`
+ * builds (the production entry, src/index.ts) holds none of bench/worker.ts's
+ * routes and none of test/'s hooks into production state.
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -31,7 +32,15 @@ describe("the production bundle (npm run deploy:check, into dist/)", () => {
     expect(bundle).toContain("/v1/models");
   });
 
-  it.each(["/__bench", "__bench/invalidate", "__bench/ceiling", "BENCH_ROUTES", "bench/worker"])("does not contain %s", (marker) => {
+  it.each([
+    "/__bench",
+    "__bench/invalidate",
+    "__bench/ceiling",
+    "BENCH_ROUTES",
+    "bench/worker",
+    "forgetMemoizedCatalog",
+    "test/isolate-memo",
+  ])("does not contain %s", (marker) => {
     expect(bundle).not.toContain(marker);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { archivedSuccessors, recommendedSuccessor, withRecommendedSuccessors } from "../../src/catalog/successors";
+import { archivedSuccessors, recommendedSuccessor, withRecommendedSuccessors } from "../../src/domain/replacement-graph";
 
 const live = (...ids: string[]) => {
   const set = new Set(ids);

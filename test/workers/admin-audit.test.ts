@@ -3,7 +3,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { modelTierAuditLogs } from "../../drizzle/schema";
 import { openDatabase } from "../../src/db/client";
-import { sqlState } from "../../src/http/failures";
+import { sqlState } from "../../src/db/errors";
 import { type AuditEntry, adminPost, adminToken, call, createModel, type ErrorBody, uniqueId } from "./support";
 
 interface AuditPage {

@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { catalogState } from "../../drizzle/schema";
-import { CatalogCache, forgetMemoizedCatalog } from "../../src/catalog/cache";
+import { CatalogCache } from "../../src/catalog/cache";
 import { HEAD_KEY, indexKey, LAST_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import { snapshotFromRows } from "../../src/catalog/snapshot";
 import { publicListView } from "../../src/catalog/views";
@@ -17,6 +17,7 @@ import { type DatabaseHandle, openDatabase } from "../../src/db/client";
 import type { SubscriptionTier } from "../../src/domain/model-meta";
 import { Lifecycle } from "../../src/lifecycle/lifecycle";
 import { readCatalog } from "../../src/queries/catalog";
+import { forgetMemoizedCatalog } from "../isolate-memo";
 import { callWith } from "./reliability-helpers";
 import { adminPost, adminToken, call, createModel, type ErrorBody, sampleMeta, storedIndex, uniqueProvider, userToken } from "./support";
 
@@ -484,7 +485,7 @@ describe("catalog cache races (stubbed KV)", () => {
       if (at.version === head?.version) {
         const full = snapshotFromRows(at, rows);
         // The same models, serialized the same, in the same order; the same archived ids.
-        expect(published?.models.map((entry) => entry.open)).toEqual(full.models.map((entry) => entry.open));
+        expect(published?.models.map((entry) => entry.unclosedJson)).toEqual(full.models.map((entry) => entry.unclosedJson));
         expect(new Map([...(published?.archived ?? [])].sort())).toEqual(new Map([...full.archived].sort()));
       }
     }

@@ -6,9 +6,10 @@
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CatalogCache, forgetMemoizedCatalog } from "../../src/catalog/cache";
+import { CatalogCache } from "../../src/catalog/cache";
 import { HEAD_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import type { DatabaseHandle } from "../../src/db/client";
+import { forgetMemoizedCatalog } from "../isolate-memo";
 import { captureConsole, directDatabase } from "./reliability-helpers";
 import { adminToken, call, createModel, uniqueProvider, userToken } from "./support";
 

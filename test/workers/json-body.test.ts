@@ -6,14 +6,14 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { describe, expect, it } from "vitest";
-import { jsonBody, MAX_BODY_BYTES } from "../../src/http/body";
+import { jsonRequestBody, MAX_BODY_BYTES } from "../../src/http/body";
 import { ApiError } from "../../src/http/errors";
 
 const app = new Hono();
 app.onError((error, c) =>
   error instanceof ApiError ? c.json({ code: error.code, message: error.message }, error.status) : c.json({ code: "crash" }, 500),
 );
-app.post("/", jsonBody as unknown as MiddlewareHandler, async (c) => c.json({ received: JSON.parse(await c.req.text()) }));
+app.post("/", jsonRequestBody as unknown as MiddlewareHandler, async (c) => c.json({ received: JSON.parse(await c.req.text()) }));
 
 async function post(body: BodyInit) {
   const response = await app.request("/", { method: "POST", body, headers: { "Content-Type": "application/json" } });

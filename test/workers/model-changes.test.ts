@@ -4,8 +4,11 @@
  * paged by a cursor that never skips an event; and the cron's sunset
  * warnings, once per model and threshold.
  */
+
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { announceApproachingSunsets } from "../../src/lifecycle/sunset";
+import { ChangeOutbox } from "../../src/changes/outbox";
+import { announceApproachingSunsets } from "../../src/scheduled/sunset-warnings";
 import { directDatabase } from "./reliability-helpers";
 import {
   adminPost,
@@ -237,7 +240,14 @@ describe("model.sunset_approaching", () => {
     const database = directDatabase();
     try {
       // Runs at simulated times (only warnings: archiving at a future time would touch other files' models).
-      const warnAt = (daysBefore: number) => announceApproachingSunsets(database.db, new Date(sunset - daysBefore * DAY));
+      // An outbox that never sends: the events stay for the feed, as a run's before its sweep.
+      const outbox = new ChangeOutbox(
+        () => database.db,
+        env.WEBHOOK_QUEUE,
+        () => {},
+        "flush",
+      );
+      const warnAt = (daysBefore: number) => announceApproachingSunsets(database.db, outbox, new Date(sunset - daysBefore * DAY));
       await warnAt(35);
       await warnAt(29);
       await warnAt(25);

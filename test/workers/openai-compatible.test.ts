@@ -137,7 +137,7 @@ describe("GET /openai/v1/models over HTTP", () => {
   });
 
   it.each([
-    ["an unknown parameter", "?includeArchived=true"],
+    ["an unknown parameter", "?color=blue"],
     ["a bad capability", "?capability=telepathy"],
     ["a repeated provider", "?provider=a&provider=b"],
   ])("answers 400 in OpenAI's shape for %s", async (_, query) => {
@@ -166,6 +166,36 @@ describe("GET /openai/v1/models over HTTP", () => {
       type: "invalid_request_error",
       code: "unknown_url",
     });
+  });
+
+  it("answers includeArchived=true as /v1/models does: 403 without an admin token, in OpenAI's shape", async () => {
+    for (const token of [undefined, await userToken("enterprise_max"), await mintToken({ role: "support", tier: "pro" })]) {
+      const response = await call("/openai/v1/models?includeArchived=true", token ? { token } : {});
+      expect(response.status).toBe(403);
+      expect((await response.json<{ error: Record<string, unknown> }>()).error).toMatchObject({
+        type: "permission_error",
+        code: "forbidden",
+        param: null,
+      });
+    }
+  });
+
+  it("shows archived models to an admin with includeArchived=true, with its ETag", async () => {
+    const provider = uniqueProvider();
+    const live = await createModel({ provider });
+    const archived = await createModel({ provider });
+    await adminPost(`/admin/models/${archived.id}/archive`, { reason: "retired" });
+    const token = await adminToken();
+    const response = await call(`/openai/v1/models?provider=${provider}&includeArchived=true`, { token });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+    const etag = response.headers.get("ETag") as string;
+    const body = await response.json<{ object: string; data: { id: string; object: string; is_archived: boolean }[] }>();
+    expect(body.object).toBe("list");
+    expect(body.data.map((model) => model.id).toSorted()).toEqual([live.id, archived.id].toSorted());
+    expect(body.data.find((model) => model.id === archived.id)).toMatchObject({ object: "model", is_archived: true });
+    const again = await call(`/openai/v1/models?provider=${provider}&includeArchived=true`, { token, headers: { "If-None-Match": etag } });
+    expect(again.status).toBe(304);
   });
 
   it("lets an admin token read it like any other token", async () => {

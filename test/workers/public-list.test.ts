@@ -212,6 +212,22 @@ describe("GET /v1/models?includeArchived=true", () => {
     expect(response.headers.get("Cache-Control")).toBe("no-store");
   });
 
+  it("carries the ETag the document declares, answers it with 304, and a write changes it", async () => {
+    const token = await adminToken();
+    const first = await call("/v1/models?includeArchived=true", { token });
+    expect(first.status).toBe(200);
+    const etag = first.headers.get("ETag") as string;
+    expect(etag).toMatch(/^(W\/)?"[^"]+"$/);
+    expect(etag).not.toBe((await call("/v1/models", { token })).headers.get("ETag"));
+    const again = await call("/v1/models?includeArchived=true", { token, headers: { "If-None-Match": etag } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("ETag")).toBe(etag);
+    await createModel();
+    const changed = await call("/v1/models?includeArchived=true", { token, headers: { "If-None-Match": etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("ETag")).not.toBe(etag);
+  });
+
   it("is forbidden without a token", async () => {
     const response = await call("/v1/models?includeArchived=true");
     expect(response.status).toBe(403);

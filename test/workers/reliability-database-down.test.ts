@@ -7,10 +7,10 @@
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { forgetMemoizedCatalog } from "../../src/catalog/cache";
 import { HEAD_FRESH_MS } from "../../src/catalog/isolate-memo";
 import { HEAD_KEY, LAST_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import { routeTable } from "../../src/routes";
+import { forgetMemoizedCatalog } from "../isolate-memo";
 import {
   callWith,
   captureConsole,

@@ -7,9 +7,10 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CatalogCache, forgetMemoizedCatalog } from "../../src/catalog/cache";
+import { CatalogCache } from "../../src/catalog/cache";
 import { HEAD_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import type { DatabaseHandle } from "../../src/db/client";
+import { forgetMemoizedCatalog } from "../isolate-memo";
 import { callWith, captureConsole, directDatabase, expectNoInternals } from "./reliability-helpers";
 import { adminToken, call, createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support";
 

@@ -6,9 +6,9 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { forgetMemoizedCatalog } from "../../src/catalog/cache";
 import { HEAD_KEY, LAST_KEY } from "../../src/catalog/kv-layout";
 import { routeTable } from "../../src/routes";
+import { forgetMemoizedCatalog } from "../isolate-memo";
 import { openApiDocument } from "./contract";
 import { callWith, captureConsole, deadDatabaseEnv, expectNoInternals, failAuditInsertsFor, type TestEnv } from "./reliability-helpers";
 import {

@@ -7,7 +7,7 @@
  * model update first and had to roll it back.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { WRITE_ATTEMPTS } from "../../src/lifecycle/lifecycle";
+import { WRITE_ATTEMPTS } from "../../src/lifecycle/transaction";
 import { abortAuditInsertsFor, captureConsole } from "./reliability-helpers";
 import { call, createModel, expectError, mintToken, modelState, sampleMeta, uniqueId } from "./support";
 

@@ -15,9 +15,9 @@ import type { ReceivedRequest } from "../webhook-receiver";
 
 export type { ReceivedRequest };
 
+import type { CatalogVersion } from "../../src/catalog/state";
 import type { ErrorBody } from "../../src/http/openapi";
 import worker from "../../src/index";
-import type { CatalogVersion } from "../../src/queries/catalog";
 import type { routeTable } from "../../src/routes";
 import type { AdminModel, AuditEntry } from "../../src/routes/admin-models/admin-model";
 import { checkContract } from "./contract";

@@ -15,9 +15,9 @@ import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import type { DeliveryMessage } from "../../src/changes/outbox";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/webhooks/backoff";
 import { type ConsumerOptions, consumeWebhookBatch, DEAD_LETTER_QUEUE, DELIVERY_QUEUE } from "../../src/webhooks/consumer";
+import type { DeliveryMessage } from "../../src/webhooks/dispatch";
 import { callWith, deadDatabaseEnv, directDatabase, eventually, type TestEnv } from "./reliability-helpers";
 import {
   adminPost,

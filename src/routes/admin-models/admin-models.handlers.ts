@@ -7,21 +7,16 @@ import type { Context } from "hono";
 import type { ModelRow } from "../../../drizzle/schema";
 import type { AppEnv } from "../../http/context";
 import { ApiError } from "../../http/errors";
+import { ifMatchVersion, rowEtag } from "../../http/if-match";
 import type { AppRouteHandler } from "../../http/router";
-import { rowEtag, type Written } from "../../lifecycle/lifecycle";
+import type { Written } from "../../lifecycle/change";
 import { auditTrail } from "../../queries/audit";
 import { archivedModels, legacyModels, modelById, modelExists, sunsetDueModels } from "../../queries/models";
 import { toAdminModel, toAuditEntry } from "./admin-model";
 import type * as routes from "./admin-models.routes";
 
 /** If-Match: a row version as given in an ETag. `*` or no header means "whatever is current". */
-function ifMatchVersion(c: Context<AppEnv>): number | undefined {
-  const header = c.req.header("If-Match")?.trim();
-  if (header === undefined || header === "*") return undefined;
-  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header);
-  if (!match) throw new ApiError("precondition_failed", 'If-Match must be an ETag such as "3"');
-  return Number(match[1]);
-}
+const ifMatch = (c: Context<AppEnv>) => ifMatchVersion(c.req.header("If-Match"));
 
 const modelAnswer = (row: ModelRow) => [{ model: toAdminModel(row) }, { ETag: rowEtag(row.rowVersion) }] as const;
 
@@ -78,30 +73,30 @@ export const audit: AppRouteHandler<typeof routes.audit> = async (c) => {
 
 export const updateMeta: AppRouteHandler<typeof routes.updateMeta> = async (c) => {
   const { id } = c.req.valid("param");
-  const [body, headers] = modelAnswer(await lifecycle(c).updateModelMeta(id, c.req.valid("json"), ifMatchVersion(c)));
+  const [body, headers] = modelAnswer(await lifecycle(c).updateModelMeta(id, c.req.valid("json"), ifMatch(c)));
   return c.json(body, 200, headers);
 };
 
 export const markLegacy: AppRouteHandler<typeof routes.markLegacy> = async (c) => {
   const { id } = c.req.valid("param");
-  const [body, headers] = modelAnswer(await lifecycle(c).markAsLegacy(id, c.req.valid("json"), ifMatchVersion(c)));
+  const [body, headers] = modelAnswer(await lifecycle(c).markAsLegacy(id, c.req.valid("json"), ifMatch(c)));
   return c.json(body, 200, headers);
 };
 
 export const unmarkLegacy: AppRouteHandler<typeof routes.unmarkLegacy> = async (c) => {
   const { id } = c.req.valid("param");
-  const [body, headers] = modelAnswer(await lifecycle(c).unmarkLegacy(id, ifMatchVersion(c)));
+  const [body, headers] = modelAnswer(await lifecycle(c).unmarkLegacy(id, ifMatch(c)));
   return c.json(body, 200, headers);
 };
 
 export const archive: AppRouteHandler<typeof routes.archive> = async (c) => {
   const { id } = c.req.valid("param");
-  const written = await lifecycle(c).archive(id, c.req.valid("json").reason, ifMatchVersion(c));
+  const written = await lifecycle(c).archive(id, c.req.valid("json").reason, ifMatch(c));
   return c.json({ ...writeAnswer(written), affected_models: written.affectedModels }, 200, { ETag: rowEtag(written.row.rowVersion) });
 };
 
 export const unarchive: AppRouteHandler<typeof routes.unarchive> = async (c) => {
   const { id } = c.req.valid("param");
-  const [body, headers] = modelAnswer(await lifecycle(c).unarchive(id, ifMatchVersion(c)));
+  const [body, headers] = modelAnswer(await lifecycle(c).unarchive(id, ifMatch(c)));
   return c.json(body, 200, headers);
 };

@@ -1,5 +1,5 @@
 import { requireAdmin } from "../../auth/middleware";
-import { jsonBody } from "../../http/body";
+import { jsonRequestBody } from "../../http/body";
 import { idempotent } from "../../http/idempotency";
 import { createRouter } from "../../http/router";
 import * as handlers from "./admin-models.handlers";
@@ -8,7 +8,7 @@ import * as routes from "./admin-models.routes";
 const router = createRouter();
 // "/admin/models/*" matches "/admin/models" itself too.
 router.use("/admin/models/*", requireAdmin);
-router.on(["POST", "PATCH"], "/admin/models/*", jsonBody, idempotent);
+router.on(["POST", "PATCH"], "/admin/models/*", jsonRequestBody, idempotent);
 
 // The literal routes come before /admin/models/{id}, which would otherwise take "legacy" for an id.
 export const adminModels = router

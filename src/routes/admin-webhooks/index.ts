@@ -1,5 +1,5 @@
 import { requireAdmin } from "../../auth/middleware";
-import { jsonBody } from "../../http/body";
+import { jsonRequestBody } from "../../http/body";
 import { createRouter } from "../../http/router";
 import * as handlers from "./admin-webhooks.handlers";
 import * as routes from "./admin-webhooks.routes";
@@ -7,7 +7,7 @@ import * as routes from "./admin-webhooks.routes";
 const router = createRouter();
 // "/admin/webhooks/*" matches "/admin/webhooks" itself too.
 router.use("/admin/webhooks/*", requireAdmin);
-router.on(["POST", "DELETE"], "/admin/webhooks/*", jsonBody);
+router.on(["POST", "DELETE"], "/admin/webhooks/*", jsonRequestBody);
 
 export const adminWebhooks = router
   .openapi(routes.create, handlers.create)

@@ -3,7 +3,7 @@
  * tool built on them: base URL https://HOST/openai/v1.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { modelFilterShape } from "../../catalog/model-filter";
+import { includeArchivedParam, modelFilterShape } from "../../catalog/model-filter";
 import { GPT_4_EXAMPLE, PublicModelWithAccessSchema } from "../../catalog/public-model";
 import { jsonContent, ModelIdParamSchema, openAIErrorResponses, optionalBearer } from "../../http/openapi";
 
@@ -41,11 +41,11 @@ export const list = createRoute({
   description:
     "`{object: \"list\", data: [...]}` with OpenAI's `id`, `object`, `created`, `owned_by`, then the same public fields as /v1/models (access_status for the caller's tier). Same filters, exclusions, cache and ETag as /v1/models.",
   security: optionalBearer,
-  request: { query: z.strictObject(modelFilterShape) },
+  request: { query: z.strictObject({ ...modelFilterShape, includeArchived: includeArchivedParam }) },
   responses: {
     200: { ...jsonContent(OpenAIModelListSchema, "The catalog as the caller's tier sees it"), headers: cachedHeaders },
     304: notModified,
-    ...openAIErrorResponses(),
+    ...openAIErrorResponses(403),
   },
 });
 

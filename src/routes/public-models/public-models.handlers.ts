@@ -1,88 +1,16 @@
-/**
- * Served from the catalog cache (docs/cache.md); only a miss touches the
- * database. The admin listing with archived models reads the database.
- */
-import type { Context } from "hono";
-import type { CacheOutcome } from "../../catalog/cache";
-import { negotiateEncoding } from "../../catalog/encoding";
-import {
-  catalogEtag,
-  encodedResponse,
-  legacyHeaders,
-  matchesIfNoneMatch,
-  publicCacheHeaders,
-  successorOf,
-} from "../../catalog/http-caching";
-import { listBody } from "../../catalog/list-body";
+/** Served by the catalog responder (catalog/responder.ts) from the cache (docs/cache.md); the inference gate here. */
+import { legacyHeaders, successorOf } from "../../catalog/http-caching";
 import { findModel } from "../../catalog/lookup";
-import { filterView, isFiltered, matchesFilters } from "../../catalog/model-filter";
-import { accessStatusOf, toPublicModel, withAccess } from "../../catalog/public-model";
-import { withRecommendedSuccessors } from "../../catalog/successors";
+import { respondWithList, respondWithModel, tierOf } from "../../catalog/responder";
 import { publicListView } from "../../catalog/views";
-import type { SubscriptionTier } from "../../domain/model-meta";
 import { isTierAllowed, upgradeTierFor } from "../../domain/tier-access";
-import type { AppEnv } from "../../http/context";
 import { ApiError } from "../../http/errors";
 import type { AppRouteHandler } from "../../http/router";
-import { allModels } from "../../queries/models";
 import type * as routes from "./public-models.routes";
 
-const tierOf = (c: Context<AppEnv>): SubscriptionTier => c.var.principal?.tier ?? "free";
+export const list: AppRouteHandler<typeof routes.list> = (c) => respondWithList(c, publicListView, c.req.valid("query"));
 
-function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome, negotiated = false) {
-  return { ...publicCacheHeaders(c.var.principal !== null, negotiated), ETag: etag, "X-Cache": outcome };
-}
-
-const JSON_TYPE = { "Content-Type": "application/json; charset=UTF-8" };
-
-export const list: AppRouteHandler<typeof routes.list> = async (c) => {
-  const { includeArchived, ...filters } = c.req.valid("query");
-  const tier = tierOf(c);
-  if (includeArchived) {
-    if (!c.var.principal?.isAdmin) throw new ApiError("forbidden", "includeArchived=true requires an admin token");
-    const rows = await allModels(c.var.services.db);
-    const archivedReplacement = new Map(
-      rows.filter((row) => row.isArchived).map((row) => [row.id, row.meta.legacyReplacementModelId ?? null]),
-    );
-    const models = withRecommendedSuccessors(rows.map(toPublicModel), archivedReplacement)
-      .filter((model) => matchesFilters(model, filters))
-      .map((model) => withAccess(model, tier));
-    return c.json({ models, total: models.length, user_tier: tier }, 200, { "Cache-Control": "no-store", "X-Cache": "BYPASS" });
-  }
-  const catalog = c.var.services.catalog;
-  const head = await catalog.head();
-  const filtered = isFiltered(filters);
-  const view = filtered ? filterView(filters) : publicListView.name;
-  // Whole lists are compressed once per version; filtered ones are built per request, uncompressed.
-  const accepted = filtered ? "identity" : negotiateEncoding(c.req.header("Accept-Encoding"));
-  if (head.at !== undefined) {
-    const etag = catalogEtag(head.at, tier, view, accepted);
-    if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, cacheHeaders(c, etag, head.outcome, !filtered));
-  }
-  if (!filtered) {
-    const { at, body, encoding, outcome } = await catalog.body(publicListView, tier, accepted, head);
-    const response = c.body(body as Uint8Array<ArrayBuffer>, 200, {
-      ...JSON_TYPE,
-      ...cacheHeaders(c, catalogEtag(at, tier, view, encoding), outcome, true),
-    });
-    return encodedResponse(response, encoding);
-  }
-  const { snapshot, outcome } = await catalog.snapshot(head);
-  const matching = snapshot.models.filter(({ model }) => matchesFilters(model, filters));
-  return c.body(listBody(matching, tier), 200, { ...JSON_TYPE, ...cacheHeaders(c, catalogEtag(snapshot, tier, view), outcome) });
-};
-
-export const detail: AppRouteHandler<typeof routes.detail> = async (c) => {
-  const { id } = c.req.valid("param");
-  const tier = tierOf(c);
-  const { snapshot, outcome } = await c.var.services.catalog.snapshot();
-  const { model, open } = findModel(snapshot, id);
-  const etag = catalogEtag(snapshot, tier, `model:${id}`);
-  const headers = { ...cacheHeaders(c, etag, outcome), ...legacyHeaders(model.legacy_info) };
-  if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
-  // The model's JSON was serialized once for this version: splice in the tier's access status.
-  return c.body(`${open},"access_status":"${accessStatusOf(model, tier)}"}`, 200, { ...JSON_TYPE, ...headers });
-};
+export const detail: AppRouteHandler<typeof routes.detail> = (c) => respondWithModel(c, publicListView, c.req.valid("param").id);
 
 // The inference gate: the platform asks this before every completion.
 export const access: AppRouteHandler<typeof routes.access> = async (c) => {

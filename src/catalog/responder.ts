@@ -1,0 +1,86 @@
+/**
+ * The one list/detail responder behind both catalog views (/v1/models and
+ * /openai/v1/models): whole lists from the cache's memoized bodies, filtered
+ * lists and details from the cached snapshot, the admin `includeArchived`
+ * list from the database; every answer with its ETag, If-None-Match
+ * answered 304. Only a miss (or the admin list) touches the database.
+ */
+import type { Context } from "hono";
+import type { SubscriptionTier } from "../domain/model-meta";
+import type { AppEnv } from "../http/context";
+import { ApiError } from "../http/errors";
+import { readCatalog } from "../queries/catalog";
+import type { CacheOutcome } from "./cache";
+import { negotiateEncoding } from "./encoding";
+import { catalogEtag, encodedResponse, legacyHeaders, matchesIfNoneMatch, publicCacheHeaders } from "./http-caching";
+import { modelBody } from "./list-body";
+import { findModel } from "./lookup";
+import { filterView, isFiltered, type ModelFilters, matchesFilters } from "./model-filter";
+import { serializeAll } from "./snapshot";
+import { readCatalogVersion } from "./state";
+import type { CatalogView } from "./views";
+
+/** The caller's tier; no token reads as free. */
+export const tierOf = (c: Context<AppEnv>): SubscriptionTier => c.var.principal?.tier ?? "free";
+
+const JSON_TYPE = { "Content-Type": "application/json; charset=UTF-8" };
+
+function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome, negotiated = false) {
+  return { ...publicCacheHeaders(c.var.principal !== null, negotiated), ETag: etag, "X-Cache": outcome };
+}
+
+export async function respondWithList(c: Context<AppEnv>, view: CatalogView, query: ModelFilters & { includeArchived?: boolean }) {
+  const { includeArchived, ...filters } = query;
+  if (includeArchived) return respondWithArchived(c, view, filters);
+  const tier = tierOf(c);
+  const catalog = c.var.services.catalog;
+  const head = await catalog.head();
+  const filtered = isFiltered(filters);
+  const name = filtered ? view.listPrefix + filterView(filters) : view.name;
+  // Whole lists are compressed once per version; filtered ones are built per request, uncompressed.
+  const accepted = filtered ? "identity" : negotiateEncoding(c.req.header("Accept-Encoding"));
+  if (head.at !== undefined) {
+    const etag = catalogEtag(head.at, tier, name, accepted);
+    if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, cacheHeaders(c, etag, head.outcome, !filtered));
+  }
+  if (!filtered) {
+    const { at, body, encoding, outcome } = await catalog.body(view, tier, accepted, head);
+    const headers = { ...JSON_TYPE, ...cacheHeaders(c, catalogEtag(at, tier, name, encoding), outcome, true) };
+    return encodedResponse(c.body(body as Uint8Array<ArrayBuffer>, 200, headers), encoding);
+  }
+  const { snapshot, outcome } = await catalog.snapshot(head);
+  const matching = snapshot.models.filter(({ model }) => matchesFilters(model, filters));
+  return c.body(view.renderList(matching, tier), 200, { ...JSON_TYPE, ...cacheHeaders(c, catalogEtag(snapshot, tier, name), outcome) });
+}
+
+/**
+ * Staff only: archived models too, read from the database (the cache holds
+ * the public catalog). Tagged with the catalog version it was read at, so
+ * If-None-Match costs one small read; never stored by any cache.
+ */
+async function respondWithArchived(c: Context<AppEnv>, view: CatalogView, filters: ModelFilters) {
+  if (!c.var.principal?.isAdmin) throw new ApiError("forbidden", "includeArchived=true requires an admin token");
+  const tier = tierOf(c);
+  const name = `${view.listPrefix}archived:${filterView(filters)}`;
+  const headers = (etag: string) => ({ "Cache-Control": "no-store", ETag: etag, "X-Cache": "BYPASS" });
+  const db = c.var.services.db;
+  const ifNoneMatch = c.req.header("If-None-Match");
+  if (ifNoneMatch) {
+    const etag = catalogEtag(await readCatalogVersion(db), tier, name);
+    if (matchesIfNoneMatch(ifNoneMatch, etag)) return c.body(null, 304, headers(etag));
+  }
+  const { at, rows } = await readCatalog(db);
+  const matching = serializeAll(rows).filter(({ model }) => matchesFilters(model, filters));
+  return c.body(view.renderList(matching, tier), 200, { ...JSON_TYPE, ...headers(catalogEtag(at, tier, name)) });
+}
+
+export async function respondWithModel(c: Context<AppEnv>, view: CatalogView, id: string) {
+  const tier = tierOf(c);
+  const { snapshot, outcome } = await c.var.services.catalog.snapshot();
+  const entry = findModel(snapshot, id, view.basePath);
+  const etag = catalogEtag(snapshot, tier, `${view.modelPrefix}:${id}`);
+  const headers = { ...cacheHeaders(c, etag, outcome), ...legacyHeaders(entry.model.legacy_info, view.basePath) };
+  if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
+  // The model's JSON was serialized once for this version: splice in the tier's access status.
+  return c.body(modelBody(entry, tier, view.modelJson), 200, { ...JSON_TYPE, ...headers });
+}

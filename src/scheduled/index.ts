@@ -1,0 +1,65 @@
+/**
+ * The Cron Trigger: runs the jobs in order, one structured log line per run.
+ * A failed run changes nothing it did not commit, and the next run retries.
+ * Adding a job: its file (a ScheduledJob) and one line in JOBS.
+ */
+import { SYSTEM_ACTOR_PREFIX } from "../auth/principal";
+import { CatalogCache } from "../catalog/cache";
+import { ChangeOutbox } from "../changes/outbox";
+import { loadConfig } from "../config";
+import { openDatabase } from "../db/client";
+import { Lifecycle } from "../lifecycle/lifecycle";
+import { log } from "../log";
+import type { ScheduledJob, ScheduledRun } from "./job";
+import { keyPurge } from "./key-purge";
+import { outboxSweep } from "./outbox-sweep";
+import { sunsetArchive } from "./sunset-archive";
+import { sunsetWarnings } from "./sunset-warnings";
+
+/** In order: the writes first, then the sweep that sends their events, then housekeeping. */
+const JOBS: readonly ScheduledJob[] = [sunsetArchive, sunsetWarnings, outboxSweep, keyPurge];
+
+export async function runScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+  const started = Date.now();
+  const runId = `cron-${controller.scheduledTime}-${crypto.randomUUID().slice(0, 8)}`;
+  const loaded = loadConfig(env);
+  if (!loaded.ok) {
+    log.error("sunset_run_failed", { runId, reason: "config_invalid", problems: loaded.problems });
+    throw new Error("configuration is invalid");
+  }
+  const database = openDatabase(loaded.config);
+  const waitUntil = (promise: Promise<unknown>) => ctx.waitUntil(promise);
+  const db = () => database.db;
+  const cache = new CatalogCache(env.MODEL_CACHE, db, waitUntil);
+  const outbox = new ChangeOutbox(db, env.WEBHOOK_QUEUE, waitUntil, "flush");
+  const run: ScheduledRun = {
+    runId,
+    now: new Date(controller.scheduledTime),
+    db: database.db,
+    cache,
+    outbox,
+    queue: env.WEBHOOK_QUEUE,
+    lifecycleAs: (name) => new Lifecycle(database.db, cache, { actor: `${SYSTEM_ACTOR_PREFIX}${name}`, requestId: runId }, outbox),
+  };
+  try {
+    const fields: Record<string, unknown> = {};
+    let wrote = false;
+    for (const job of JOBS) {
+      const report = await job.run(run).catch((error: unknown) => {
+        if (!job.housekeeping) throw error;
+        log.warn(`${job.name}_failed`, { runId, error });
+        return { log: {}, wrote: false };
+      });
+      Object.assign(fields, report.log);
+      wrote ||= report.wrote ?? false;
+    }
+    // With nothing written, the run still checks the head, so a publish that failed earlier heals within one period.
+    if (!wrote) await cache.repairHead();
+    log.info("sunset_run", { runId, cron: controller.cron, ...fields, ms: Date.now() - started });
+  } catch (error) {
+    log.error("sunset_run_failed", { runId, cron: controller.cron, ms: Date.now() - started, error });
+    throw error;
+  } finally {
+    ctx.waitUntil(database.close().catch(() => {}));
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * What a scheduled job is handed and what it reports. Each job is one file
+ * and one line in index.ts; every step it takes goes through the service that
+ * owns it (Lifecycle for model changes, the outbox for feed events).
+ */
+import type { CatalogCache } from "../catalog/cache";
+import type { ChangeOutbox } from "../changes/outbox";
+import type { Database } from "../db/client";
+import type { Lifecycle } from "../lifecycle/lifecycle";
+import type { DeliveryQueue } from "../webhooks/dispatch";
+
+export interface ScheduledRun {
+  /** Also the request id of the run's audit rows. */
+  runId: string;
+  /** The run's scheduled time: the clock every due date is compared with. */
+  now: Date;
+  db: Database;
+  cache: CatalogCache;
+  /** The run's events are held here until the outbox sweep sends them. */
+  outbox: ChangeOutbox;
+  queue: DeliveryQueue;
+  /** Writes as a system actor (`system:<name>`), recording into the run's outbox. */
+  lifecycleAs(name: string): Lifecycle;
+}
+
+/** Fields for the run's one log line, and whether the job committed a catalog version (and published it). */
+export interface JobReport {
+  log: Record<string, unknown>;
+  wrote?: boolean;
+}
+
+export interface ScheduledJob {
+  name: string;
+  /** A housekeeping job's failure is logged and the run goes on; any other job's fails the run (the next run retries). */
+  housekeeping?: boolean;
+  run(run: ScheduledRun): Promise<JobReport>;
+}
