@@ -9,14 +9,13 @@ export const MessagePage: FC<{
   message: string;
   session?: StaffSession | undefined;
   requestId?: string | undefined;
-  signInLink?: boolean;
-}> = ({ title, message, session, requestId, signInLink }) => (
+}> = ({ title, message, session, requestId }) => (
   <Layout title={title} session={session}>
     <h1>{title}</h1>
     <Notice kind="error">{message}</Notice>
     {requestId ? <p class="muted">Request id: {requestId}</p> : null}
     <p>
-      {signInLink ? <a href={`${UI_ROOT}/sign-in`}>Sign in with another token</a> : <a href={`${UI_ROOT}/models`}>Back to the models</a>}
+      <a href={`${UI_ROOT}/models`}>Back to the models</a>
     </p>
   </Layout>
 );

@@ -3,7 +3,6 @@
 import type { FC } from "hono/jsx";
 import type { Principal } from "../../../auth/principal";
 import { Field, Layout, Notice, UI_ROOT } from "../layout";
-import { MessagePage } from "../message-page";
 
 export const SignInPage: FC<{ tokenError?: string | undefined; notice?: string | undefined }> = ({ tokenError, notice }) => (
   <Layout title="Sign in">
@@ -19,7 +18,8 @@ export const SignInPage: FC<{ tokenError?: string | undefined; notice?: string |
           errors={tokenError ? { token: [tokenError] } : undefined}
           required
         >
-          {(attributes) => <textarea {...attributes} autocomplete="off" spellcheck={false} autofocus />}
+          {/* A one-line field, so Enter submits the form as in any sign-in form (a JWT has no line breaks). */}
+          {(attributes) => <input {...attributes} type="password" autocomplete="off" spellcheck={false} autofocus />}
         </Field>
         <button type="submit" class="primary">
           Sign in
@@ -29,10 +29,9 @@ export const SignInPage: FC<{ tokenError?: string | undefined; notice?: string |
   </Layout>
 );
 
+/** A valid token without the admin role: the sign-in form again, saying whose token it was and what it lacks. */
 export const NotAdminSignIn: FC<{ principal: Principal }> = ({ principal: { subject, role } }) => (
-  <MessagePage
-    title="Not an admin token"
-    message={`The token for ${subject} has ${role ? `the role "${role}"` : "no role"}. The dashboard needs a token with the role admin or super_admin.`}
-    signInLink
+  <SignInPage
+    tokenError={`The token for ${subject} has ${role ? `the role "${role}"` : "no role"}. The dashboard needs a token with the role admin or super_admin.`}
   />
 );
