@@ -128,3 +128,27 @@ export function parseMeta(meta: unknown): ModelMeta {
   }
   return parsed.data;
 }
+
+/**
+ * The lifecycle actions the rules above allow a model in this state: what a
+ * page may offer. Derived by asking each rule, so a page never restates them.
+ */
+export function availableActions(model: ModelFlags): ReadonlySet<LifecycleAction> {
+  const transitions = {
+    mark_legacy: assertCanMarkLegacy,
+    unmark_legacy: assertCanUnmarkLegacy,
+    archive: assertCanArchive,
+    unarchive: assertCanUnarchive,
+  } satisfies Partial<Record<LifecycleAction, (model: ModelFlags) => void>>;
+  // Meta can be edited in every state; `create` is not an action on a model.
+  const allowed = new Set<LifecycleAction>(["update_meta"]);
+  for (const [action, assertAllowed] of Object.entries(transitions) as [LifecycleAction, (model: ModelFlags) => void][]) {
+    try {
+      assertAllowed(model);
+      allowed.add(action);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+    }
+  }
+  return allowed;
+}

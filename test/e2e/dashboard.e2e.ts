@@ -68,20 +68,42 @@ afterAll(async () => {
 });
 
 describe("staff dashboard in Chromium", () => {
-  it("refuses a token without the admin role, then signs in with an admin token", async () => {
+  it("refuses a malformed, an expired and a non-admin token beside the field, then signs in with Enter", async () => {
     await page.goto(`${UI}/`);
     expect(page.url()).toBe(`${UI}/sign-in`);
     await screenshot("sign-in");
 
-    await page.getByLabel("Admin token").fill(await mintToken({ tier: "pro" }, "e2e-customer"));
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Not an admin token" }).waitFor();
-    expect(await notice()).toContain("The dashboard needs a token with the role admin or super_admin.");
+    const refusals = [
+      { token: "not-a-jwt", reason: "This token was not accepted: token is invalid" },
+      { token: await mintToken({ role: "admin" }, "e2e-late", "-1h"), reason: "token has expired" },
+      {
+        token: await mintToken({ tier: "pro" }, "e2e-customer"),
+        reason: "The token for e2e-customer has no role. The dashboard needs a token with the role admin or super_admin.",
+      },
+    ];
+    const field = page.getByLabel("Admin token");
+    for (const { token, reason } of refusals) {
+      await field.fill(token);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.locator("#token-error").waitFor();
+      // Still the sign-in page, its field and button there, the reason beside the field and read out with it.
+      expect(page.url()).toBe(`${UI}/sign-in`);
+      expect(await page.locator("#token-error").innerText()).toContain(reason);
+      const description = await field.evaluate((input) =>
+        (input.getAttribute("aria-describedby") ?? "")
+          .split(/\s+/)
+          .map((id) => document.getElementById(id)?.textContent ?? "")
+          .join(" "),
+      );
+      expect(description).toContain(reason);
+      expect(await field.getAttribute("aria-invalid")).toBe("true");
+      expect(await context.cookies(UI)).toEqual([]);
+    }
 
-    await page.goto(`${UI}/sign-in`);
+    // Enter in the field signs in, from the very page that refused the last token.
     const token = await mintToken({ role: "admin" }, "e2e-staff");
-    await page.getByLabel("Admin token").fill(token);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await field.fill(token);
+    await field.press("Enter");
     await page.waitForURL(`${UI}/models`);
     await page.getByRole("heading", { name: "Models" }).waitFor();
     expect(await page.locator(".who").innerText()).toBe("Signed in as e2e-staff");

@@ -148,6 +148,29 @@ describe("GET /admin/ui/models/:id", () => {
     expect(html).toMatch(/<textarea id="reason" name="reason"[^>]* required=""/);
   });
 
+  it("offers exactly the actions the lifecycle allows in each state, and refuses one it does not offer", async () => {
+    const offered = (html: string) => [...html.matchAll(/command="show-modal"[^>]*>([^<]+)<\/button>/g)].map((match) => match[1]);
+    const model = await createModel();
+    const { cookie } = await signIn();
+    const page = async () => (await uiGet(`${UI}/models/${model.id}`, cookie)).html;
+    const dialogs = (html: string) => [...html.matchAll(/<dialog id="dialog-([a-z-]+)"/g)].map((match) => match[1]);
+
+    expect(offered(await page())).toEqual(["Mark legacy", "Archive", "Edit meta"]);
+    expect(dialogs(await page())).toEqual(["mark-legacy", "archive", "edit-meta"]);
+    // Not offered to an active model, and the lifecycle refuses it too: nothing changes.
+    const refused = await uiPost(`${UI}/models/${model.id}/unmark-legacy`, cookie, {});
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("Nothing was changed: the model is not legacy.");
+
+    expect((await uiPost(`${UI}/models/${model.id}/mark-legacy`, cookie, {})).status).toBe(303);
+    expect(offered(await page())).toEqual(["Mark legacy", "Unmark legacy", "Archive", "Edit meta"]);
+    expect(dialogs(await page())).toEqual(["mark-legacy", "unmark-legacy", "archive", "edit-meta"]);
+
+    expect((await uiPost(`${UI}/models/${model.id}/archive`, cookie, { reason: "done with it" })).status).toBe(303);
+    expect(offered(await page())).toEqual(["Unarchive", "Edit meta"]);
+    expect(dialogs(await page())).toEqual(["unarchive", "edit-meta"]);
+  });
+
   it("answers an unknown model with a 404 page", async () => {
     const { cookie } = await signIn();
     const { response, html } = await uiGet(`${UI}/models/no-such-model-here`, cookie);

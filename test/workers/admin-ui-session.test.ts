@@ -34,10 +34,29 @@ describe("GET /admin/ui/sign-in", () => {
     const html = await response.text();
     expect(html).toMatch(/^<!DOCTYPE html>/);
     expect(html).toContain('<label for="token">Admin token</label>');
-    expect(html).toMatch(/<textarea id="token" name="token"/);
     expect(html).toMatch(/<button type="submit"[^>]*>Sign in<\/button>/);
   });
+
+  it("has a one-line token field, so Enter in it submits the form (a textarea would take the Enter as a line break)", async () => {
+    const html = await (await call(`${UI}/sign-in`)).text();
+    expect(html).not.toContain("<textarea");
+    expect(html).toMatch(
+      /<form method="post" action="\/admin\/ui\/sign-in">.*<input id="token" name="token"[^>]*>.*<button type="submit"/s,
+    );
+    expect(html).toMatch(/<input id="token"[^>]* type="password"/);
+  });
 });
+
+/** The sign-in form as a refused token brings it back: the field, its error, and the error tied to it for screen readers. */
+function expectSignInFormWithReason(html: string, reason: string) {
+  expect(html).toContain('<form method="post" action="/admin/ui/sign-in">');
+  expect(html).toContain('<label for="token">Admin token</label>');
+  const field = /<input id="token" name="token"[^>]*>/.exec(html)?.[0] ?? "";
+  expect(field).toMatch(/aria-describedby="[^"]*\btoken-error\b/);
+  expect(field).toContain('aria-invalid="true"');
+  expect(/<p id="token-error" class="field-error">([^<]*)<\/p>/.exec(html)?.[1]).toContain(reason);
+  expect(html).toMatch(/<button type="submit"[^>]*>Sign in<\/button>/);
+}
 
 describe("POST /admin/ui/sign-in", () => {
   it("keeps the token in an HttpOnly, SameSite=Strict, Secure cookie on /admin that expires with the token", async () => {
@@ -71,31 +90,37 @@ describe("POST /admin/ui/sign-in", () => {
     expect(setCookie.split(/;\s*/)).not.toContain("Secure");
   });
 
-  it("refuses an invalid token on the sign-in page, with the reason beside the field, and sets no cookie", async () => {
-    const response = await call(`${UI}/sign-in`, form({ token: "not-a-jwt" }));
-    expect(response.status).toBe(401);
-    expect(response.headers.get("Set-Cookie")).toBeNull();
-    const html = await response.text();
-    expect(html).toContain('<label for="token">Admin token</label>');
-    expect(html).toMatch(/<p id="token-error" class="field-error">This token was not accepted: token is invalid/);
-    expect(html).toMatch(/aria-describedby="[^"]*token-error/);
-  });
-
-  it("refuses an expired token", async () => {
-    const token = await mintToken({ role: "admin" }, { expiresIn: Math.floor(Date.now() / 1000) - 3600 });
-    const response = await call(`${UI}/sign-in`, form({ token }));
-    expect(response.status).toBe(401);
-    expect(await response.text()).toContain("token has expired");
-    expect(response.headers.get("Set-Cookie")).toBeNull();
-  });
-
-  it("refuses a valid token without the admin role with a clear page, and sets no cookie", async () => {
-    const response = await call(`${UI}/sign-in`, form({ token: await userToken("enterprise_max", "bob") }));
-    expect(response.status).toBe(403);
-    expect(response.headers.get("Set-Cookie")).toBeNull();
-    const html = await response.text();
-    expect(html).toContain("Not an admin token");
-    expect(html).toContain("The token for bob has no role. The dashboard needs a token with the role admin or super_admin.");
+  describe("a refused token re-shows the sign-in form, with the reason beside the Admin token field, and sets no cookie", () => {
+    const refusals: { name: string; token: () => Promise<string>; status: number; reason: string }[] = [
+      { name: "malformed", token: async () => "not-a-jwt", status: 401, reason: "This token was not accepted: token is invalid" },
+      {
+        name: "expired",
+        token: () => mintToken({ role: "admin" }, { expiresIn: Math.floor(Date.now() / 1000) - 3600 }),
+        status: 401,
+        reason: "token has expired",
+      },
+      {
+        name: "without the admin role",
+        token: () => userToken("enterprise_max", "bob"),
+        status: 403,
+        reason: "The token for bob has no role. The dashboard needs a token with the role admin or super_admin.",
+      },
+      {
+        name: "with another role",
+        token: () => mintToken({ sub: "dora", role: "support" }),
+        status: 403,
+        // As the HTML has it: Hono JSX escapes quotes in text.
+        reason: "The token for dora has the role &quot;support&quot;.",
+      },
+    ];
+    for (const refusal of refusals) {
+      it(refusal.name, async () => {
+        const response = await call(`${UI}/sign-in`, form({ token: await refusal.token() }));
+        expect(response.status).toBe(refusal.status);
+        expect(response.headers.get("Set-Cookie")).toBeNull();
+        expectSignInFormWithReason(await response.text(), refusal.reason);
+      });
+    }
   });
 
   it("refuses a sign-in posted from another site", async () => {
@@ -134,7 +159,7 @@ describe("pages without a valid session", () => {
     const response = await call(`${UI}/models`, { headers: { Cookie: `${SESSION_COOKIE}=${token}` } });
     expect(response.status).toBe(403);
     const html = await response.text();
-    expect(html).toContain("The token for carol has no role");
+    expectSignInFormWithReason(html, "The token for carol has no role");
     expect(html).not.toContain("<table>");
   });
 });

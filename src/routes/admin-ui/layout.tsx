@@ -6,11 +6,18 @@
  */
 import { raw } from "hono/html";
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
+import type { ModelStatus } from "./model-status";
 import { CSRF_FIELD, type StaffSession } from "./session";
 
 export const UI_ROOT = "/admin/ui";
 
-export type NavSection = "models" | "sunsets" | undefined;
+/** The top bar's links, one per page that has one. */
+const SECTIONS = [
+  { section: "models", label: "Models" },
+  { section: "sunsets", label: "Sunsets" },
+] as const;
+
+export type NavSection = (typeof SECTIONS)[number]["section"] | undefined;
 
 export const Layout: FC<PropsWithChildren<{ title: string; session?: StaffSession | undefined; section?: NavSection }>> = ({
   title,
@@ -36,12 +43,11 @@ export const Layout: FC<PropsWithChildren<{ title: string; session?: StaffSessio
           {session ? (
             <>
               <nav aria-label="Sections">
-                <a href={`${UI_ROOT}/models`} aria-current={section === "models" ? "page" : undefined}>
-                  Models
-                </a>
-                <a href={`${UI_ROOT}/sunsets`} aria-current={section === "sunsets" ? "page" : undefined}>
-                  Sunsets
-                </a>
+                {SECTIONS.map((link) => (
+                  <a href={`${UI_ROOT}/${link.section}`} aria-current={section === link.section ? "page" : undefined}>
+                    {link.label}
+                  </a>
+                ))}
               </nav>
               <span class="who">Signed in as {session.principal.subject}</span>
               <form method="post" action={`${UI_ROOT}/sign-out`}>
@@ -115,9 +121,7 @@ export const Field: FC<{
   );
 };
 
-export const StatusBadge: FC<{ status: "active" | "legacy" | "archived" }> = ({ status }) => (
-  <span class={`badge ${status}`}>{status}</span>
-);
+export const StatusBadge: FC<{ status: ModelStatus }> = ({ status }) => <span class={`badge ${status}`}>{status}</span>;
 
 export const formatInstant = (value: Date | string | null | undefined) => {
   if (value === null || value === undefined) return "";

@@ -1,10 +1,11 @@
 /** @jsxImportSource hono/jsx */
 /** Every model, filtered by status, provider, tier and id, 50 to a page. */
 import type { FC } from "hono/jsx";
-import { SUBSCRIPTION_TIERS } from "../../domain/model-meta";
-import { COUNT_LIMIT, MODEL_STATUSES, type StaffModelFilters, type StaffModelSummary, statusOf } from "../../queries/models";
-import { Field, type FieldErrors, formatInstant, Layout, Notice, StatusBadge, UI_ROOT } from "./layout";
-import type { StaffSession } from "./session";
+import { SUBSCRIPTION_TIERS } from "../../../domain/model-meta";
+import { Field, type FieldErrors, formatInstant, Layout, Notice, StatusBadge, UI_ROOT } from "../layout";
+import { MODEL_STATUSES, statusOf } from "../model-status";
+import type { StaffSession } from "../session";
+import { COUNT_LIMIT, type StaffModelFilters, type StaffModelSummary } from "./models.queries";
 
 export interface ModelsPageProps {
   session: StaffSession;

@@ -1,9 +1,9 @@
 /** @jsxImportSource hono/jsx */
 /** Legacy models whose sunset date falls within the next 30 days (or has passed and the cron has yet to run). */
 import type { FC } from "hono/jsx";
-import type { ModelRow } from "../../../drizzle/schema";
-import { formatInstant, Layout, UI_ROOT } from "./layout";
-import type { StaffSession } from "./session";
+import type { ModelRow } from "../../../../drizzle/schema";
+import { formatInstant, Layout, UI_ROOT } from "../layout";
+import type { StaffSession } from "../session";
 
 export const SUNSET_WINDOW_DAYS = 30;
 

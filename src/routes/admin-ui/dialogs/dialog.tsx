@@ -1,0 +1,122 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * What every lifecycle dialog of the model page is: a button on the page, a
+ * modal <dialog> with a form, and what its submission does. A form that comes
+ * back with errors renders its dialog open, with the values sent and the
+ * errors beside the fields. The table of dialogs is ./index.ts.
+ */
+import type { FC } from "hono/jsx";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ModelRow } from "../../../../drizzle/schema";
+import type { Lifecycle } from "../../../lifecycle/lifecycle";
+import type { LifecycleAction } from "../../../lifecycle/rules";
+import { type FieldValues, type FormFields, fieldErrorsOf } from "../forms";
+import { CsrfField, type FieldErrors, Notice, UI_ROOT } from "../layout";
+import type { StaffSession } from "../session";
+
+/** A dialog rendered open after its form was refused. */
+export interface OpenDialog {
+  name: string;
+  message?: string | undefined;
+  errors?: FieldErrors | undefined;
+  values?: FieldValues | undefined;
+  /** Someone else changed the model meanwhile; the form shows the current values. */
+  conflict?: boolean;
+}
+
+export interface DialogProps {
+  session: StaffSession;
+  model: ModelRow;
+  dialog?: OpenDialog | undefined;
+}
+
+export interface Submission {
+  id: string;
+  form: FormFields;
+  lifecycle: Lifecycle;
+  /** The request's If-Match header, if a script sent one. */
+  ifMatch: string | undefined;
+}
+
+/** Why nothing was changed, shown in the dialog re-opened. */
+export interface Refusal {
+  status: ContentfulStatusCode;
+  message: string;
+  errors?: FieldErrors | undefined;
+}
+
+export interface DialogSpec<Name extends string = string> {
+  /** The dialog's id and the last segment of the URL its form posts to. */
+  name: Name;
+  /** The lifecycle action it performs: the page offers it only when lifecycle/rules.ts allows that action. */
+  action: LifecycleAction;
+  /** The page's button that opens it. */
+  label: string;
+  /** The notice on the model page after it succeeded. */
+  done: string;
+  View: FC<DialogProps>;
+  /** Validates the form with the API's schemas and calls the lifecycle; a Refusal when the form is invalid. */
+  submit(submission: Submission): Promise<Refusal | undefined>;
+}
+
+export const invalidFields = (issues: Parameters<typeof fieldErrorsOf>[0]): Refusal => ({
+  status: 400,
+  message: "Nothing was changed: check the fields marked below.",
+  errors: fieldErrorsOf(issues),
+});
+
+const actionUrl = (model: ModelRow, name: string) => `${UI_ROOT}/models/${encodeURIComponent(model.id)}/${name}`;
+
+/** The page's button that opens a dialog (Invoker Commands; dashboard.js covers older browsers). */
+export const DialogButton: FC<{ target: string; label: string }> = ({ target, label }) => (
+  <button type="button" commandfor={`dialog-${target}`} command="show-modal" aria-haspopup="dialog">
+    {label}
+  </button>
+);
+
+/** A modal dialog with its heading as its name; open (and later made modal by dashboard.js) when the server re-renders it. */
+export const ActionDialog: FC<{ name: string; title: string; dialog?: OpenDialog | undefined; children: unknown }> = ({
+  name,
+  title,
+  dialog,
+  children,
+}) => (
+  <dialog id={`dialog-${name}`} aria-labelledby={`dialog-${name}-title`} open={dialog?.name === name || undefined} closedby="any">
+    <h2 id={`dialog-${name}-title`}>{title}</h2>
+    {dialog?.name === name && dialog.message ? <Notice kind={dialog.conflict ? "warning" : "error"}>{dialog.message}</Notice> : null}
+    {children}
+  </dialog>
+);
+
+/** The dialog's form: posts to its action with the session's CSRF token. */
+export const DialogForm: FC<{ session: StaffSession; model: ModelRow; name: string; children: unknown }> = ({
+  session,
+  model,
+  name,
+  children,
+}) => (
+  <form method="post" action={actionUrl(model, name)}>
+    <CsrfField session={session} />
+    {children}
+  </form>
+);
+
+export const DialogButtons: FC<{ name: string; confirm: string; danger?: boolean }> = ({ name, confirm, danger }) => (
+  <div class="dialog-buttons">
+    <button type="button" commandfor={`dialog-${name}`} command="close">
+      Cancel
+    </button>
+    <button type="submit" class={danger ? "danger" : "primary"}>
+      {confirm}
+    </button>
+  </div>
+);
+
+/** The value sent for a field when this dialog came back, else the fallback (the model's current one). */
+export const dialogValue = (dialog: OpenDialog | undefined, name: string, field: string, fallback = ""): string => {
+  const value = dialog?.name === name ? dialog.values?.[field] : undefined;
+  return typeof value === "string" ? value : fallback;
+};
+
+/** The field errors of this dialog's last submission. */
+export const dialogErrors = (dialog: OpenDialog | undefined, name: string) => (dialog?.name === name ? dialog.errors : undefined);

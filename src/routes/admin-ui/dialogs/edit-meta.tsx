@@ -1,0 +1,111 @@
+/** @jsxImportSource hono/jsx */
+import type { Child } from "hono/jsx";
+import { ModelMetaPatchSchema } from "../../../domain/model-meta";
+import { type FieldValues, text } from "../forms";
+import { Field, type FieldErrors } from "../layout";
+import { ActionDialog, DialogButtons, DialogForm, type DialogProps, type DialogSpec, invalidFields } from "./dialog";
+import { editMetaValuesOf, META_FORM, type MetaFormField, metaPatchInput } from "./edit-meta-form";
+
+const NAME = "edit-meta";
+
+/** If-Match from the header (a script may send it) or the form's field: the version the form was filled from. */
+function ifMatchVersion(header: string | undefined, field: string): number | undefined | "malformed" {
+  const value = (header ?? field).trim();
+  if (value === "" || value === "*") return undefined;
+  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(value);
+  return match ? Number(match[1]) : "malformed";
+}
+
+function MetaInput({ spec, values, errors }: { spec: MetaFormField; values: FieldValues; errors: FieldErrors | undefined }): Child {
+  const { field, label, kind, hint } = spec;
+  const value = typeof values[field] === "string" ? (values[field] as string) : "";
+  const id = `meta-${field}`;
+  if (kind === "checkboxes") {
+    const checked = Array.isArray(values[field]) ? (values[field] as string[]) : [];
+    return (
+      <fieldset aria-describedby={errors?.[field] ? `${id}-error` : undefined}>
+        <legend>{label}</legend>
+        {spec.options?.map((option) => (
+          <label>
+            <input type="checkbox" name={field} value={option} checked={checked.includes(option)} /> {option}
+          </label>
+        ))}
+        {errors?.[field] ? (
+          <p id={`${id}-error`} class="field-error">
+            {errors[field]?.join("; ")}
+          </p>
+        ) : null}
+      </fieldset>
+    );
+  }
+  if (kind === "select") {
+    return (
+      <Field id={id} name={field} label={label} errors={errors} hint={hint}>
+        {(attributes) => (
+          <select {...attributes}>
+            {spec.options?.map((option) => (
+              <option value={option} selected={value === option}>
+                {option}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+    );
+  }
+  if (kind === "textarea" || kind === "json") {
+    return (
+      <Field id={id} name={field} label={label} errors={errors} hint={hint}>
+        {(attributes) => <textarea {...attributes}>{value}</textarea>}
+      </Field>
+    );
+  }
+  return (
+    <Field id={id} name={field} label={label} type={kind === "number" ? "number" : "text"} value={value} errors={errors} hint={hint} />
+  );
+}
+
+const EditMetaDialog = ({ session, model, dialog }: DialogProps) => {
+  const mine = dialog?.name === NAME;
+  // After a conflict the form shows the model as it is now, not what was sent.
+  const values = mine && dialog.values && !dialog.conflict ? dialog.values : editMetaValuesOf(model.meta);
+  const errors = mine ? dialog.errors : undefined;
+  return (
+    <ActionDialog name={NAME} title={`Edit meta of ${model.id}`} dialog={dialog}>
+      <DialogForm session={session} model={model} name={NAME}>
+        {/* The version this form was filled from: the server checks it as If-Match, so a concurrent change is never overwritten. */}
+        <input type="hidden" name="ifMatch" value={`"${model.rowVersion}"`} />
+        {META_FORM.map((entry) =>
+          Array.isArray(entry) ? (
+            <div class="grid2">
+              {entry.map((spec) => (
+                <MetaInput spec={spec} values={values} errors={errors} />
+              ))}
+            </div>
+          ) : (
+            <MetaInput spec={entry as MetaFormField} values={values} errors={errors} />
+          ),
+        )}
+        <DialogButtons name={NAME} confirm="Save meta" />
+      </DialogForm>
+    </ActionDialog>
+  );
+};
+
+export const editMetaDialog = {
+  name: NAME,
+  action: "update_meta",
+  label: "Edit meta",
+  done: "The meta is saved.",
+  View: EditMetaDialog,
+  async submit({ id, form, lifecycle, ifMatch }) {
+    const version = ifMatchVersion(ifMatch, text(form, "ifMatch"));
+    if (version === "malformed") return { status: 400, message: "The form is out of date; reload the page and edit again." };
+    const { patch, errors } = metaPatchInput(form);
+    if (errors) return { status: 400, message: "Nothing was changed: check the fields marked below.", errors };
+    const input = ModelMetaPatchSchema.safeParse(patch);
+    if (!input.success) return invalidFields(input.error.issues);
+    await lifecycle.updateModelMeta(id, input.data, version);
+    return undefined;
+  },
+} as const satisfies DialogSpec<typeof NAME>;
