@@ -1,20 +1,13 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import { ModelMetaPatchSchema } from "../../../domain/model-meta";
+import { parseIfMatch } from "../../../http/if-match";
 import { type FieldValues, text } from "../forms";
 import { Field, type FieldErrors } from "../layout";
 import { ActionDialog, DialogButtons, DialogForm, type DialogProps, type DialogSpec, invalidFields } from "./dialog";
 import { editMetaValuesOf, META_FORM, type MetaFormField, metaPatchInput } from "./edit-meta-form";
 
 const NAME = "edit-meta";
-
-/** If-Match from the header (a script may send it) or the form's field: the version the form was filled from. */
-function ifMatchVersion(header: string | undefined, field: string): number | undefined | "malformed" {
-  const value = (header ?? field).trim();
-  if (value === "" || value === "*") return undefined;
-  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(value);
-  return match ? Number(match[1]) : "malformed";
-}
 
 function MetaInput({ spec, values, errors }: { spec: MetaFormField; values: FieldValues; errors: FieldErrors | undefined }): Child {
   const { field, label, kind, hint } = spec;
@@ -99,8 +92,9 @@ export const editMetaDialog = {
   done: "The meta is saved.",
   View: EditMetaDialog,
   async submit({ id, form, lifecycle, ifMatch }) {
-    const version = ifMatchVersion(ifMatch, text(form, "ifMatch"));
-    if (version === "malformed") return { status: 400, message: "The form is out of date; reload the page and edit again." };
+    // The header (a script may send it) or the form's field: the version the form was filled from.
+    const version = parseIfMatch(ifMatch ?? text(form, "ifMatch"));
+    if (version === null) return { status: 400, message: "The form is out of date; reload the page and edit again." };
     const { patch, errors } = metaPatchInput(form);
     if (errors) return { status: 400, message: "Nothing was changed: check the fields marked below.", errors };
     const input = ModelMetaPatchSchema.safeParse(patch);
