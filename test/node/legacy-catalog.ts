@@ -7,8 +7,8 @@
 import { randomBytes } from "node:crypto";
 import type { Client } from "@neondatabase/serverless";
 import { inject } from "vitest";
-import { connect } from "../../scripts/database";
-import type { SqlSession } from "../../scripts/migrations";
+import { connect } from "../../scripts/lib/database";
+import type { SqlSession } from "../../scripts/lib/migrations";
 import { TIER_LADDER } from "../../src/domain/model-meta";
 
 type Rows = { rows: Record<string, unknown>[] };

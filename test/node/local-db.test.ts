@@ -4,8 +4,8 @@
  */
 import type { Client } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect } from "../../scripts/database";
-import { type LocalDatabase, parseDatabaseUrl, startLocalDatabase } from "../../scripts/local-db";
+import { connect } from "../../scripts/lib/database";
+import { type LocalDatabase, parseDatabaseUrl, startLocalDatabase } from "../../scripts/lib/local-db";
 
 describe("the embedded database behind the proxy", () => {
   let local: LocalDatabase;

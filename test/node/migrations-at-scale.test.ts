@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate, readMigrations, rollbackLatest } from "../../scripts/migrations";
+import { migrate, readMigrations, rollbackLatest } from "../../scripts/lib/migrations";
 import {
   BASELINE_DEFAULTS,
   expectedFlat,

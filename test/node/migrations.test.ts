@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Migration, MigrationError, migrate, readMigrations, rollbackLatest } from "../../scripts/migrations";
+import { type Migration, MigrationError, migrate, readMigrations, rollbackLatest } from "../../scripts/lib/migrations";
 import { ModelMetaSchema, TIER_LADDER } from "../../src/domain/model-meta";
 import {
   appliedNames,

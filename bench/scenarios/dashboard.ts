@@ -11,8 +11,8 @@
  * Self-contained so the bench can call it with one line:
  *   rows.push(await dashboardModelsPage({ baseUrl, adminToken, generator, connections, durationSeconds }));
  */
-import type { LoadGenerator, LoadSpec } from "./bench-load";
-import type { ScenarioRow } from "./bench-report";
+import type { LoadGenerator, LoadSpec } from "../load";
+import type { ScenarioRow } from "../report";
 
 export const DASHBOARD_P95_TARGET_MS = 100;
 
