@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { callWith } from "./reliability-helpers";
-import { call } from "./support";
+import { call } from "./support/client";
 
 describe("/__bench/*", () => {
   it.each([

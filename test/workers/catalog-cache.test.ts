@@ -18,7 +18,9 @@ import type { SubscriptionTier } from "../../src/domain/model-meta";
 import { Lifecycle } from "../../src/lifecycle/lifecycle";
 import { readCatalog } from "../../src/queries/catalog";
 import { callWith } from "./reliability-helpers";
-import { adminPost, adminToken, call, createModel, type ErrorBody, sampleMeta, storedIndex, uniqueProvider, userToken } from "./support";
+import { storedIndex } from "./support/cache";
+import { adminPost, adminToken, call, type ErrorBody, userToken } from "./support/client";
+import { createModel, sampleMeta, uniqueProvider } from "./support/fixtures";
 
 interface ListBody {
   models: Array<{ id: string; display_name: string }>;

@@ -10,7 +10,8 @@ import { CatalogCache, forgetMemoizedCatalog } from "../../src/catalog/cache";
 import { HEAD_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import type { DatabaseHandle } from "../../src/db/client";
 import { captureConsole, directDatabase } from "./reliability-helpers";
-import { adminToken, call, createModel, uniqueProvider, userToken } from "./support";
+import { adminToken, call, userToken } from "./support/client";
+import { createModel, uniqueProvider } from "./support/fixtures";
 
 const idsOf = async (provider: string) =>
   ((await (await call(`/v1/models?provider=${provider}`)).json()) as { models: Array<{ id: string }> }).models.map((m) => m.id);

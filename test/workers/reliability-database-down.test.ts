@@ -22,27 +22,10 @@ import {
   expectNoSecrets,
   type TestEnv,
 } from "./reliability-helpers";
-import {
-  type AdminModel,
-  adminPost,
-  adminToken,
-  call,
-  createModel,
-  exampleBody,
-  expectError,
-  inDays,
-  isWrite,
-  modelState,
-  pathFor,
-  prepareFor,
-  type Route,
-  routeName,
-  runCron,
-  sampleMeta,
-  storedIndex,
-  uniqueId,
-  uniqueProvider,
-} from "./support";
+import { storedIndex } from "./support/cache";
+import { adminPost, adminToken, call, expectError, runCron } from "./support/client";
+import { type AdminModel, createModel, inDays, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
+import { exampleBody, isWrite, pathFor, prepareFor, type Route, routeName } from "./support/routes";
 
 interface PublicModel {
   id: string;

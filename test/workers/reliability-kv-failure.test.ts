@@ -11,7 +11,8 @@ import { CatalogCache, forgetMemoizedCatalog } from "../../src/catalog/cache";
 import { HEAD_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import type { DatabaseHandle } from "../../src/db/client";
 import { callWith, captureConsole, directDatabase, expectNoInternals } from "./reliability-helpers";
-import { adminToken, call, createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support";
+import { adminToken, call } from "./support/client";
+import { createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
 
 interface PublicModel {
   id: string;

@@ -9,7 +9,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WRITE_ATTEMPTS } from "../../src/lifecycle/lifecycle";
 import { abortAuditInsertsFor, captureConsole } from "./reliability-helpers";
-import { call, createModel, expectError, mintToken, modelState, sampleMeta, uniqueId } from "./support";
+import { call, expectError, mintToken } from "./support/client";
+import { createModel, modelState, sampleMeta, uniqueId } from "./support/fixtures";
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -10,7 +10,8 @@ import { importJWK, type JWK, SignJWT } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { MAX_TOKEN_LENGTH } from "../../src/auth/jwt";
 import { callWith, captureConsole, expectNoInternals, type TestEnv, testKeys } from "./reliability-helpers";
-import { type AdminModel, call, createModel, expectError, mintToken, modelState, uniqueProvider } from "./support";
+import { call, expectError, mintToken } from "./support/client";
+import { type AdminModel, createModel, modelState, uniqueProvider } from "./support/fixtures";
 
 const keys = testKeys();
 /**
