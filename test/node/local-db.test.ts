@@ -9,9 +9,10 @@ import { type LocalDatabase, parseDatabaseUrl, startLocalDatabase } from "../../
 
 describe("the embedded database behind the proxy", () => {
   let local: LocalDatabase;
+  // Booting PGlite takes seconds; on a loaded 2-core machine more than the default 10.
   beforeAll(async () => {
     local = await startLocalDatabase({ dataDir: "memory://" });
-  });
+  }, 60_000);
   afterAll(async () => {
     await local?.stop();
   });
