@@ -14,7 +14,7 @@ import { sampleCatalog } from "./catalog-sample";
 import { onCleanup } from "./cleanup";
 import type { BenchDatabase } from "./database";
 import type { LoadGenerator } from "./load";
-import { report, type Stage } from "./measure";
+import type { Stage } from "./measure";
 import type { BenchOptions } from "./options";
 import { fmt, progress, say } from "./output";
 import { measureQueries, type QueryResult } from "./queries";
@@ -56,16 +56,7 @@ export async function benchAt(models: number, ctx: SizeContext): Promise<RunResu
   const heapAfterWarmUp = await workerHeap(stage.worker.inspectorPort);
   rows.push(...(await smallAnswers(stage, sample)));
   rows.push(await filteredList(stage));
-  // (i) the staff dashboard's models page (bench/scenarios/dashboard.ts).
-  progress(`${tag} (i) dashboard models page: ${ctx.options.durationSeconds} s…`);
-  const dashboard = await dashboardModelsPage({
-    baseUrl: stage.worker.baseUrl,
-    adminToken: stage.admin.Authorization.slice("Bearer ".length),
-    generator: ctx.generator,
-    ...stage.base,
-  });
-  rows.push(dashboard);
-  report(stage, dashboard);
+  rows.push(await dashboardModelsPage(stage));
   const missPath = await databasePath(stage);
   rows.push(missPath.row);
   rows.push(await adminWrites(stage));

@@ -7,9 +7,9 @@
  * N synthetic models, times the public API under load next to a ceiling
  * route serving the same bytes, times the JSONB queries directly, prints one
  * table and writes it to docs/benchmarks.md. See docs/benchmarks.md for what
- * each scenario measures (bench/scenarios/, one file each). Everything it starts is stopped on exit, error or
- * Ctrl-C. It fails only on real errors (non-2xx, crashes), never on timings,
- * unless --strict.
+ * each scenario measures (bench/scenarios/, one file each). Everything it
+ * starts is stopped on exit, error or Ctrl-C. It fails only on real errors
+ * (non-2xx, crashes), never on timings, unless --strict.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -17,10 +17,10 @@ import { type DatabaseHandle, openDatabase } from "../../src/db/client";
 import type { SubscriptionTier } from "../../src/domain/model-meta";
 import { Lifecycle } from "../../src/lifecycle/lifecycle";
 import { readCatalog } from "../../src/queries/catalog";
-import { callWith } from "./reliability-helpers";
 import { storedIndex } from "./support/cache";
 import { adminPost, adminToken, call, type ErrorBody, userToken } from "./support/client";
 import { createModel, sampleMeta, uniqueProvider } from "./support/fixtures";
+import { callWith } from "./support/reliability";
 
 interface ListBody {
   models: Array<{ id: string; display_name: string }>;

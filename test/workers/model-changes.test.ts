@@ -6,10 +6,10 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { announceApproachingSunsets } from "../../src/lifecycle/sunset";
-import { directDatabase } from "./reliability-helpers";
 import { adminPost, adminToken, call, type ErrorBody, runCron } from "./support/client";
 import { type FeedEvent, feedEnd, feedPage, feedSince } from "./support/feed";
 import { createModel, inDays, sampleMeta, uniqueId } from "./support/fixtures";
+import { directDatabase } from "./support/reliability";
 
 const DAY = 86_400_000;
 const STAFF_VALUES = ["staff-note-7c1e", "TAG-INTERNAL-9d2f", "provider-secret-5b8a"];

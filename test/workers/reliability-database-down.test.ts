@@ -11,6 +11,9 @@ import { forgetMemoizedCatalog } from "../../src/catalog/cache";
 import { HEAD_FRESH_MS } from "../../src/catalog/isolate-memo";
 import { HEAD_KEY, LAST_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import { routeTable } from "../../src/routes";
+import { storedIndex } from "./support/cache";
+import { adminPost, adminToken, call, expectError, runCron } from "./support/client";
+import { type AdminModel, createModel, inDays, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
 import {
   callWith,
   captureConsole,
@@ -21,10 +24,7 @@ import {
   expectNoInternals,
   expectNoSecrets,
   type TestEnv,
-} from "./reliability-helpers";
-import { storedIndex } from "./support/cache";
-import { adminPost, adminToken, call, expectError, runCron } from "./support/client";
-import { type AdminModel, createModel, inDays, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
+} from "./support/reliability";
 import { exampleBody, isWrite, pathFor, prepareFor, type Route, routeName } from "./support/routes";
 
 interface PublicModel {

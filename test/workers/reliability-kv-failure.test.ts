@@ -10,9 +10,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CatalogCache, forgetMemoizedCatalog } from "../../src/catalog/cache";
 import { HEAD_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import type { DatabaseHandle } from "../../src/db/client";
-import { callWith, captureConsole, directDatabase, expectNoInternals } from "./reliability-helpers";
 import { adminToken, call } from "./support/client";
 import { createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
+import { callWith, captureConsole, directDatabase, expectNoInternals } from "./support/reliability";
 
 interface PublicModel {
   id: string;

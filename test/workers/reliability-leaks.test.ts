@@ -10,9 +10,9 @@ import { forgetMemoizedCatalog } from "../../src/catalog/cache";
 import { HEAD_KEY, LAST_KEY } from "../../src/catalog/kv-layout";
 import { routeTable } from "../../src/routes";
 import { openApiDocument } from "./contract";
-import { callWith, captureConsole, deadDatabaseEnv, expectNoInternals, failAuditInsertsFor, type TestEnv } from "./reliability-helpers";
 import { adminPost, adminToken, BASE_URL, call, expectError, mintToken, userToken } from "./support/client";
 import { createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
+import { callWith, captureConsole, deadDatabaseEnv, expectNoInternals, failAuditInsertsFor, type TestEnv } from "./support/reliability";
 import { exampleBody, isWrite, pathFor, pathIdFor, prepareFor, type Route, routeName } from "./support/routes";
 
 afterEach(() => {

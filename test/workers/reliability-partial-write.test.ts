@@ -6,9 +6,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { routeTable } from "../../src/routes";
-import { captureConsole, expectNoInternals, failAuditInsertsFor } from "./reliability-helpers";
 import { adminPost, call, expectError, mintToken } from "./support/client";
 import { type AdminModel, createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
+import { captureConsole, expectNoInternals, failAuditInsertsFor } from "./support/reliability";
 import { exampleBody, isWrite, pathFor, prepareFor, routeName } from "./support/routes";
 
 /** The actor whose audit rows the database refuses. */

@@ -8,9 +8,9 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WRITE_ATTEMPTS } from "../../src/lifecycle/lifecycle";
-import { abortAuditInsertsFor, captureConsole } from "./reliability-helpers";
 import { call, expectError, mintToken } from "./support/client";
 import { createModel, modelState, sampleMeta, uniqueId } from "./support/fixtures";
+import { abortAuditInsertsFor, captureConsole } from "./support/reliability";
 
 afterEach(() => {
   vi.restoreAllMocks();

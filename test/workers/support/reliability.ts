@@ -1,19 +1,19 @@
 /**
- * Shared by the reliability-*.test.ts files: a second app instance that runs
- * with a modified environment (a dead database, a throwing KV, JWKS mode),
- * direct database access for fault injection, state snapshots to prove that
- * nothing changed, and log capture.
+ * For the reliability tests (and others that need it): a second app instance
+ * that runs with a modified environment (a dead database, a throwing KV, JWKS
+ * mode), direct database access for fault injection, state snapshots to prove
+ * that nothing changed, and log capture.
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { expect, inject, vi } from "vitest";
-import { createApp } from "../../src/app";
-import { loadConfig } from "../../src/config";
-import { type DatabaseHandle, openDatabase } from "../../src/db/client";
-import type { TestKeys } from "../jwks-server";
-import { checkContract } from "./contract";
-import { clientRequest, type RequestOptions } from "./support/client";
+import { createApp } from "../../../src/app";
+import { loadConfig } from "../../../src/config";
+import { type DatabaseHandle, openDatabase } from "../../../src/db/client";
+import type { TestKeys } from "../../jwks-server";
+import { checkContract } from "../contract";
+import { clientRequest, type RequestOptions } from "./client";
 
 export type TestEnv = typeof env;
 
