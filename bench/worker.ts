@@ -1,6 +1,6 @@
 /**
  * The Worker `npm run bench` runs: the production app (createApp()) plus
- * benchmark-only routes in front of it. Only scripts/bench.ts builds this
+ * benchmark-only routes in front of it. Only bench/run.ts builds this
  * entry (`wrangler dev bench/worker.ts`); the production entry, src/index.ts,
  * never imports it, so `npm run deploy:check`'s bundle holds none of it
  * (test/node/production-bundle.test.ts).

@@ -1,6 +1,6 @@
 /** npm run db:migrate [-- --rollback]: apply pending migrations, or roll back the newest. */
-import { runCli, withDatabase } from "./database";
-import { migrate, readMigrations, rollbackLatest } from "./migrations";
+import { runCli, withDatabase } from "./lib/database";
+import { migrate, readMigrations, rollbackLatest } from "./lib/migrations";
 
 await runCli(() =>
   withDatabase(async (client, target) => {

@@ -3,9 +3,10 @@
  * Adds the curated catalog (skipping models already there), and optionally N
  * generated models for benchmarks.
  */
-import { runCli, withDatabase } from "./database";
-import { SEED_MODELS, syntheticModels } from "./seed-catalog";
-import { insertSeeds } from "./seeding";
+import { SEED_MODELS } from "./data/seed-catalog";
+import { runCli, withDatabase } from "./lib/database";
+import { insertSeeds } from "./lib/seeding";
+import { syntheticModels } from "./lib/synthetic-models";
 
 function syntheticCount(): number {
   const index = process.argv.indexOf("--synthetic");

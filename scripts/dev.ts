@@ -6,12 +6,12 @@
  */
 import { spawn } from "node:child_process";
 import { rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { connect, DEV_STATE_FILE, EMBEDDED_DATA_DIR, redact, runCli } from "./database";
-import { writeDevVars } from "./dev-settings";
-import { startLocalDatabase } from "./local-db";
-import { migrate, readMigrations } from "./migrations";
-import { SEED_MODELS } from "./seed-catalog";
-import { insertSeeds } from "./seeding";
+import { SEED_MODELS } from "./data/seed-catalog";
+import { connect, DEV_STATE_FILE, EMBEDDED_DATA_DIR, redact, runCli } from "./lib/database";
+import { writeDevVars } from "./lib/dev-settings";
+import { startLocalDatabase } from "./lib/local-db";
+import { migrate, readMigrations } from "./lib/migrations";
+import { insertSeeds } from "./lib/seeding";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const LOCAL_KV_STATE = new URL("../.wrangler/state/v3/kv", import.meta.url).pathname;

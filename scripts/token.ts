@@ -4,8 +4,8 @@
  */
 import { SignJWT } from "jose";
 import { SUBSCRIPTION_TIERS } from "../src/domain/model-meta";
-import { runCli } from "./database";
-import { readDevVars } from "./dev-settings";
+import { runCli } from "./lib/database";
+import { readDevVars } from "./lib/dev-settings";
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);

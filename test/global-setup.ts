@@ -4,9 +4,9 @@
  * migrations, and hands the connection details to the tests.
  */
 import type { TestProject } from "vitest/node";
-import { connect } from "../scripts/database";
-import { startLocalDatabase } from "../scripts/local-db";
-import { migrate, readMigrations } from "../scripts/migrations";
+import { connect } from "../scripts/lib/database";
+import { startLocalDatabase } from "../scripts/lib/local-db";
+import { migrate, readMigrations } from "../scripts/lib/migrations";
 import { startJwksServer, type TestKeys } from "./jwks-server";
 import { startWebhookReceiver } from "./webhook-receiver";
 

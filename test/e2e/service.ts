@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { connect } from "../../scripts/database";
-import { startLocalDatabase } from "../../scripts/local-db";
-import { migrate, readMigrations } from "../../scripts/migrations";
-import { SEED_MODELS } from "../../scripts/seed-catalog";
-import { insertSeeds } from "../../scripts/seeding";
-import { startWranglerDev } from "../../scripts/wrangler-dev";
+import { SEED_MODELS } from "../../scripts/data/seed-catalog";
+import { connect } from "../../scripts/lib/database";
+import { startLocalDatabase } from "../../scripts/lib/local-db";
+import { migrate, readMigrations } from "../../scripts/lib/migrations";
+import { insertSeeds } from "../../scripts/lib/seeding";
+import { startWranglerDev } from "../../scripts/lib/wrangler-dev";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -4,14 +4,15 @@
  */
 import type { Client } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect } from "../../scripts/database";
-import { type LocalDatabase, parseDatabaseUrl, startLocalDatabase } from "../../scripts/local-db";
+import { connect } from "../../scripts/lib/database";
+import { type LocalDatabase, parseDatabaseUrl, startLocalDatabase } from "../../scripts/lib/local-db";
 
 describe("the embedded database behind the proxy", () => {
   let local: LocalDatabase;
+  // Booting PGlite takes seconds; on a loaded 2-core machine more than the default 10.
   beforeAll(async () => {
     local = await startLocalDatabase({ dataDir: "memory://" });
-  });
+  }, 60_000);
   afterAll(async () => {
     await local?.stop();
   });

@@ -3,7 +3,9 @@
  * catalog, and deterministic synthetic models for benchmarks, all valid meta.
  */
 import { describe, expect, it } from "vitest";
-import { SEED_MODELS, type SeedModel, syntheticModels } from "../../scripts/seed-catalog";
+import { SEED_MODELS } from "../../scripts/data/seed-catalog";
+import type { SeedModel } from "../../scripts/lib/seed-model";
+import { syntheticModels } from "../../scripts/lib/synthetic-models";
 import { MODEL_ID_PATTERN, ModelMetaSchema, SUBSCRIPTION_TIERS } from "../../src/domain/model-meta";
 
 const byId = new Map(SEED_MODELS.map((model) => [model.id, model]));

@@ -5,19 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ModelMeta } from "../../src/domain/model-meta";
-import {
-  adminPost,
-  adminToken,
-  call,
-  createModel,
-  type ErrorBody,
-  expectRefused,
-  farSunset,
-  mintToken,
-  uniqueId,
-  uniqueProvider,
-  userToken,
-} from "./support";
+import { adminPost, adminToken, call, type ErrorBody, mintToken, userToken } from "./support/client";
+import { createModel, expectRefused, farSunset, uniqueId, uniqueProvider } from "./support/fixtures";
 
 interface Allowed {
   allowed: true;

@@ -1,18 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  type AdminModel,
-  adminPost,
-  adminToken,
-  call,
-  createModel,
-  current,
-  type ErrorBody,
-  expectRefused,
-  inDays,
-  publicIds,
-  uniqueId,
-  uniqueProvider,
-} from "./support";
+import { adminPost, adminToken, call, type ErrorBody } from "./support/client";
+import { type AdminModel, createModel, current, expectRefused, inDays, publicIds, uniqueId, uniqueProvider } from "./support/fixtures";
 
 const archive = (id: string, json: unknown = { reason: "provider shut it down" }, headers: Record<string, string> = {}) =>
   adminPost(`/admin/models/${id}/archive`, json, headers);

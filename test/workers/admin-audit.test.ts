@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { modelTierAuditLogs } from "../../drizzle/schema";
 import { openDatabase } from "../../src/db/client";
 import { sqlState } from "../../src/db/errors";
-import { type AuditEntry, adminPost, adminToken, call, createModel, type ErrorBody, uniqueId } from "./support";
+import { adminPost, adminToken, call, type ErrorBody } from "./support/client";
+import { type AuditEntry, createModel, uniqueId } from "./support/fixtures";
 
 interface AuditPage {
   entries: AuditEntry[];

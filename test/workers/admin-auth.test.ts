@@ -5,20 +5,9 @@ import { verifyToken } from "../../src/auth/jwt";
 import type { Config } from "../../src/config";
 import { ApiError } from "../../src/http/errors";
 import { routeTable } from "../../src/routes";
-import {
-  type AdminModel,
-  adminToken,
-  call,
-  createModel,
-  current,
-  type ErrorBody,
-  exampleBody,
-  isWrite,
-  mintToken,
-  pathFor,
-  routeName,
-  uniqueId,
-} from "./support";
+import { adminToken, call, type ErrorBody, mintToken } from "./support/client";
+import { type AdminModel, createModel, current, uniqueId } from "./support/fixtures";
+import { exampleBody, isWrite, pathFor, routeName } from "./support/routes";
 
 /** Every route of the admin API, from the route table. */
 const ADMIN_ROUTES = routeTable.filter((route) => route.path.startsWith("/admin/"));

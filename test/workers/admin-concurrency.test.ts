@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { embeddedDatabase, gateModelUpdates } from "./reliability-helpers";
-import { type AdminModel, adminPost, adminToken, call, createModel, current, sampleMeta, uniqueId } from "./support";
+import { adminPost, adminToken, call } from "./support/client";
+import { type AdminModel, createModel, current, sampleMeta, uniqueId } from "./support/fixtures";
+import { embeddedDatabase, gateModelUpdates } from "./support/reliability";
 
 const patchMeta = async (id: string, json: unknown, headers: Record<string, string> = {}) =>
   call(`/admin/models/${id}/meta`, { method: "PATCH", token: await adminToken(), json, headers });

@@ -3,7 +3,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { modelTierAuditLogs } from "../../drizzle/schema";
 import { openDatabase } from "../../src/db/client";
-import { type AdminModel, adminToken, auditOf, call, createModel, type ErrorBody, sampleMeta, uniqueId } from "./support";
+import { adminToken, call, type ErrorBody } from "./support/client";
+import { type AdminModel, auditOf, createModel, sampleMeta, uniqueId } from "./support/fixtures";
 
 const createBody = (id: string, overrides: Record<string, unknown> = {}) => ({
   id,

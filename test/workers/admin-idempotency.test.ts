@@ -3,7 +3,8 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { idempotencyKeys } from "../../drizzle/schema";
 import { openDatabase } from "../../src/db/client";
-import { type AdminModel, adminToken, auditOf, call, createModel, type ErrorBody, runCron, sampleMeta, uniqueId } from "./support";
+import { adminToken, call, type ErrorBody, runCron } from "./support/client";
+import { type AdminModel, auditOf, createModel, sampleMeta, uniqueId } from "./support/fixtures";
 
 const newKey = () => `key-${crypto.randomUUID()}`;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type AdminModel, adminPost, adminToken, call, createModel, current, expectRefused, inDays, uniqueId } from "./support";
+import { adminPost, adminToken, call } from "./support/client";
+import { type AdminModel, createModel, current, expectRefused, inDays, uniqueId } from "./support/fixtures";
 
 // Far enough ahead that no sunset cron run in another test file can reach it.
 const SUNSET = inDays(800);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type AdminModel, type AuditEntry, adminToken, call, createModel, current, type ErrorBody, sampleMeta, uniqueId } from "./support";
+import { adminToken, call, type ErrorBody } from "./support/client";
+import { type AdminModel, type AuditEntry, createModel, current, sampleMeta, uniqueId } from "./support/fixtures";
 
 async function patchMeta(id: string, json: unknown, headers: Record<string, string> = {}, token?: string) {
   return call(`/admin/models/${id}/meta`, { method: "PATCH", token: token ?? (await adminToken()), json, headers });

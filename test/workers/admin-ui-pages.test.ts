@@ -3,7 +3,9 @@
  * through the same lifecycle service (rules, audit, cache) as the JSON API.
  */
 import { describe, expect, it } from "vitest";
-import { adminToken, call, createModel, inDays, mintToken, signIn, UI, uiGet, uiPost, uniqueId, uniqueProvider } from "./support";
+import { adminToken, call, mintToken } from "./support/client";
+import { signIn, UI, uiGet, uiPost } from "./support/dashboard";
+import { createModel, inDays, uniqueId, uniqueProvider } from "./support/fixtures";
 
 const EDIT_FORM_DEFAULTS = {
   displayName: "Edited",

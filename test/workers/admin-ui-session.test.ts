@@ -5,20 +5,9 @@
 import { exports } from "cloudflare:workers";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import {
-  adminToken,
-  BASE_URL,
-  call,
-  createModel,
-  csrfTokenIn,
-  mintToken,
-  SESSION_COOKIE,
-  signIn,
-  UI,
-  uiGet,
-  uiPost,
-  userToken,
-} from "./support";
+import { adminToken, BASE_URL, call, mintToken, userToken } from "./support/client";
+import { csrfTokenIn, SESSION_COOKIE, signIn, UI, uiGet, uiPost } from "./support/dashboard";
+import { createModel } from "./support/fixtures";
 
 const form = (fields: Record<string, string>) => ({
   method: "POST",

@@ -6,18 +6,9 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callWith, type TestEnv } from "./reliability-helpers";
-import {
-  adminToken,
-  call,
-  createWebhook,
-  deleteWebhook,
-  type ErrorBody,
-  receivedBy,
-  receiverUrl,
-  userToken,
-  type Webhook,
-} from "./support";
+import { adminToken, call, type ErrorBody, userToken } from "./support/client";
+import { callWith, type TestEnv } from "./support/reliability";
+import { createWebhook, deleteWebhook, receivedBy, receiverUrl, type Webhook } from "./support/webhooks";
 
 const name = () => `api-${crypto.randomUUID().slice(0, 8)}`;
 

@@ -4,8 +4,8 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callWith } from "./reliability-helpers";
-import { call } from "./support";
+import { call } from "./support/client";
+import { callWith } from "./support/reliability";
 
 describe("/__bench/*", () => {
   it.each([

@@ -18,8 +18,10 @@ import type { SubscriptionTier } from "../../src/domain/model-meta";
 import { Lifecycle } from "../../src/lifecycle/lifecycle";
 import { readCatalog } from "../../src/queries/catalog";
 import { forgetMemoizedCatalog } from "../isolate-memo";
-import { callWith } from "./reliability-helpers";
-import { adminPost, adminToken, call, createModel, type ErrorBody, sampleMeta, storedIndex, uniqueProvider, userToken } from "./support";
+import { storedIndex } from "./support/cache";
+import { adminPost, adminToken, call, type ErrorBody, userToken } from "./support/client";
+import { createModel, sampleMeta, uniqueProvider } from "./support/fixtures";
+import { callWith } from "./support/reliability";
 
 interface ListBody {
   models: Array<{ id: string; display_name: string }>;

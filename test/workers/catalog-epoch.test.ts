@@ -10,8 +10,9 @@ import { CatalogCache } from "../../src/catalog/cache";
 import { HEAD_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import type { DatabaseHandle } from "../../src/db/client";
 import { forgetMemoizedCatalog } from "../isolate-memo";
-import { captureConsole, directDatabase } from "./reliability-helpers";
-import { adminToken, call, createModel, uniqueProvider, userToken } from "./support";
+import { adminToken, call, userToken } from "./support/client";
+import { createModel, uniqueProvider } from "./support/fixtures";
+import { captureConsole, directDatabase } from "./support/reliability";
 
 const idsOf = async (provider: string) =>
   ((await (await call(`/v1/models?provider=${provider}`)).json()) as { models: Array<{ id: string }> }).models.map((m) => m.id);

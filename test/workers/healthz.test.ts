@@ -6,8 +6,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PROBE_INTERVAL_MS } from "../../src/routes/health/health.handlers";
-import { callWith, captureConsole, deadDatabaseEnv, type TestEnv } from "./reliability-helpers";
-import { call } from "./support";
+import { call } from "./support/client";
+import { callWith, captureConsole, deadDatabaseEnv, type TestEnv } from "./support/reliability";
 
 interface Readiness {
   status: string;

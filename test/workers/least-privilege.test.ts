@@ -10,22 +10,10 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { routeTable } from "../../src/routes";
-import { callWith, directDatabase, embeddedDatabase, type TestEnv } from "./reliability-helpers";
-import {
-  adminToken,
-  createModel,
-  exampleBody,
-  inDays,
-  isWrite,
-  pathFor,
-  pathIdFor,
-  prepareFor,
-  routeName,
-  runCron,
-  sampleMeta,
-  uniqueId,
-  uniqueProvider,
-} from "./support";
+import { adminToken, runCron } from "./support/client";
+import { createModel, inDays, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
+import { callWith, directDatabase, embeddedDatabase, type TestEnv } from "./support/reliability";
+import { exampleBody, isWrite, pathFor, pathIdFor, prepareFor, routeName } from "./support/routes";
 
 const WORKER_ROLE = "catalog_worker_test";
 

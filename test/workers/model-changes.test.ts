@@ -9,22 +9,10 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ChangeOutbox } from "../../src/changes/outbox";
 import { announceApproachingSunsets } from "../../src/scheduled/sunset-warnings";
-import { directDatabase } from "./reliability-helpers";
-import {
-  adminPost,
-  adminToken,
-  call,
-  createModel,
-  type ErrorBody,
-  type FeedEvent,
-  feedEnd,
-  feedPage,
-  feedSince,
-  inDays,
-  runCron,
-  sampleMeta,
-  uniqueId,
-} from "./support";
+import { adminPost, adminToken, call, type ErrorBody, runCron } from "./support/client";
+import { type FeedEvent, feedEnd, feedPage, feedSince } from "./support/feed";
+import { createModel, inDays, sampleMeta, uniqueId } from "./support/fixtures";
+import { directDatabase } from "./support/reliability";
 
 const DAY = 86_400_000;
 const STAFF_VALUES = ["staff-note-7c1e", "TAG-INTERNAL-9d2f", "provider-secret-5b8a"];

@@ -2,7 +2,8 @@ import { exports } from "cloudflare:workers";
 import OpenAI, { APIError } from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkContract } from "./contract";
-import { adminPost, adminToken, call, createModel, inDays, mintToken, uniqueProvider, userToken } from "./support";
+import { adminPost, adminToken, call, mintToken, userToken } from "./support/client";
+import { createModel, inDays, uniqueProvider } from "./support/fixtures";
 
 const BASE = "https://catalog.test/openai/v1";
 

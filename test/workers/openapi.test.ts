@@ -2,7 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { routeTable } from "../../src/routes";
 import { checkContract, openApiDocument } from "./contract";
-import { BASE_URL, call } from "./support";
+import { BASE_URL, call } from "./support/client";
 
 const STAFF_ONLY = ["internalNotes", "complianceTags", "providerMetadata"];
 

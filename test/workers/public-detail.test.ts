@@ -3,18 +3,8 @@
  * for legacy models, the deprecation headers clients and SDKs act on.
  */
 import { describe, expect, it } from "vitest";
-import {
-  adminPost,
-  adminToken,
-  call,
-  createModel,
-  type ErrorBody,
-  expectError,
-  farSunset,
-  uniqueId,
-  uniqueProvider,
-  userToken,
-} from "./support";
+import { adminPost, adminToken, call, type ErrorBody, expectError, userToken } from "./support/client";
+import { createModel, farSunset, uniqueId, uniqueProvider } from "./support/fixtures";
 
 interface Detail {
   id: string;

@@ -4,19 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ModelMeta } from "../../src/domain/model-meta";
-import {
-  adminPost,
-  adminToken,
-  call,
-  createModel,
-  current,
-  type ErrorBody,
-  expectError,
-  farSunset,
-  mintToken,
-  uniqueProvider,
-  userToken,
-} from "./support";
+import { adminPost, adminToken, call, type ErrorBody, expectError, mintToken, userToken } from "./support/client";
+import { createModel, current, farSunset, uniqueProvider } from "./support/fixtures";
 
 interface ListedModel {
   id: string;

@@ -11,6 +11,9 @@ import { HEAD_FRESH_MS } from "../../src/catalog/isolate-memo";
 import { HEAD_KEY, LAST_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import { routeTable } from "../../src/routes";
 import { forgetMemoizedCatalog } from "../isolate-memo";
+import { storedIndex } from "./support/cache";
+import { adminPost, adminToken, call, expectError, runCron } from "./support/client";
+import { type AdminModel, createModel, inDays, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
 import {
   callWith,
   captureConsole,
@@ -21,28 +24,8 @@ import {
   expectNoInternals,
   expectNoSecrets,
   type TestEnv,
-} from "./reliability-helpers";
-import {
-  type AdminModel,
-  adminPost,
-  adminToken,
-  call,
-  createModel,
-  exampleBody,
-  expectError,
-  inDays,
-  isWrite,
-  modelState,
-  pathFor,
-  prepareFor,
-  type Route,
-  routeName,
-  runCron,
-  sampleMeta,
-  storedIndex,
-  uniqueId,
-  uniqueProvider,
-} from "./support";
+} from "./support/reliability";
+import { exampleBody, isWrite, pathFor, prepareFor, type Route, routeName } from "./support/routes";
 
 interface PublicModel {
   id: string;

@@ -8,22 +8,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../../src/http/body";
 import { routeTable } from "../../src/routes";
-import {
-  type AdminModel,
-  adminToken,
-  call,
-  createModel,
-  exampleBody,
-  expectError,
-  isWrite,
-  modelState,
-  pathFor,
-  type Route,
-  routeName,
-  sampleMeta,
-  uniqueId,
-  uniqueProvider,
-} from "./support";
+import { adminToken, call, expectError } from "./support/client";
+import { type AdminModel, createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
+import { exampleBody, isWrite, pathFor, type Route, routeName } from "./support/routes";
 
 let target: AdminModel;
 let replacement: AdminModel;

@@ -11,8 +11,9 @@ import { CatalogCache } from "../../src/catalog/cache";
 import { HEAD_KEY, parseVersion } from "../../src/catalog/kv-layout";
 import type { DatabaseHandle } from "../../src/db/client";
 import { forgetMemoizedCatalog } from "../isolate-memo";
-import { callWith, captureConsole, directDatabase, expectNoInternals } from "./reliability-helpers";
-import { adminToken, call, createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support";
+import { adminToken, call } from "./support/client";
+import { createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
+import { callWith, captureConsole, directDatabase, expectNoInternals } from "./support/reliability";
 
 interface PublicModel {
   id: string;

@@ -10,28 +10,10 @@ import { HEAD_KEY, LAST_KEY } from "../../src/catalog/kv-layout";
 import { routeTable } from "../../src/routes";
 import { forgetMemoizedCatalog } from "../isolate-memo";
 import { openApiDocument } from "./contract";
-import { callWith, captureConsole, deadDatabaseEnv, expectNoInternals, failAuditInsertsFor, type TestEnv } from "./reliability-helpers";
-import {
-  adminPost,
-  adminToken,
-  BASE_URL,
-  call,
-  createModel,
-  exampleBody,
-  expectError,
-  isWrite,
-  mintToken,
-  modelState,
-  pathFor,
-  pathIdFor,
-  prepareFor,
-  type Route,
-  routeName,
-  sampleMeta,
-  uniqueId,
-  uniqueProvider,
-  userToken,
-} from "./support";
+import { adminPost, adminToken, BASE_URL, call, expectError, mintToken, userToken } from "./support/client";
+import { createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
+import { callWith, captureConsole, deadDatabaseEnv, expectNoInternals, failAuditInsertsFor, type TestEnv } from "./support/reliability";
+import { exampleBody, isWrite, pathFor, pathIdFor, prepareFor, type Route, routeName } from "./support/routes";
 
 afterEach(() => {
   vi.restoreAllMocks();

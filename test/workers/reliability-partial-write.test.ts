@@ -6,24 +6,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { routeTable } from "../../src/routes";
-import { captureConsole, expectNoInternals, failAuditInsertsFor } from "./reliability-helpers";
-import {
-  type AdminModel,
-  adminPost,
-  call,
-  createModel,
-  exampleBody,
-  expectError,
-  isWrite,
-  mintToken,
-  modelState,
-  pathFor,
-  prepareFor,
-  routeName,
-  sampleMeta,
-  uniqueId,
-  uniqueProvider,
-} from "./support";
+import { adminPost, call, expectError, mintToken } from "./support/client";
+import { type AdminModel, createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
+import { captureConsole, expectNoInternals, failAuditInsertsFor } from "./support/reliability";
+import { exampleBody, isWrite, pathFor, prepareFor, routeName } from "./support/routes";
 
 /** The actor whose audit rows the database refuses. */
 const DOOMED_ACTOR = `doomed-${crypto.randomUUID().slice(0, 8)}`;

@@ -8,8 +8,9 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WRITE_ATTEMPTS } from "../../src/lifecycle/transaction";
-import { abortAuditInsertsFor, captureConsole } from "./reliability-helpers";
-import { call, createModel, expectError, mintToken, modelState, sampleMeta, uniqueId } from "./support";
+import { call, expectError, mintToken } from "./support/client";
+import { createModel, modelState, sampleMeta, uniqueId } from "./support/fixtures";
+import { abortAuditInsertsFor, captureConsole } from "./support/reliability";
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -9,8 +9,9 @@ import { env } from "cloudflare:workers";
 import { importJWK, type JWK, SignJWT } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { MAX_TOKEN_LENGTH } from "../../src/auth/jwt";
-import { callWith, captureConsole, expectNoInternals, type TestEnv, testKeys } from "./reliability-helpers";
-import { type AdminModel, call, createModel, expectError, mintToken, modelState, uniqueProvider } from "./support";
+import { call, expectError, mintToken } from "./support/client";
+import { type AdminModel, createModel, modelState, uniqueProvider } from "./support/fixtures";
+import { callWith, captureConsole, expectNoInternals, type TestEnv, testKeys } from "./support/reliability";
 
 const keys = testKeys();
 /**

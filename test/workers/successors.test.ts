@@ -1,6 +1,7 @@
 /** Successor chains: clients are never sent to a dead end (spec, Part 2 "Successors"). */
 import { describe, expect, it } from "vitest";
-import { type AdminModel, adminPost, call, createModel, type ErrorBody } from "./support";
+import { adminPost, call, type ErrorBody } from "./support/client";
+import { type AdminModel, createModel } from "./support/fixtures";
 
 interface LegacyInfo {
   replacement_model_id?: string;

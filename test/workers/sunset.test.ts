@@ -1,17 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  type AdminModel,
-  adminPost,
-  adminToken,
-  call,
-  createModel,
-  current,
-  type ErrorBody,
-  inDays,
-  publicIds,
-  runCron,
-  uniqueProvider,
-} from "./support";
+import { adminPost, adminToken, call, type ErrorBody, runCron } from "./support/client";
+import { type AdminModel, createModel, current, inDays, publicIds, uniqueProvider } from "./support/fixtures";
 
 const SECOND = 1000;
 

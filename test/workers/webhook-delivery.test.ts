@@ -18,24 +18,11 @@ import { describe, expect, it } from "vitest";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/webhooks/backoff";
 import { type ConsumerOptions, consumeWebhookBatch, DEAD_LETTER_QUEUE, DELIVERY_QUEUE } from "../../src/webhooks/consumer";
 import type { DeliveryMessage } from "../../src/webhooks/dispatch";
-import { callWith, deadDatabaseEnv, directDatabase, eventually, type TestEnv } from "./reliability-helpers";
-import {
-  adminPost,
-  adminToken,
-  call,
-  createModel,
-  createWebhook,
-  deleteWebhook,
-  deliveriesOf,
-  type FeedEvent,
-  feedSince,
-  receivedBy,
-  receiverUrl,
-  runCron,
-  sampleMeta,
-  uniqueId,
-  uniqueProvider,
-} from "./support";
+import { adminPost, adminToken, call, runCron } from "./support/client";
+import { type FeedEvent, feedSince } from "./support/feed";
+import { createModel, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
+import { callWith, deadDatabaseEnv, directDatabase, eventually, type TestEnv } from "./support/reliability";
+import { createWebhook, deleteWebhook, deliveriesOf, receivedBy, receiverUrl } from "./support/webhooks";
 
 const hookName = () => `dlv-${crypto.randomUUID().slice(0, 8)}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

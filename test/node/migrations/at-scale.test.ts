@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate, readMigrations, rollbackLatest } from "../../scripts/migrations";
+import { migrate, rollbackLatest } from "../../../scripts/lib/migrations";
 import {
   BASELINE_DEFAULTS,
   expectedFlat,
@@ -16,12 +16,11 @@ import {
   flatById,
   LEGACY_ROWS,
   metaById,
-  ScratchSchema,
-} from "./legacy-catalog";
+} from "../fixtures/legacy-catalog";
+import { MIGRATIONS, ScratchSchema } from "./support";
 
 const MODELS = 10_000;
 const BATCH = 500;
-const MIGRATIONS = readMigrations();
 const SLOW = 300_000;
 
 /** Row n: shape n mod the number of shapes, with its own name and price so rows cannot be mixed up. */

@@ -3,9 +3,9 @@
  * nothing is written), inserted in batches inside one transaction with their
  * audit rows, and the catalog version bumped once so caches refresh.
  */
-import { ModelMetaSchema } from "../src/domain/model-meta";
+import { ModelMetaSchema } from "../../src/domain/model-meta";
 import type { SqlSession } from "./migrations";
-import type { SeedModel } from "./seed-catalog";
+import type { SeedModel } from "./seed-model";
 
 export const SEED_ACTOR = "system:seed";
 const BATCH = 250;

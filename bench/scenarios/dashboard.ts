@@ -7,12 +7,11 @@
  * runs its page query and its match count against the database; nothing on
  * this page is cached. /healthz (one query) is run the same way right after,
  * as a reference: on a loaded machine both move together.
- *
- * Self-contained so the bench can call it with one line:
- *   rows.push(await dashboardModelsPage({ baseUrl, adminToken, generator, connections, durationSeconds }));
  */
-import type { LoadGenerator, LoadSpec } from "./bench-load";
-import type { ScenarioRow } from "./bench-report";
+import type { LoadSpec } from "../load";
+import { report, type Stage } from "../measure";
+import { progress } from "../output";
+import type { ScenarioRow } from "../report";
 
 export const DASHBOARD_P95_TARGET_MS = 100;
 
@@ -28,19 +27,14 @@ const MODELS_PAGE_PATHS = [
   "/admin/ui/models?status=legacy&tier=enterprise_pro&after=synthetic-02000",
 ];
 
-export async function dashboardModelsPage(options: {
-  baseUrl: string;
-  /** A JWT with the admin role, valid for the whole run. */
-  adminToken: string;
-  generator: LoadGenerator;
-  connections: number;
-  durationSeconds: number;
-}): Promise<ScenarioRow> {
-  const { baseUrl } = options;
+export async function dashboardModelsPage(stage: Stage): Promise<ScenarioRow> {
+  const { baseUrl } = stage.worker;
+  const options = { ...stage.base, generator: stage.generator };
+  progress(`${stage.tag} (i) dashboard models page: ${options.durationSeconds} s…`);
   const signIn = await fetch(`${baseUrl}/admin/ui/sign-in`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: baseUrl },
-    body: new URLSearchParams({ token: options.adminToken }),
+    body: new URLSearchParams({ token: stage.admin.Authorization.slice("Bearer ".length) }),
     redirect: "manual",
   });
   const cookie = signIn.headers.get("Set-Cookie")?.split(";")[0];
@@ -67,7 +61,7 @@ export async function dashboardModelsPage(options: {
   // The simplest database-backed route under the same load, right after: tells the page's cost from the machine's.
   const reference = await options.generator.run(baseUrl, { ...spec, paths: ["/healthz"], headers: {} });
   const met = result.p95 < DASHBOARD_P95_TARGET_MS;
-  return {
+  const row: ScenarioRow = {
     key: "i",
     label: "(i) dashboard models page, signed in",
     connections: spec.connections,
@@ -82,4 +76,6 @@ export async function dashboardModelsPage(options: {
       `/healthz (one query) under the same load: p50 ${reference.p50.toFixed(1)} / p95 ${reference.p95.toFixed(1)} ms`,
     errors,
   };
+  report(stage, row);
+  return row;
 }

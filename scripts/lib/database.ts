@@ -8,9 +8,9 @@ import { Client, neonConfig } from "@neondatabase/serverless";
 import { WebSocket } from "ws";
 import { type LocalDatabase, startLocalDatabase } from "./local-db";
 
-export const EMBEDDED_DATA_DIR = new URL("../.data/pglite", import.meta.url).pathname;
+export const EMBEDDED_DATA_DIR = new URL("../../.data/pglite", import.meta.url).pathname;
 /** Written by `npm run dev` while it runs, so other scripts use its database instead of opening PGlite twice. */
-export const DEV_STATE_FILE = new URL("../.data/dev-server.json", import.meta.url).pathname;
+export const DEV_STATE_FILE = new URL("../../.data/dev-server.json", import.meta.url).pathname;
 
 export function useProxy(wsProxy: string) {
   neonConfig.webSocketConstructor = WebSocket;

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
-export const DEV_VARS_FILE = new URL("../.dev.vars", import.meta.url).pathname;
+export const DEV_VARS_FILE = new URL("../../.dev.vars", import.meta.url).pathname;
 export const DEV_ISSUER = "model-catalog-dev";
 export const DEV_AUDIENCE = "model-catalog";
 

@@ -19,7 +19,7 @@ export interface Migration {
   down?: string;
 }
 
-export const MIGRATIONS_DIR = new URL("../migrations/", import.meta.url).pathname;
+export const MIGRATIONS_DIR = new URL("../../migrations/", import.meta.url).pathname;
 
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)

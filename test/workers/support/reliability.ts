@@ -1,29 +1,23 @@
 /**
- * Shared by the reliability-*.test.ts files: a second app instance that runs
- * with a modified environment (a dead database, a throwing KV, JWKS mode),
- * direct database access for fault injection, state snapshots to prove that
- * nothing changed, and log capture.
+ * For the reliability tests (and others that need it): a second app instance
+ * that runs with a modified environment (a dead database, a throwing KV, JWKS
+ * mode), direct database access for fault injection, state snapshots to prove
+ * that nothing changed, and log capture.
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
-import type { JWK } from "jose";
 import { expect, inject, vi } from "vitest";
-import { createApp } from "../../src/app";
-import { loadConfig } from "../../src/config";
-import { type DatabaseHandle, openDatabase } from "../../src/db/client";
-import { checkContract } from "./contract";
-import { clientRequest, type RequestOptions } from "./support";
+import { createApp } from "../../../src/app";
+import { loadConfig } from "../../../src/config";
+import { type DatabaseHandle, openDatabase } from "../../../src/db/client";
+import type { TestKeys } from "../../jwks-server";
+import { checkContract } from "../contract";
+import { clientRequest, type RequestOptions } from "./client";
 
 export type TestEnv = typeof env;
 
-/** The loopback JWKS server test/global-setup.ts starts (see test/jwks-server.ts), and the private keys behind it. */
-export interface TestKeys {
-  jwksUrl: string;
-  rsaPrivateJwk: JWK;
-  rsaPublicJwk: JWK;
-  ecPrivateJwk: JWK;
-}
+// The loopback JWKS server test/global-setup.ts starts (see test/jwks-server.ts), and the private keys behind it.
 // The ProvidedContext declaration lives in test/global-setup.ts, outside this tsconfig.
 export const testKeys = () => (inject as unknown as (key: "keys") => TestKeys)("keys");
 /** The embedded PGlite runs one transaction at a time: races cannot overlap there, only on PostgreSQL. */

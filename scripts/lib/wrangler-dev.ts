@@ -7,9 +7,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort } from "./bench-db";
+import { freePort } from "./free-port";
 
-const ROOT = new URL("..", import.meta.url).pathname;
+const ROOT = new URL("../..", import.meta.url).pathname;
 
 export interface WranglerDevOptions {
   /** Folder for the log, the env file and the KV state. */

@@ -98,7 +98,7 @@ export function wrkGenerator(workDir: string): LoadGenerator {
       const script = join(workDir, `load-${++scripts}.lua`);
       writeFileSync(
         script,
-        `-- written by scripts/bench-load.ts
+        `-- written by bench/load.ts
 local paths = { ${spec.paths.map(luaString).join(", ")} }
 local headers = { ${headerLua} }
 local threads = {}

@@ -1,6 +1,7 @@
 /** Tables, target checks and the docs/benchmarks.md section for `npm run bench`. */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import type { QueryResult } from "./bench-db";
+import type { QueryResult } from "./queries";
+import type { Heap } from "./workerd";
 
 export interface ScenarioRow {
   key: string;
@@ -37,7 +38,7 @@ export interface RunResult {
   /** Bytes of the whole anonymous list on the wire, per Content-Encoding. */
   wire: Record<string, number>;
   /** The Worker isolate's heap after (a)/(b) warmed every list body, and at the end. */
-  heap: { afterWarmUp?: { usedBytes: number; totalBytes: number }; atEnd?: { usedBytes: number; totalBytes: number } };
+  heap: { afterWarmUp: Heap | undefined; atEnd: Heap | undefined };
   rows: ScenarioRow[];
   queries: QueryResult[];
   /** Median ms per step of a cache miss, and per request on the hit path (GET /__bench/profile). */

@@ -1,0 +1,138 @@
+/**
+ * The bench at one catalog size: seed the database, time the JSONB queries,
+ * start the Worker, then run every scenario against it (docs/benchmarks.md
+ * says what each measures) and stop it.
+ */
+import { randomBytes } from "node:crypto";
+import { SignJWT } from "jose";
+import { SEED_MODELS } from "../scripts/data/seed-catalog";
+import { connect } from "../scripts/lib/database";
+import { migrate, readMigrations } from "../scripts/lib/migrations";
+import { insertSeeds } from "../scripts/lib/seeding";
+import { syntheticModels } from "../scripts/lib/synthetic-models";
+import { sampleCatalog } from "./catalog-sample";
+import { onCleanup } from "./cleanup";
+import type { BenchDatabase } from "./database";
+import type { LoadGenerator } from "./load";
+import type { Stage } from "./measure";
+import type { BenchOptions } from "./options";
+import { fmt, progress, say } from "./output";
+import { measureQueries, type QueryResult } from "./queries";
+import type { RunResult } from "./report";
+import { dashboardModelsPage } from "./scenarios/dashboard";
+import { databasePath } from "./scenarios/database-path";
+import { filteredList } from "./scenarios/filtered-list";
+import { wholeLists } from "./scenarios/lists";
+import { mixedReadsAndWrites } from "./scenarios/mixed";
+import { smallAnswers } from "./scenarios/small-answers";
+import { adminWrites } from "./scenarios/writes";
+import { startWorker } from "./service";
+import { heapText, workerHeap } from "./workerd";
+
+const ISSUER = "model-catalog-bench";
+const AUDIENCE = "model-catalog";
+
+export interface SizeContext {
+  options: BenchOptions;
+  database: BenchDatabase;
+  wsProxy: string;
+  generator: LoadGenerator;
+  workDir: string;
+}
+
+export async function benchAt(models: number, ctx: SizeContext): Promise<RunResult> {
+  const tag = `[${fmt(models)}]`;
+  const queries = await seedAndQuery(models, tag, ctx);
+  const stage = await startStage(tag, ctx);
+  if (ctx.options.serve) {
+    say(
+      `${tag} serving on ${stage.worker.baseUrl} until Ctrl-C\n  pro:   ${stage.pro.Authorization}\n  admin: ${stage.admin.Authorization}`,
+    );
+    await new Promise(() => {});
+  }
+
+  const sample = await sampleCatalog(stage, models);
+  const rows = await wholeLists(stage, sample);
+  const heapAfterWarmUp = await workerHeap(stage.worker.inspectorPort);
+  rows.push(...(await smallAnswers(stage, sample)));
+  rows.push(await filteredList(stage));
+  rows.push(await dashboardModelsPage(stage));
+  const missPath = await databasePath(stage);
+  rows.push(missPath.row);
+  rows.push(await adminWrites(stage));
+  rows.push(await mixedReadsAndWrites(stage, sample));
+
+  const heapAtEnd = await workerHeap(stage.worker.inspectorPort);
+  say(`${tag} Worker heap: ${heapText(heapAfterWarmUp)} after warm-up, ${heapText(heapAtEnd)} at the end`);
+  await stage.worker.stop();
+  return {
+    models,
+    listed: sample.total,
+    listBytes: sample.anonymousList.byteLength,
+    wire: sample.wire,
+    heap: { afterWarmUp: heapAfterWarmUp, atEnd: heapAtEnd },
+    rows,
+    queries,
+    profile: missPath.profile,
+  };
+}
+
+/** The catalog at this size (migrations, curated and synthetic models, fresh statistics), then its JSONB queries timed. */
+async function seedAndQuery(models: number, tag: string, ctx: SizeContext): Promise<QueryResult[]> {
+  const client = await connect(ctx.database.databaseUrl, ctx.wsProxy);
+  onCleanup(() => client.end().catch(() => {}));
+  const seedStarted = performance.now();
+  await migrate(client, readMigrations());
+  await insertSeeds(client, SEED_MODELS);
+  await insertSeeds(client, syntheticModels(models), (done, total) =>
+    progress(`${tag} seeding ${fmt(done)}/${fmt(total)} synthetic models`),
+  );
+  // Fresh planner statistics, as autovacuum would leave them on a live database.
+  await client.query("ANALYZE models");
+  say(
+    `${tag} seeded ${fmt(models)} synthetic + ${SEED_MODELS.length} curated models in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+  );
+
+  // JSONB queries first, while nothing else competes for the CPU.
+  const { quick } = ctx.options;
+  const queries = await measureQueries(client, quick ? 20 : 200, quick ? 1500 : 8000, (done, total) =>
+    progress(`${tag} JSONB queries ${done}/${total}`),
+  );
+  say(`${tag} JSONB queries: worst p95 ${Math.max(...queries.filter((q) => !q.name.startsWith("cache")).map((q) => q.p95)).toFixed(1)} ms`);
+  return queries;
+}
+
+/** `wrangler dev` of the bench entry on this size's database, with a pro and an admin token for it. */
+async function startStage(tag: string, ctx: SizeContext): Promise<Stage> {
+  const secret = randomBytes(32).toString("hex");
+  const started = performance.now();
+  progress(`${tag} starting wrangler dev…`);
+  const worker = await startWorker(ctx.workDir, {
+    DATABASE_URL: ctx.database.databaseUrl,
+    DB_WS_PROXY: ctx.wsProxy,
+    JWT_SECRET: secret,
+    JWT_ISSUER: ISSUER,
+    JWT_AUDIENCE: AUDIENCE,
+  });
+  say(`${tag} wrangler dev ready on ${worker.baseUrl} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const key = new TextEncoder().encode(secret);
+  const mint = (claims: Record<string, string>, sub: string) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(sub)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime("4h")
+      .sign(key);
+  return {
+    tag,
+    options: ctx.options,
+    generator: ctx.generator,
+    worker,
+    url: (path: string) => `${worker.baseUrl}${path}`,
+    pro: { Authorization: `Bearer ${await mint({ tier: "pro" }, "bench-pro")}` },
+    admin: { Authorization: `Bearer ${await mint({ role: "admin" }, "bench-admin")}` },
+    base: { connections: ctx.options.connections, durationSeconds: ctx.options.durationSeconds },
+  };
+}

@@ -1,0 +1,46 @@
+/** (a), (b): whole lists from the cache, identity and gzip, each against its own ceiling (h), (h-gz). */
+import type { CatalogSample } from "../catalog-sample";
+import { inRounds, type Stage } from "../measure";
+import { fmt, kb } from "../output";
+
+const GZIP = { "Accept-Encoding": "gzip" };
+
+export function wholeLists(stage: Stage, sample: CatalogSample) {
+  const { base, pro } = stage;
+  const { anonymousList, proList, wire, ceilingPaths } = sample;
+  return inRounds(stage, [
+    {
+      key: "h",
+      label: "(h) ceiling: the list's bytes, trivial route",
+      spec: { ...base, paths: [ceilingPaths.list] },
+      note: `${kb(anonymousList.byteLength)} body`,
+    },
+    {
+      key: "a",
+      label: "(a) list, cached, anonymous",
+      spec: { ...base, paths: ["/v1/models"] },
+      note: `${fmt(sample.total)} models, ${kb(anonymousList.byteLength)}`,
+      ceiling: "h",
+    },
+    {
+      key: "b",
+      label: "(b) list, cached, pro token",
+      spec: { ...base, paths: ["/v1/models"], headers: pro },
+      note: kb(proList.byteLength),
+      ceiling: "h",
+    },
+    {
+      key: "hz",
+      label: "(h-gz) ceiling: the list's bytes, trivial route, Accept-Encoding: gzip",
+      spec: { ...base, paths: [ceilingPaths.list], headers: GZIP },
+      note: `${kb(wire.gzip ?? 0)} on the wire`,
+    },
+    {
+      key: "az",
+      label: "(a-gz) list, cached, anonymous, Accept-Encoding: gzip",
+      spec: { ...base, paths: ["/v1/models"], headers: GZIP },
+      note: `${kb(wire.gzip ?? 0)} on the wire (br: ${kb(wire.br ?? 0)})`,
+      ceiling: "hz",
+    },
+  ]);
+}

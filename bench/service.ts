@@ -1,0 +1,64 @@
+/**
+ * The Worker under test: `wrangler dev` of the bench entry (bench/worker.ts:
+ * the app plus the /__bench routes, which the production entry never bundles),
+ * on a frozen copy of the sources.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { startWranglerDev } from "../scripts/lib/wrangler-dev";
+import { onCleanup } from "./cleanup";
+import { type CpuSample, processTree, workerdCpu } from "./workerd";
+
+export const ROOT = new URL("..", import.meta.url).pathname;
+
+export interface WorkerUnderTest {
+  baseUrl: string;
+  /** The runtime's DevTools port (wrangler dev --inspector-port). */
+  inspectorPort: number;
+  /** CPU seconds so far of wrangler's two workerd runtimes: the proxy on the public port, and the one running the Worker. */
+  cpu(): CpuSample;
+  stop(): Promise<void>;
+}
+
+/**
+ * A copy of the Worker's sources for this run. `wrangler dev` rebuilds and
+ * restarts on every source change (it has no switch to stop watching), and
+ * other people edit the tree while a bench runs: a restart mid-run would drop
+ * the isolate's memo and the ceiling's bytes. The copy freezes the code.
+ */
+function snapshotSources(workDir: string): string {
+  const app = join(workDir, "app");
+  // One copy per bench run: every size runs the same code.
+  if (existsSync(app)) return app;
+  const skip = new Set([
+    "node_modules",
+    ".git",
+    ".wrangler",
+    ".data",
+    ".dev.vars",
+    ".env",
+    "test",
+    "docs",
+    "scripts",
+    "migrations",
+    "dist",
+    "coverage",
+  ]);
+  mkdirSync(app);
+  for (const entry of readdirSync(ROOT)) if (!skip.has(entry)) cpSync(join(ROOT, entry), join(app, entry), { recursive: true });
+  symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"));
+  return app;
+}
+
+export async function startWorker(workDir: string, vars: Record<string, string>): Promise<WorkerUnderTest> {
+  const { baseUrl, port, inspectorPort, child, stop } = await startWranglerDev({
+    workDir,
+    vars,
+    entry: "bench/worker.ts",
+    cwd: snapshotSources(workDir),
+  });
+  onCleanup(stop);
+  // wrangler's runtimes are up once /healthz answers; they keep their pids for the run.
+  const tree = processTree(child.pid ?? -1);
+  return { baseUrl, inspectorPort, cpu: () => workerdCpu(tree, port), stop };
+}
