@@ -1,6 +1,6 @@
 /**
  * Drizzle view of the tables the migrations in ../migrations create (after
- * 0007_webhook_grants). The SQL files are the source of truth for DDL; this file is
+ * 0010_scheduled_changes). The SQL files are the source of truth for DDL; this file is
  * the source of row types for the code.
  */
 import { sql } from "drizzle-orm";
@@ -53,6 +53,8 @@ export const modelTierAuditLogs = pgTable("model_tier_audit_logs", {
   requestId: text("request_id"),
   /** X-Request-Id as the client sent it, when it passed the format check (0004). */
   clientRequestId: text("client_request_id"),
+  /** When the change took effect, if not when it was recorded (a scheduled change: its effective_at, 0010). */
+  effectiveAt: timestamp("effective_at", { withTimezone: true, mode: "date" }),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
 
@@ -128,7 +130,29 @@ export const sunsetAnnouncements = pgTable(
   (t) => [primaryKey({ columns: [t.modelId, t.sunsetDate, t.daysBefore] })],
 );
 
+/** Lifecycle actions planned for later (0010_scheduled_changes); the target is a model or an alias. */
+export const scheduledChanges = pgTable("scheduled_changes", {
+  id: text("id").primaryKey(),
+  modelId: text("model_id"),
+  alias: text("alias"),
+  action: text("action").$type<Typed<"scheduledAction", string>>().notNull(),
+  body: jsonb("body").$type<Record<string, unknown>>().notNull(),
+  effectiveAt: timestamp("effective_at", { withTimezone: true, mode: "date" }).notNull(),
+  reason: text("reason"),
+  ifMatch: integer("if_match"),
+  publicChanges: jsonb("public_changes").$type<Record<string, { from: unknown; to: unknown }>>(),
+  status: text("status").$type<"pending" | "applied" | "failed" | "cancelled">().notNull().default("pending"),
+  createdBy: text("created_by").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  appliedAt: timestamp("applied_at", { withTimezone: true, mode: "date" }),
+  errorCode: text("error_code"),
+  errorMessage: text("error_message"),
+  cancelledAt: timestamp("cancelled_at", { withTimezone: true, mode: "date" }),
+  cancelledBy: text("cancelled_by"),
+});
+
 export type ModelRow = typeof models.$inferSelect;
 export type AuditRow = typeof modelTierAuditLogs.$inferSelect;
+export type ScheduledChangeRow = typeof scheduledChanges.$inferSelect;
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

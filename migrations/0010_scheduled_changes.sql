@@ -28,6 +28,10 @@ CREATE TABLE scheduled_changes (
   body jsonb NOT NULL CHECK (jsonb_typeof(body) = 'object'),
   effective_at timestamptz NOT NULL,
   reason text,
+  -- The row version it was planned against (If-Match): applied only if the model is still at it.
+  if_match integer,
+  -- The public fields it changes as announced (model.change_scheduled); NULL when it touches none.
+  public_changes jsonb,
   status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'applied', 'failed', 'cancelled')),
   created_by text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),

@@ -51,6 +51,26 @@ const publicModelShape = {
   legacy_info: LegacyInfoSchema.optional().openapi({ description: "Present on legacy models" }),
 };
 
+/** Public fields a change touches, each `{from, to}` (null for a field absent on that side). */
+export const PublicChangesSchema = z
+  .record(z.string(), z.strictObject({ from: z.unknown(), to: z.unknown() }))
+  .openapi("PublicChanges", { example: { input_cost_per_million_tokens: { from: 3000, to: 3500 } } });
+export type PublicChanges = z.infer<typeof PublicChangesSchema>;
+
+/** A pending scheduled change as clients see it (spec Part 3 "Scheduled changes"). */
+export const UpcomingChangeSchema = z
+  .strictObject({
+    effective_at: z.string().openapi({ description: "When it takes effect (ISO 8601)" }),
+    action: z.string().openapi({ description: "update_meta, mark_legacy, unmark_legacy, archive or unarchive" }),
+    changes: PublicChangesSchema,
+  })
+  .openapi("UpcomingChange");
+export type UpcomingChange = z.infer<typeof UpcomingChangeSchema>;
+
+const upcomingChanges = z
+  .array(UpcomingChangeSchema)
+  .openapi({ description: "Pending scheduled changes to public fields, soonest first; `from` is the value just before each" });
+
 /** gpt-4 from the seed catalog, as clients see it: the document's example. */
 export const GPT_4_EXAMPLE = {
   id: "gpt-4",
@@ -77,11 +97,13 @@ export const PublicModelSchema = z.strictObject(publicModelShape).openapi("Publi
 
 /** A model with the caller's access status: what /v1/models and /v1/models/{id} answer. */
 export const PublicModelWithAccessSchema = z
-  .strictObject({ ...publicModelShape, access_status: AccessStatusSchema })
-  .openapi("PublicModelWithAccess", { example: { ...GPT_4_EXAMPLE, access_status: "upgrade_required" } });
+  .strictObject({ ...publicModelShape, upcoming_changes: upcomingChanges, access_status: AccessStatusSchema })
+  .openapi("PublicModelWithAccess", { example: { ...GPT_4_EXAMPLE, upcoming_changes: [], access_status: "upgrade_required" } });
 
 export type LegacyInfo = z.infer<typeof LegacyInfoSchema>;
 export type PublicModel = z.infer<typeof PublicModelSchema>;
+/** A public model as the catalog lists it (before the caller's access status). */
+export type CatalogEntry = PublicModel & { upcoming_changes: UpcomingChange[] };
 export type PublicModelWithAccess = z.infer<typeof PublicModelWithAccessSchema>;
 
 /** The row fields a public model is built from. */
@@ -128,7 +150,7 @@ export function accessStatusOf(model: PublicModel, tier: SubscriptionTier) {
   );
 }
 
-export function withAccess(model: PublicModel, tier: SubscriptionTier): PublicModelWithAccess {
+export function withAccess(model: CatalogEntry, tier: SubscriptionTier): PublicModelWithAccess {
   return { ...model, access_status: accessStatusOf(model, tier) };
 }
 

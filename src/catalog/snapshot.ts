@@ -7,8 +7,9 @@
 import { archivedSuccessors, withRecommendedSuccessors } from "../domain/replacement-graph";
 import type { CatalogRow } from "../queries/catalog";
 import { type SerializedModel, serializeModel } from "./list-body";
-import { byProviderThenId, type PublicModel, toPublicModel } from "./public-model";
+import { byProviderThenId, type PublicModel } from "./public-model";
 import type { CatalogVersion } from "./state";
+import { catalogEntryOf } from "./upcoming";
 
 export interface Snapshot extends CatalogVersion {
   /** Visible models, by provider then id, each serialized once (with its recommended successor). */
@@ -61,7 +62,7 @@ function listedAndArchived(rows: readonly CatalogRow[]) {
     if (row.isArchived) archivedReplacement.set(row.id, row.meta.legacyReplacementModelId ?? null);
     else
       listed.push({
-        model: toPublicModel(row),
+        model: catalogEntryOf(row),
         created: Math.floor(row.createdAt.getTime() / 1000),
       });
   }
@@ -134,7 +135,7 @@ export function decodeIndex(text: string): Snapshot {
 /** Every model of `rows`, archived ones included, serialized as a snapshot's are (the admin `includeArchived` list). */
 export function serializeAll(rows: readonly CatalogRow[]): SerializedModel[] {
   const { archivedReplacement } = listedAndArchived(rows);
-  const listed = rows.map((row) => ({ model: toPublicModel(row), created: Math.floor(row.createdAt.getTime() / 1000) })).sort(byModel);
+  const listed = rows.map((row) => ({ model: catalogEntryOf(row), created: Math.floor(row.createdAt.getTime() / 1000) })).sort(byModel);
   const linked = withRecommendedSuccessors(
     listed.map(({ model }) => model),
     archivedReplacement,

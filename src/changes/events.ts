@@ -6,12 +6,30 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { type ModelState, type PublicModel, PublicModelSchema, toPublicModel } from "../catalog/public-model";
+import {
+  type ModelState,
+  type PublicChanges,
+  PublicChangesSchema,
+  type PublicModel,
+  PublicModelSchema,
+  toPublicModel,
+} from "../catalog/public-model";
 import { canonicalJson } from "../domain/canonical-json";
 import { EVENT_OF_ACTION, type LifecycleAction } from "../lifecycle/rules";
 
-/** The lifecycle writes' events, then the cron's warning. */
-export const CHANGE_EVENT_TYPES = [...Object.values(EVENT_OF_ACTION), "model.sunset_approaching"] as const;
+/** What happens to a scheduled change that touches public fields (audit action -> event), spec Part 3. */
+export const EVENT_OF_SCHEDULING = {
+  schedule_change: "model.change_scheduled",
+  cancel_scheduled_change: "model.change_cancelled",
+  scheduled_change_failed: "model.scheduled_change_failed",
+} as const;
+
+/** The lifecycle writes' events, then the cron's warning, then the scheduled changes'. */
+export const CHANGE_EVENT_TYPES = [
+  ...Object.values(EVENT_OF_ACTION),
+  "model.sunset_approaching",
+  ...Object.values(EVENT_OF_SCHEDULING),
+] as const;
 export const ChangeEventTypeSchema = z.enum(CHANGE_EVENT_TYPES).openapi("ChangeEventType");
 export type ChangeEventType = z.infer<typeof ChangeEventTypeSchema>;
 
@@ -28,12 +46,19 @@ export const ChangeEventSchema = z
     occurred_at: z.string().openapi({ description: "When the change committed (ISO 8601)" }),
     model: PublicModelSchema.nullable().openapi({ description: "The public model after the change; null when it is archived" }),
     changed_fields: z.array(z.string()).openapi({
-      description: "Public (snake_case) fields that changed; all of them for model.created; empty for model.sunset_approaching",
+      description: "Public (snake_case) fields that changed; all of them for model.created; empty for model.sunset_approaching and the scheduled-change events (see `changes`)",
     }),
     days_before: z
       .union([z.literal(30), z.literal(7), z.literal(1)])
       .optional()
       .openapi({ description: "model.sunset_approaching only: the threshold crossed" }),
+    scheduled_change_id: z.string().optional().openapi({ description: "Scheduled-change events: the change" }),
+    effective_at: z.string().optional().openapi({ description: "Scheduled-change events: when it takes (took) effect" }),
+    changes: PublicChangesSchema.optional().openapi({ description: "Scheduled-change events: the public fields it changes, as announced" }),
+    error: z
+      .strictObject({ code: z.string(), message: z.string() })
+      .optional()
+      .openapi({ description: "model.scheduled_change_failed: why it could not be applied" }),
   })
   .openapi("ChangeEvent", {
     example: {
@@ -48,7 +73,10 @@ export const ChangeEventSchema = z
 export type ChangeEvent = z.infer<typeof ChangeEventSchema>;
 
 /** The stored, public part of an event (change_events.body). */
-export type ChangeEventBody = Pick<ChangeEvent, "model" | "changed_fields" | "days_before">;
+export type ChangeEventBody = Pick<
+  ChangeEvent,
+  "model" | "changed_fields" | "days_before" | "scheduled_change_id" | "effective_at" | "changes" | "error"
+>;
 
 export interface NewChangeEvent {
   type: ChangeEventType;
@@ -76,6 +104,27 @@ export function sunsetApproachingEvent(model: ModelState, daysBefore: SunsetWarn
   };
 }
 
+/** An event about a scheduled change of `model` (as the model is now): what it changes, when, and why it failed. */
+export function scheduledChangeEvent(
+  type: (typeof EVENT_OF_SCHEDULING)[keyof typeof EVENT_OF_SCHEDULING],
+  model: ModelState,
+  change: { id: string; effectiveAt: Date; publicChanges: PublicChanges },
+  error?: { code: string; message: string },
+): NewChangeEvent {
+  return {
+    type,
+    modelId: model.id,
+    body: {
+      model: model.isArchived ? null : toPublicModel(model),
+      changed_fields: [],
+      scheduled_change_id: change.id,
+      effective_at: change.effectiveAt.toISOString(),
+      changes: change.publicChanges,
+      ...(error && { error }),
+    },
+  };
+}
+
 /**
  * The threshold a model with this sunset date should be warned of at `now`:
  * the nearest one it has crossed (20 days out: 30; 5 days out: 7), or
@@ -95,6 +144,14 @@ export function changedFields(before: PublicModel, after: PublicModel): string[]
   return keys.filter((key) => canonicalJson(a[key]) !== canonicalJson(b[key]));
 }
 
+/** The public fields that differ, `{from, to}`; `before` null: every field, from null (a creation). */
+export function publicChanges(before: PublicModel | null, after: PublicModel): PublicChanges {
+  const a = (before ?? {}) as Record<string, unknown>;
+  const b = after as unknown as Record<string, unknown>;
+  const keys = before === null ? Object.keys(b) : changedFields(before, after);
+  return Object.fromEntries(keys.map((key) => [key, { from: a[key] ?? null, to: b[key] ?? null }]));
+}
+
 /** A stored event as the feed and webhooks show it. */
 export function feedEventOf(row: {
   id: string;
@@ -111,6 +168,12 @@ export function feedEventOf(row: {
     model: row.body.model,
     changed_fields: row.body.changed_fields,
     ...(row.body.days_before !== undefined && { days_before: row.body.days_before }),
+    ...(row.body.scheduled_change_id !== undefined && {
+      scheduled_change_id: row.body.scheduled_change_id,
+      effective_at: row.body.effective_at,
+      changes: row.body.changes,
+    }),
+    ...(row.body.error !== undefined && { error: row.body.error }),
   };
 }
 

@@ -8,12 +8,17 @@ export interface AuditActor {
   actor: string;
   requestId: string;
   clientRequestId?: string;
+  /** A scheduled change: dated at its effective instant, its author and id in every row's reason. */
+  scheduled?: { effectiveAt: Date; note: string };
 }
+
+/** A lifecycle action, or what happened to a scheduled change of the model (scheduled-changes/). */
+export type AuditAction = LifecycleAction | "schedule_change" | "cancel_scheduled_change" | "scheduled_change_failed";
 
 /** One audit row: what was, what became, and why (if said). */
 export interface AuditEntry {
   modelId: string;
-  action: LifecycleAction;
+  action: AuditAction;
   previous: unknown;
   next: unknown;
   reason: string | null;
@@ -27,7 +32,8 @@ export async function insertAuditRows(tx: Transaction, by: AuditActor, entries: 
       action,
       previousValue: previous,
       newValue: next,
-      reason,
+      reason: by.scheduled ? [by.scheduled.note, reason].filter(Boolean).join(": ") : reason,
+      effectiveAt: by.scheduled?.effectiveAt ?? null,
       requestId: by.requestId,
       clientRequestId: by.clientRequestId ?? null,
     })),

@@ -11,6 +11,8 @@ export interface WriteContext {
   clientRequestId?: string;
   /** The request's Idempotency-Key claim, and the answer it gets for the written row: saved with the write. */
   idempotency?: { claim: Claim; answer: (written: Written) => Answer };
+  /** A scheduled change being applied (the cron): claimed first in the write's transaction, dated and explained in the audit row. */
+  scheduled?: { claim: (tx: Transaction) => Promise<void>; effectiveAt: Date; note: string };
 }
 
 /** What a write gives back: the row, and for an archive the live models that named it as their replacement. */

@@ -13,7 +13,6 @@ import type { ChangeOutbox, RecordedChange } from "../changes/outbox";
 import type { Database, Transaction } from "../db/client";
 import { sqlState } from "../db/errors";
 import { saveAnswer } from "../db/idempotency-keys";
-import { mergeMeta } from "../domain/model-meta";
 import { ApiError } from "../http/errors";
 import { rowEtag } from "../http/if-match";
 import { sunsetAtOrBefore } from "../queries/models";
@@ -21,19 +20,9 @@ import { type AuditEntry, insertAuditRows } from "./audit";
 import type { Change, WriteContext, Written } from "./change";
 import type { LegacyOptions, NewModel } from "./inputs";
 import { assertUsableReplacement, lockReplacementGraph, modelsReplacedBy } from "./replacements";
-import {
-  assertCanArchive,
-  assertCanMarkLegacy,
-  assertCanUnarchive,
-  assertCanUnmarkLegacy,
-  assertFutureSunset,
-  describeChange,
-  parseMeta,
-  stateOf,
-  withoutLegacyFields,
-  withoutPassedSunset,
-} from "./rules";
+import { describeChange, parseMeta, stateOf } from "./rules";
 import { retryingTransaction } from "./transaction";
+import { TRANSITIONS, transition } from "./transitions";
 
 /** Why the cron archived a model, in its audit row. */
 const SUNSET_REASON = "sunset date passed";
@@ -66,7 +55,7 @@ export class Lifecycle {
       id,
       action: "update_meta",
       ifMatch,
-      decide: async (current) => ({ ...current, meta: parseMeta(mergeMeta(current.meta, patch)) }),
+      decide: async (current) => transition("update_meta", patch, current, new Date()),
     });
   }
 
@@ -79,20 +68,9 @@ export class Lifecycle {
       // Two admins marking A -> B and B -> A at once would each see no cycle: replacement edges are added one at a time.
       lockFirst: replacement === undefined ? undefined : lockReplacementGraph,
       decide: async (current, tx) => {
-        assertCanMarkLegacy(current);
-        assertFutureSunset(options.sunsetDate, new Date());
+        const next = TRANSITIONS.mark_legacy(current, options, new Date());
         if (replacement !== undefined) await assertUsableReplacement(tx, id, replacement);
-        return {
-          ...current,
-          isLegacy: true,
-          legacySince: current.isLegacy ? current.legacySince : new Date(),
-          meta: parseMeta({
-            ...withoutLegacyFields(current.meta),
-            ...(replacement !== undefined && { legacyReplacementModelId: replacement }),
-            ...(options.deprecationNotice !== undefined && { deprecationNotice: options.deprecationNotice }),
-            ...(options.sunsetDate !== undefined && { sunsetDate: new Date(options.sunsetDate).toISOString() }),
-          }),
-        };
+        return next;
       },
     });
   }
@@ -102,10 +80,7 @@ export class Lifecycle {
       id,
       action: "unmark_legacy",
       ifMatch,
-      decide: async (current) => {
-        assertCanUnmarkLegacy(current);
-        return { ...current, isLegacy: false, legacySince: null, meta: withoutLegacyFields(current.meta) };
-      },
+      decide: async (current) => TRANSITIONS.unmark_legacy(current, {}, new Date()),
     });
   }
 
@@ -121,9 +96,9 @@ export class Lifecycle {
       ifMatch,
       reason,
       decide: async (current, tx) => {
-        assertCanArchive(current);
+        const next = TRANSITIONS.archive(current, { reason }, new Date());
         affectedModels = await modelsReplacedBy(tx, id);
-        return { ...current, isArchived: true };
+        return next;
       },
       alsoWritten: () => ({ affectedModels }),
     });
@@ -132,15 +107,7 @@ export class Lifecycle {
 
   /** Unarchive keeps legacy status; only a sunset date already passed is dropped, or the cron would archive it again. */
   unarchive(id: string, ifMatch?: number): Promise<ModelRow> {
-    return this.change({
-      id,
-      action: "unarchive",
-      ifMatch,
-      decide: async (current) => {
-        assertCanUnarchive(current);
-        return { ...current, isArchived: false, meta: withoutPassedSunset(current.meta, new Date()) };
-      },
-    });
+    return this.change({ id, action: "unarchive", ifMatch, decide: async (current) => TRANSITIONS.unarchive(current, {}, new Date()) });
   }
 
   /**
@@ -204,7 +171,11 @@ export class Lifecycle {
 
   /** Runs a write's transaction; then publishes the version it committed, if any, and dispatches its events. */
   private async write<T>(work: (tx: Transaction) => Promise<{ result: T; changedIds: string[]; version?: number }>): Promise<T> {
-    const { result, changedIds, version } = await retryingTransaction(this.db, this.context.requestId, work);
+    const { result, changedIds, version } = await retryingTransaction(this.db, this.context.requestId, async (tx) => {
+      // A scheduled change claims its row first, in the same transaction: it is applied exactly when it commits.
+      await this.context.scheduled?.claim(tx);
+      return work(tx);
+    });
     if (version === undefined) return result;
     await this.catalog.publish(version, changedIds);
     this.changes.dispatchRecorded();

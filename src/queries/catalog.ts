@@ -4,15 +4,19 @@
  * (one snapshot), so what is cached under a version is exactly that version.
  */
 import { eq, inArray, sql } from "drizzle-orm";
-import { catalogState, models } from "../../drizzle/schema";
+import { catalogState, models, scheduledChanges } from "../../drizzle/schema";
 import type { CatalogVersion } from "../catalog/state";
+import type { PendingChange } from "../catalog/upcoming";
 import type { Database } from "../db/client";
 
 /** What a snapshot is built from: one model as the database has it. */
 export type CatalogRow = Pick<
   typeof models.$inferSelect,
   "id" | "name" | "provider" | "isAvailable" | "isLegacy" | "isArchived" | "legacySince" | "meta" | "createdAt"
->;
+> & { pending?: PendingChange[] };
+
+/** A pending scheduled change as Postgres builds it in JSON: model id, id, action, body, effective_at. */
+type PendingTuple = [string, string, PendingChange["action"], Record<string, unknown>, string];
 
 /** A CatalogRow as Postgres builds it in JSON, in `statement`'s order; timestamps as ISO 8601 text. */
 type CatalogTuple = [string, string, string, boolean, boolean, boolean, string | null, CatalogRow["meta"], string];
@@ -26,6 +30,7 @@ type CatalogTuple = [string, string, string, boolean, boolean, boolean, string |
  */
 function statement(db: Database, onlyIds?: readonly string[]) {
   const which = onlyIds ? sql`WHERE ${inArray(models.id, [...onlyIds])}` : sql``;
+  const pendingOf = onlyIds ? sql`AND ${inArray(scheduledChanges.modelId, [...onlyIds])}` : sql``;
   return (
     db
       .select({
@@ -34,6 +39,11 @@ function statement(db: Database, onlyIds?: readonly string[]) {
         models: sql<CatalogTuple[]>`(SELECT coalesce(json_agg(json_build_array(${models.id}, ${models.name}, ${models.provider},
           ${models.isAvailable}, ${models.isLegacy}, ${models.isArchived}, ${models.legacySince}, ${models.meta}, ${models.createdAt})), '[]')
           FROM ${models} ${which})`,
+        // The pending scheduled changes (upcoming_changes), in the order they apply: the same snapshot.
+        pending: sql<PendingTuple[]>`(SELECT coalesce(json_agg(json_build_array(${scheduledChanges.modelId}, ${scheduledChanges.id},
+          ${scheduledChanges.action}, ${scheduledChanges.body}, ${scheduledChanges.effectiveAt})
+          ORDER BY ${scheduledChanges.effectiveAt}, ${scheduledChanges.createdAt}, ${scheduledChanges.id}), '[]')
+          FROM ${scheduledChanges} WHERE ${scheduledChanges.status} = 'pending' AND ${scheduledChanges.modelId} IS NOT NULL ${pendingOf})`,
       })
       .from(catalogState)
       // Pins the one row (the CHECK says id = 1): catalog_state is never analyzed, and without this the
@@ -46,6 +56,10 @@ function statement(db: Database, onlyIds?: readonly string[]) {
 export async function readCatalog(db: Database, onlyIds?: readonly string[]): Promise<{ at: CatalogVersion; rows: CatalogRow[] }> {
   const [state] = await statement(db, onlyIds);
   if (!state) throw new Error("catalog_state has no row: migrations are incomplete");
+  const pending = new Map<string, PendingChange[]>();
+  for (const [modelId, id, action, body, effectiveAt] of state.pending) {
+    pending.set(modelId, [...(pending.get(modelId) ?? []), { id, action, body, effectiveAt: new Date(effectiveAt) }]);
+  }
   const rows = state.models.map(([id, name, provider, isAvailable, isLegacy, isArchived, legacySince, meta, createdAt]) => ({
     id,
     name,
@@ -57,6 +71,7 @@ export async function readCatalog(db: Database, onlyIds?: readonly string[]): Pr
     legacySince: legacySince === null ? null : new Date(legacySince),
     meta,
     createdAt: new Date(createdAt),
+    pending: pending.get(id),
   }));
   return { at: { epoch: state.epoch, version: state.version }, rows };
 }

@@ -10,14 +10,16 @@ import { loadConfig } from "../config";
 import { openDatabase } from "../db/client";
 import { Lifecycle } from "../lifecycle/lifecycle";
 import { log } from "../log";
+import { ScheduledChanges } from "../scheduled-changes/scheduled-changes";
 import type { ScheduledJob, ScheduledRun } from "./job";
 import { keyPurge } from "./key-purge";
 import { outboxSweep } from "./outbox-sweep";
+import { scheduledChangesJob } from "./scheduled-changes";
 import { sunsetArchive } from "./sunset-archive";
 import { sunsetWarnings } from "./sunset-warnings";
 
 /** In order: the writes first, then the sweep that sends their events, then housekeeping. */
-const JOBS: readonly ScheduledJob[] = [sunsetArchive, sunsetWarnings, outboxSweep, keyPurge];
+const JOBS: readonly ScheduledJob[] = [scheduledChangesJob, sunsetArchive, sunsetWarnings, outboxSweep, keyPurge];
 
 export async function runScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
   const started = Date.now();
@@ -39,7 +41,9 @@ export async function runScheduled(controller: ScheduledController, env: Env, ct
     cache,
     outbox,
     queue: env.WEBHOOK_QUEUE,
-    lifecycleAs: (name) => new Lifecycle(database.db, cache, { actor: `${SYSTEM_ACTOR_PREFIX}${name}`, requestId: runId }, outbox),
+    lifecycleAs: (name, context) =>
+      new Lifecycle(database.db, cache, { actor: `${SYSTEM_ACTOR_PREFIX}${name}`, requestId: runId, ...context }, outbox),
+    scheduledChangesAs: (name) => new ScheduledChanges(database.db, cache, { actor: `${SYSTEM_ACTOR_PREFIX}${name}`, requestId: runId }, outbox),
   };
   try {
     const fields: Record<string, unknown> = {};

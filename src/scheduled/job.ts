@@ -6,7 +6,9 @@
 import type { CatalogCache } from "../catalog/cache";
 import type { ChangeOutbox } from "../changes/outbox";
 import type { Database } from "../db/client";
+import type { WriteContext } from "../lifecycle/change";
 import type { Lifecycle } from "../lifecycle/lifecycle";
+import type { ScheduledChanges } from "../scheduled-changes/scheduled-changes";
 import type { DeliveryQueue } from "../webhooks/dispatch";
 
 export interface ScheduledRun {
@@ -20,7 +22,9 @@ export interface ScheduledRun {
   outbox: ChangeOutbox;
   queue: DeliveryQueue;
   /** Writes as a system actor (`system:<name>`), recording into the run's outbox. */
-  lifecycleAs(name: string): Lifecycle;
+  lifecycleAs(name: string, context?: Pick<WriteContext, "scheduled">): Lifecycle;
+  /** Settles scheduled changes (a failure) as a system actor, recording into the run's outbox. */
+  scheduledChangesAs(name: string): ScheduledChanges;
 }
 
 /** Fields for the run's one log line, and whether the job committed a catalog version (and published it). */

@@ -104,7 +104,7 @@ const OPENAI_CODES: Record<string, string[]> = { not_found: ["model_not_found", 
 export async function runCron(scheduledTime: number, environment: typeof env = env) {
   const ctx = createExecutionContext();
   try {
-    await worker.scheduled(createScheduledController({ scheduledTime, cron: "*/15 * * * *" }), environment, ctx);
+    await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), environment, ctx);
   } finally {
     await waitOnExecutionContext(ctx);
   }

@@ -1,0 +1,43 @@
+/** Reads of the scheduled changes (scheduled_changes, 0010). */
+import { and, asc, eq, lte, type SQL } from "drizzle-orm";
+import { type ScheduledChangeRow, scheduledChanges } from "../../drizzle/schema";
+import type { Database, Transaction } from "../db/client";
+
+const soonestFirst = [asc(scheduledChanges.effectiveAt), asc(scheduledChanges.createdAt), asc(scheduledChanges.id)];
+
+/** Staff's list: by status and model, soonest first. */
+export function listScheduledChanges(db: Database, filter: { status?: ScheduledChangeRow["status"]; model?: string }) {
+  const where: SQL[] = [];
+  if (filter.status) where.push(eq(scheduledChanges.status, filter.status));
+  if (filter.model) where.push(eq(scheduledChanges.modelId, filter.model));
+  return db
+    .select()
+    .from(scheduledChanges)
+    .where(and(...where))
+    .orderBy(...soonestFirst)
+    .limit(1000);
+}
+
+export async function scheduledChangeById(db: Database | Transaction, id: string): Promise<ScheduledChangeRow | undefined> {
+  const [row] = await db.select().from(scheduledChanges).where(eq(scheduledChanges.id, id));
+  return row;
+}
+
+/** A model's pending changes, in the order they apply. */
+export function pendingChangesOf(tx: Database | Transaction, modelId: string) {
+  return tx
+    .select()
+    .from(scheduledChanges)
+    .where(and(eq(scheduledChanges.modelId, modelId), eq(scheduledChanges.status, "pending")))
+    .orderBy(...soonestFirst);
+}
+
+/** What the cron applies at `now`, soonest first (at most `limit`; the next run takes the rest). */
+export function dueChanges(db: Database, now: Date, limit: number) {
+  return db
+    .select()
+    .from(scheduledChanges)
+    .where(and(eq(scheduledChanges.status, "pending"), lte(scheduledChanges.effectiveAt, now)))
+    .orderBy(...soonestFirst)
+    .limit(limit);
+}
