@@ -10,6 +10,7 @@ import { type DatabaseHandle, openDatabase } from "./db/client";
 import { ApiError } from "./http/errors";
 import type { WriteContext } from "./lifecycle/change";
 import { Lifecycle } from "./lifecycle/lifecycle";
+import { ScheduledChanges, type SchedulingContext } from "./scheduled-changes/scheduled-changes";
 import type { DeliveryQueue } from "./webhooks/dispatch";
 import { type SecretBox, secretBoxFor } from "./webhooks/secret-box";
 
@@ -52,6 +53,13 @@ export class Services {
       { actor, requestId: this.requestId, clientRequestId: this.clientRequestId, idempotency },
       changes,
     );
+  }
+
+  /** Schedules and cancels as `actor` (scheduled-changes/), with the request's Idempotency-Key claim if any. */
+  scheduledChanges(actor: string, idempotency?: SchedulingContext["idempotency"]) {
+    const changes = new ChangeOutbox(() => this.db, this.deliveryQueue, this.waitUntil);
+    const context = { actor, requestId: this.requestId, clientRequestId: this.clientRequestId, idempotency };
+    return new ScheduledChanges(this.db, this.catalog, context, changes);
   }
 
   /** Seals and opens webhook signing secrets; webhooks are unavailable without WEBHOOK_SECRET_KEY. */

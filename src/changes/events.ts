@@ -46,7 +46,8 @@ export const ChangeEventSchema = z
     occurred_at: z.string().openapi({ description: "When the change committed (ISO 8601)" }),
     model: PublicModelSchema.nullable().openapi({ description: "The public model after the change; null when it is archived" }),
     changed_fields: z.array(z.string()).openapi({
-      description: "Public (snake_case) fields that changed; all of them for model.created; empty for model.sunset_approaching and the scheduled-change events (see `changes`)",
+      description:
+        "Public (snake_case) fields that changed; all of them for model.created; empty for model.sunset_approaching and the scheduled-change events (see `changes`)",
     }),
     days_before: z
       .union([z.literal(30), z.literal(7), z.literal(1)])

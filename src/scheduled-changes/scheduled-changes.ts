@@ -8,8 +8,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { models, type ScheduledChangeRow, scheduledChanges } from "../../drizzle/schema";
 import type { CatalogCache } from "../catalog/cache";
-import { bumpCatalogVersion } from "../catalog/state";
 import { toPublicModel } from "../catalog/public-model";
+import { bumpCatalogVersion } from "../catalog/state";
 import { type PendingChange, stateAfter } from "../catalog/upcoming";
 import { EVENT_OF_SCHEDULING, publicChanges, scheduledChangeEvent } from "../changes/events";
 import type { ChangeOutbox } from "../changes/outbox";
@@ -30,7 +30,12 @@ export interface SchedulingContext {
 }
 
 const newScheduledChangeId = () => `sc_${crypto.randomUUID().replaceAll("-", "")}`;
-const pendingOf = (row: ScheduledChangeRow): PendingChange => ({ id: row.id, action: row.action, body: row.body, effectiveAt: row.effectiveAt });
+const pendingOf = (row: ScheduledChangeRow): PendingChange => ({
+  id: row.id,
+  action: row.action,
+  body: row.body,
+  effectiveAt: row.effectiveAt,
+});
 
 export class ScheduledChanges {
   constructor(
@@ -93,7 +98,10 @@ export class ScheduledChanges {
         if (!existing) throw new ApiError("not_found", `scheduled change ${id} does not exist`);
         throw new ApiError("conflict", `scheduled change ${id} is ${existing.status}, not pending`);
       }
-      const [model] = await tx.select().from(models).where(eq(models.id, row.modelId ?? ""));
+      const [model] = await tx
+        .select()
+        .from(models)
+        .where(eq(models.id, row.modelId ?? ""));
       const version = model ? await this.record(tx, row, model, "cancel_scheduled_change", { status: "cancelled" }) : undefined;
       return { result: row, version };
     });
@@ -111,7 +119,10 @@ export class ScheduledChanges {
         .where(and(eq(scheduledChanges.id, change.id), eq(scheduledChanges.status, "pending")))
         .returning();
       if (!row) return { result: false };
-      const [model] = await tx.select().from(models).where(eq(models.id, row.modelId ?? ""));
+      const [model] = await tx
+        .select()
+        .from(models)
+        .where(eq(models.id, row.modelId ?? ""));
       const failure = { code: error.code, message: error.message };
       const version = model ? await this.record(tx, row, model, "scheduled_change_failed", failure, undefined, failure) : undefined;
       return { result: true, version };

@@ -43,7 +43,8 @@ export async function runScheduled(controller: ScheduledController, env: Env, ct
     queue: env.WEBHOOK_QUEUE,
     lifecycleAs: (name, context) =>
       new Lifecycle(database.db, cache, { actor: `${SYSTEM_ACTOR_PREFIX}${name}`, requestId: runId, ...context }, outbox),
-    scheduledChangesAs: (name) => new ScheduledChanges(database.db, cache, { actor: `${SYSTEM_ACTOR_PREFIX}${name}`, requestId: runId }, outbox),
+    scheduledChangesAs: (name) =>
+      new ScheduledChanges(database.db, cache, { actor: `${SYSTEM_ACTOR_PREFIX}${name}`, requestId: runId }, outbox),
   };
   try {
     const fields: Record<string, unknown> = {};

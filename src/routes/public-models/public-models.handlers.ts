@@ -1,4 +1,5 @@
 /** Served by the catalog responder (catalog/responder.ts) from the cache (docs/cache.md); the inference gate here. */
+import { historyPage, respondAsOf } from "../../catalog/as-of";
 import { legacyHeaders, successorOf } from "../../catalog/http-caching";
 import { findModel } from "../../catalog/lookup";
 import { respondWithList, respondWithModel, tierOf } from "../../catalog/responder";
@@ -10,7 +11,16 @@ import type * as routes from "./public-models.routes";
 
 export const list: AppRouteHandler<typeof routes.list> = (c) => respondWithList(c, publicListView, c.req.valid("query"));
 
-export const detail: AppRouteHandler<typeof routes.detail> = (c) => respondWithModel(c, publicListView, c.req.valid("param").id);
+export const detail: AppRouteHandler<typeof routes.detail> = (c) => {
+  const { id } = c.req.valid("param");
+  const { at } = c.req.valid("query");
+  return at === undefined ? respondWithModel(c, publicListView, id) : respondAsOf(c, id, at);
+};
+
+export const history: AppRouteHandler<typeof routes.history> = async (c) => {
+  const { after, limit } = c.req.valid("query");
+  return c.json(await historyPage(c, c.req.valid("param").id, after === undefined ? undefined : Number(after), limit), 200);
+};
 
 // The inference gate: the platform asks this before every completion.
 export const access: AppRouteHandler<typeof routes.access> = async (c) => {

@@ -1,8 +1,8 @@
 /** The public catalog: what every client of the platform reads. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { booleanParam, modelFilterShape } from "../../catalog/model-filter";
-import { LegacyInfoSchema, PublicModelWithAccessSchema } from "../../catalog/public-model";
-import { SubscriptionTierSchema } from "../../domain/model-meta";
+import { LegacyInfoSchema, PublicChangesSchema, PublicModelWithAccessSchema } from "../../catalog/public-model";
+import { IsoDateTimeSchema, SubscriptionTierSchema } from "../../domain/model-meta";
 import { errorResponses, jsonContent, ModelIdParamSchema, optionalBearer } from "../../http/openapi";
 
 const tags = ["Models"];
@@ -65,11 +65,26 @@ export const detail = createRoute({
   path: "/v1/models/{id}",
   tags,
   summary: "One model",
-  description: "A model with its `legacy_info`; legacy models carry Deprecation, Sunset and Link headers. Archived: 410.",
+  description:
+    "A model with its `legacy_info`; legacy models carry Deprecation, Sunset and Link headers. Archived: 410. With `at`, the model as it was then (from its history, with `Memento-Datetime`): 404 if it did not exist yet, 410 if it was archived then.",
   security: optionalBearer,
-  request: { params: ModelIdParamSchema, headers: z.object({ "if-none-match": z.string().optional() }) },
+  request: {
+    params: ModelIdParamSchema,
+    query: z.strictObject({
+      at: IsoDateTimeSchema.optional().openapi({
+        description: "A past instant (ISO 8601); in the future: 400",
+        example: "2026-03-15T12:00:00Z",
+      }),
+    }),
+    headers: z.object({ "if-none-match": z.string().optional() }),
+  },
   responses: {
-    200: { ...jsonContent(PublicModelWithAccessSchema, "The model"), headers: cachedHeaders.extend(legacyHeaders.shape) },
+    200: {
+      ...jsonContent(PublicModelWithAccessSchema, "The model"),
+      headers: cachedHeaders.extend(legacyHeaders.shape).extend({
+        "Memento-Datetime": z.string().optional().openapi({ description: "With `at`: when the version answered took effect (RFC 7089)" }),
+      }),
+    },
     304: notModified,
     ...errorResponses(404, 410),
   },
@@ -88,4 +103,41 @@ export const access = createRoute({
     200: { ...jsonContent(AccessGrantedSchema, "Allowed"), headers: legacyHeaders },
     ...errorResponses(403, 404, 410),
   },
+});
+
+const HistorySchema = z
+  .strictObject({
+    model_id: z.string(),
+    entries: z.array(
+      z.strictObject({
+        version: z.number().int().openapi({ description: "The model's row version after the change" }),
+        at: z.string().openapi({ description: "When it took effect (a scheduled change: its effective_at)" }),
+        action: z.string().openapi({ description: "create, update_meta, mark_legacy, unmark_legacy, archive or unarchive" }),
+        changes: PublicChangesSchema,
+      }),
+    ),
+    next_cursor: z.string().nullable().openapi({ description: "Send as `after` for the next page; null on the last" }),
+  })
+  .openapi("ModelHistory");
+
+export const history = createRoute({
+  method: "get",
+  path: "/v1/models/{id}/history",
+  tags,
+  summary: "A model's public history",
+  description:
+    "Oldest first, from the model's creation (every public field), then each change of a public field, also for archived models. Changes to staff-only fields alone are not entries.",
+  security: optionalBearer,
+  request: {
+    params: ModelIdParamSchema,
+    query: z.strictObject({
+      after: z
+        .string()
+        .regex(/^\d{1,9}$/, "is not a cursor of this history (use a next_cursor you were given)")
+        .optional()
+        .openapi({ description: "The next_cursor of the previous page" }),
+      limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ description: "1-500, default 100" }),
+    }),
+  },
+  responses: { 200: jsonContent(HistorySchema, "Entries after the cursor"), ...errorResponses(404) },
 });

@@ -1,0 +1,58 @@
+/** Staff plan lifecycle changes for later; the cron applies them (docs/scheduled-changes.md). */
+import { createRoute, z } from "@hono/zod-openapi";
+import { ModelIdSchema } from "../../domain/model-meta";
+import { adminSecurity, errorResponses, jsonBody, jsonContent } from "../../http/openapi";
+import { ScheduleChangeSchema } from "../../scheduled-changes/inputs";
+import { ScheduledChangeSchema, ScheduledChangeStatusSchema } from "./scheduled-change";
+
+const tags = ["Admin: scheduled changes"];
+
+const AnswerSchema = z.strictObject({ scheduled_change: ScheduledChangeSchema }).openapi("ScheduledChangeAnswer");
+
+export const create = createRoute({
+  method: "post",
+  path: "/admin/scheduled-changes",
+  tags,
+  summary: "Schedule a change",
+  description:
+    "`body` is what the immediate route takes (400 with the same issues, under `body`). `effectiveAt` at least 60 s and at most 2 years ahead. 404 for an unknown model; 409 when the action will not be legal at `effectiveAt` (the model as the pending changes before it leave it). With `If-Match`, the change applies only if the model is still at that version (else it fails).",
+  security: adminSecurity,
+  request: {
+    headers: z.object({
+      "idempotency-key": z.string().optional().openapi({ description: "A retry with the same key gets the first answer back" }),
+      "if-match": z.string().optional().openapi({ description: 'The model version planned against, e.g. "3"' }),
+    }),
+    body: jsonBody(ScheduleChangeSchema),
+  },
+  responses: { 201: jsonContent(AnswerSchema, "Scheduled (pending)"), ...errorResponses(403, 404, 409, 413, 415, 422) },
+});
+
+export const list = createRoute({
+  method: "get",
+  path: "/admin/scheduled-changes",
+  tags,
+  summary: "Scheduled changes, soonest first",
+  security: adminSecurity,
+  request: { query: z.strictObject({ status: ScheduledChangeStatusSchema.optional(), model: ModelIdSchema.optional() }) },
+  responses: {
+    200: jsonContent(z.strictObject({ scheduled_changes: z.array(ScheduledChangeSchema) }).openapi("ScheduledChangeList"), "Soonest first"),
+    ...errorResponses(403),
+  },
+});
+
+export const cancel = createRoute({
+  method: "delete",
+  path: "/admin/scheduled-changes/{id}",
+  tags,
+  summary: "Cancel a pending change",
+  security: adminSecurity,
+  request: {
+    params: z.object({
+      id: z
+        .string()
+        .max(100)
+        .openapi({ param: { name: "id", in: "path" }, example: "sc_3f0c2b8e6d1a4d2f9d0e5a7c1b2e4f60" }),
+    }),
+  },
+  responses: { 204: { description: "Cancelled" }, ...errorResponses(403, 404, 409, 413, 415) },
+});
