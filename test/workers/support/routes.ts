@@ -51,6 +51,12 @@ const EXAMPLES: Record<string, { body: (context: ExampleContext) => object; prep
   "POST /admin/webhooks": { body: () => ({ url: receiverUrl("example"), events: ["model.sunset_approaching"] }) },
   "POST /admin/webhooks/{id}/rotate-secret": { body: () => ({}) },
   "DELETE /admin/webhooks/{id}": { body: () => ({}) },
+  // Scheduled far enough ahead that no test's cron run applies it.
+  "POST /admin/scheduled-changes": {
+    body: ({ model }) => ({ modelId: model.id, action: "update_meta", body: { displayName: "Later" }, effectiveAt: inDays(700) }),
+  },
+  // On a model's path, `{id}` names no scheduled change (pathIdFor makes one).
+  "DELETE /admin/scheduled-changes/{id}": { body: () => ({}) },
   // Starts a new catalog epoch: every cached version is left behind, and the catalog republished at once.
   "POST /admin/cache/reset": { body: () => ({}) },
 };
@@ -65,8 +71,18 @@ function exampleOf(route: Route) {
 export const exampleBody = (route: Route, context: ExampleContext): object | undefined =>
   isWrite(route) ? exampleOf(route).body(context) : undefined;
 
-/** The `{id}` a route's path takes in a test: the model's, or for a webhook route a new webhook's (subscribed to sunset warnings only). */
+/**
+ * The `{id}` a route's path takes in a test: the model's; for a webhook route a new webhook's (subscribed to
+ * sunset warnings only); for a scheduled change's, a new pending change of the model.
+ */
 export async function pathIdFor(route: Route, model: { id: string }): Promise<string> {
+  if (route.path.startsWith("/admin/scheduled-changes/{id}")) {
+    const response = await adminPost(
+      "/admin/scheduled-changes",
+      exampleOf({ method: "post", path: "/admin/scheduled-changes" }).body({ model } as ExampleContext),
+    );
+    return (await response.json<{ scheduled_change: { id: string } }>()).scheduled_change.id;
+  }
   if (!route.path.startsWith("/admin/webhooks/{id}")) return model.id;
   return (await createWebhook({ url: receiverUrl("example"), events: ["model.sunset_approaching"] })).webhook.id;
 }
