@@ -16,7 +16,8 @@ async function historyOf(id: string, query = ""): Promise<History> {
   return response.json<History>();
 }
 
-const patchMeta = async (id: string, json: object) => call(`/admin/models/${id}/meta`, { method: "PATCH", token: await adminToken(), json });
+const patchMeta = async (id: string, json: object) =>
+  call(`/admin/models/${id}/meta`, { method: "PATCH", token: await adminToken(), json });
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -107,7 +108,10 @@ describe("a price change scheduled two minutes ahead (done when)", () => {
     expect(applied?.status).toBe("applied");
     expect(firstRun - effectiveAt).toBeLessThan(120_000);
 
-    const detail = await (await call(`/v1/models/${model.id}`)).json<{ input_cost_per_million_tokens: number; upcoming_changes: unknown[] }>();
+    const detail = await (await call(`/v1/models/${model.id}`)).json<{
+      input_cost_per_million_tokens: number;
+      upcoming_changes: unknown[];
+    }>();
     expect(detail).toMatchObject({ input_cost_per_million_tokens: 175, upcoming_changes: [] });
     const entries = (await historyOf(model.id)).entries;
     expect(entries.at(-1)).toEqual({

@@ -61,7 +61,11 @@ describe("POST /admin/scheduled-changes", () => {
 
   it("refuses at once an action that will not be legal then: unarchive an active model is 409", async () => {
     const model = await createModel();
-    await expectError(await scheduleChange({ modelId: model.id, action: "unarchive", body: {}, effectiveAt: inMinutes(5) }), 409, "conflict");
+    await expectError(
+      await scheduleChange({ modelId: model.id, action: "unarchive", body: {}, effectiveAt: inMinutes(5) }),
+      409,
+      "conflict",
+    );
     expect(await scheduledChanges({ model: model.id })).toEqual([]);
   });
 
@@ -121,6 +125,6 @@ describe("DELETE /admin/scheduled-changes/:id", () => {
     const change = await scheduled(priceRise(model.id));
     expect((await cancelChange(change.id)).status).toBe(204);
     await expectError(await cancelChange(change.id), 409, "conflict");
-    await expectError(await cancelChange("sc_nope"), 404, "not_found");
+    await expectError(await cancelChange(`sc_${"0".repeat(32)}`), 404, "not_found");
   });
 });

@@ -53,7 +53,12 @@ describe("upcoming_changes on the public entries", () => {
 describe("the scheduled-changes Cron Trigger", () => {
   it("applies a due change once, as system:scheduler with the author and effective_at kept", async () => {
     const model = await createModel();
-    const change = await scheduled({ modelId: model.id, action: "mark_legacy", body: { deprecationNotice: "moving on" }, effectiveAt: inMinutes(2) });
+    const change = await scheduled({
+      modelId: model.id,
+      action: "mark_legacy",
+      body: { deprecationNotice: "moving on" },
+      effectiveAt: inMinutes(2),
+    });
     await runCron(Date.parse(change.effective_at) - 60_000);
     expect((await current(model.id)).model.is_legacy).toBe(false);
 
@@ -106,7 +111,12 @@ describe("the scheduled-changes Cron Trigger", () => {
 
   it("two runs at once apply a change once", async () => {
     const model = await createModel();
-    const change = await scheduled({ modelId: model.id, action: "update_meta", body: { creditsPer1kTokens: 7 }, effectiveAt: inMinutes(2) });
+    const change = await scheduled({
+      modelId: model.id,
+      action: "update_meta",
+      body: { creditsPer1kTokens: 7 },
+      effectiveAt: inMinutes(2),
+    });
     const due = Date.parse(change.effective_at) + 30_000;
     await Promise.all([runCron(due), runCron(due)]);
     const after = await current(model.id);
@@ -118,7 +128,12 @@ describe("the scheduled-changes Cron Trigger", () => {
 describe.skipIf(embeddedDatabase())("the scheduled-changes cron on PostgreSQL, two runs caught mid-transaction", () => {
   it("the second run waits on the claimed change and then applies nothing", async () => {
     const model = await createModel();
-    const change = await scheduled({ modelId: model.id, action: "update_meta", body: { creditsPer1kTokens: 9 }, effectiveAt: inMinutes(2) });
+    const change = await scheduled({
+      modelId: model.id,
+      action: "update_meta",
+      body: { creditsPer1kTokens: 9 },
+      effectiveAt: inMinutes(2),
+    });
     const due = Date.parse(change.effective_at) + 30_000;
     const gate = await gateModelUpdates([model.id]);
     try {

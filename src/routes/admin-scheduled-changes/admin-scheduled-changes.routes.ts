@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ModelIdSchema } from "../../domain/model-meta";
 import { adminSecurity, errorResponses, jsonBody, jsonContent } from "../../http/openapi";
+import { EmptyRequestSchema } from "../../lifecycle/inputs";
 import { ScheduleChangeSchema } from "../../scheduled-changes/inputs";
 import { ScheduledChangeSchema, ScheduledChangeStatusSchema } from "./scheduled-change";
 
@@ -48,11 +49,13 @@ export const cancel = createRoute({
   security: adminSecurity,
   request: {
     params: z.object({
+      // Text the database can hold (no NUL): anything else names nothing, 404 without a lookup (http/router.ts).
       id: z
         .string()
-        .max(100)
+        .regex(/^[A-Za-z0-9_-]{1,100}$/)
         .openapi({ param: { name: "id", in: "path" }, example: "sc_3f0c2b8e6d1a4d2f9d0e5a7c1b2e4f60" }),
     }),
+    body: jsonBody(EmptyRequestSchema),
   },
   responses: { 204: { description: "Cancelled" }, ...errorResponses(403, 404, 409, 413, 415) },
 });
