@@ -1,0 +1,90 @@
+/**
+ * Rate limits, counted by the Workers Rate Limiting bindings (wrangler.toml):
+ * anonymous requests per client IP, requests with a token per subject (reads
+ * and writes apart), the dashboard's sign-in per IP. Over a limit: 429 with
+ * Retry-After and the IETF RateLimit / RateLimit-Policy fields
+ * (draft-ietf-httpapi-ratelimit-headers). A limiter that fails lets the
+ * request through: an outage of the counter must not become one of the API.
+ */
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { Config } from "../config";
+import { log } from "../log";
+import type { AppEnv } from "./context";
+import { ApiError } from "./errors";
+
+/** Every binding counts per minute (the binding's period is 10 or 60 seconds). */
+export const RATE_LIMIT_WINDOW_SECONDS = 60;
+
+const POLICIES = {
+  anonymous: { binding: "ANONYMOUS_LIMITER", setting: "RATE_LIMIT_ANONYMOUS_PER_MINUTE" },
+  authenticated: { binding: "AUTHENTICATED_LIMITER", setting: "RATE_LIMIT_AUTHENTICATED_PER_MINUTE" },
+  writes: { binding: "WRITE_LIMITER", setting: "RATE_LIMIT_WRITES_PER_MINUTE" },
+  sign_in: { binding: "SIGN_IN_LIMITER", setting: "RATE_LIMIT_SIGN_IN_PER_MINUTE" },
+} as const satisfies Record<string, { binding: keyof Env; setting: keyof Config }>;
+
+export type RateLimitPolicy = keyof typeof POLICIES;
+
+/** The path of the access gate: exempt for the subjects in RATE_LIMIT_EXEMPT_SUBJECTS. */
+const GATE_PATH = /^\/v1\/models\/[^/]+\/access$/;
+const SIGN_IN_PATH = "/admin/ui/sign-in";
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+interface Caller {
+  method: string;
+  path: string;
+  /** CF-Connecting-IP: set by Cloudflare's edge, a client cannot choose it. */
+  ip: string | undefined;
+  subject: string | undefined;
+}
+
+/** Which policy counts a request and under which key; undefined: not limited. Pure. */
+export function rateLimitFor(caller: Caller, exemptSubjects: ReadonlySet<string>): { policy: RateLimitPolicy; key: string } | undefined {
+  const ip = `ip:${caller.ip ?? "unknown"}`;
+  if (caller.path === SIGN_IN_PATH) return { policy: "sign_in", key: ip };
+  if (caller.subject === undefined) return { policy: "anonymous", key: ip };
+  if (GATE_PATH.test(caller.path) && exemptSubjects.has(caller.subject)) return undefined;
+  return { policy: READ_METHODS.has(caller.method) ? "authenticated" : "writes", key: `sub:${caller.subject}` };
+}
+
+/** RateLimit-Policy: the policy's quota (q) per window (w), in seconds. */
+export const policyField = (policy: RateLimitPolicy, limit: number) => `"${policy}";q=${limit};w=${RATE_LIMIT_WINDOW_SECONDS}`;
+
+function limitOf(policy: RateLimitPolicy, config: Config): number {
+  return config[POLICIES[policy].setting];
+}
+
+/** Counts the request; runs after authentication (the subject must be a verified token's). */
+export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
+  const found = rateLimitFor(
+    { method: c.req.method, path: c.req.path, ip: c.req.header("CF-Connecting-IP"), subject: c.var.principal?.subject },
+    c.var.config.RATE_LIMIT_EXEMPT_SUBJECTS,
+  );
+  if (!found) return next();
+  const limit = limitOf(found.policy, c.var.config);
+  c.header("RateLimit-Policy", policyField(found.policy, limit));
+  if (!(await withinLimit(c, found.policy, found.key))) {
+    throw new ApiError("rate_limited", `too many requests: at most ${limit} a minute (${found.policy}); retry later`, {
+      headers: {
+        "Retry-After": String(RATE_LIMIT_WINDOW_SECONDS),
+        "RateLimit-Policy": policyField(found.policy, limit),
+        // The binding does not say when its window ends: a full window is the longest a client can wait.
+        RateLimit: `"${found.policy}";r=0;t=${RATE_LIMIT_WINDOW_SECONDS}`,
+      },
+    });
+  }
+  await next();
+});
+
+async function withinLimit(c: Context<AppEnv>, policy: RateLimitPolicy, key: string): Promise<boolean> {
+  const binding: RateLimit | undefined = c.env?.[POLICIES[policy].binding];
+  // No binding (the Node-side document build has no runtime): nothing to count with.
+  if (!binding) return true;
+  try {
+    // The policy in the key too: one counter store may hold several policies' keys (Miniflare's does).
+    return (await binding.limit({ key: `${policy}:${key}` })).success;
+  } catch (error) {
+    log.warn("rate_limit_unavailable", { requestId: c.var.requestId, policy, error });
+    return true;
+  }
+}
