@@ -7,8 +7,8 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 
 export const TEST_JWT_SECRET = "test-secret-for-hs256-0123456789abcdef";
 export const TEST_WEBHOOK_SECRET_KEY = "test-webhook-secret-key-0123456789abcdef";
-export const TEST_RATE_LIMIT = 1_000_000;
-export const LOW_TEST_RATE_LIMIT = 3;
+const TEST_RATE_LIMIT = 1_000_000;
+const LOW_TEST_RATE_LIMIT = 3;
 
 export default defineConfig({
   test: {
@@ -42,6 +42,8 @@ export default defineConfig({
                 RATE_LIMIT_AUTHENTICATED_PER_MINUTE: String(TEST_RATE_LIMIT),
                 RATE_LIMIT_WRITES_PER_MINUTE: String(TEST_RATE_LIMIT),
                 RATE_LIMIT_SIGN_IN_PER_MINUTE: String(TEST_RATE_LIMIT),
+                // LOW_TEST_LIMITER's limit, for the test to read.
+                LOW_TEST_RATE_LIMIT: String(LOW_TEST_RATE_LIMIT),
               },
               ratelimits: {
                 ...Object.fromEntries(

@@ -13,7 +13,10 @@ const INT32 = 2 ** 31;
 
 /** zod's int() accepts safe integers only; the generator drops that range and names no format. */
 function boundIntegers(value: unknown): void {
-  if (Array.isArray(value)) return value.forEach(boundIntegers);
+  if (Array.isArray(value)) {
+    for (const item of value) boundIntegers(item);
+    return;
+  }
   if (!isObject(value)) return;
   const type = value.type;
   if (type === "integer" || (Array.isArray(type) && type.includes("integer"))) {
@@ -59,14 +62,16 @@ export function finishDocument<D extends object>(document: D): D {
   const doc = document as Json;
   boundIntegers(doc.paths);
   boundIntegers(doc.components);
-  const components = (doc.components ??= {}) as Json;
+  doc.components ??= {};
+  const components = doc.components as Json;
   components.headers = { ...(components.headers as Json | undefined), ...HEADERS };
   for (const [path, operations] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
     for (const operation of Object.values(operations)) {
       if (!isObject(operation) || !isObject(operation.responses)) continue;
       for (const [status, response] of Object.entries(operation.responses)) {
         if (!isObject(response) || !/^[24]/.test(status)) continue;
-        const headers = (response.headers ??= {}) as Json;
+        response.headers ??= {};
+        const headers = response.headers as Json;
         headers["RateLimit-Policy"] ??= { $ref: `#/components/headers/${RATE_LIMIT_POLICY}` };
         if (PUBLIC_PATH.test(path)) headers["Access-Control-Allow-Origin"] ??= { $ref: `#/components/headers/${ALLOW_ORIGIN}` };
       }

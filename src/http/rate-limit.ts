@@ -64,14 +64,11 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const limit = limitOf(found.policy, c.var.config);
   c.header("RateLimit-Policy", policyField(found.policy, limit));
   if (!(await withinLimit(c, found.policy, found.key))) {
-    throw new ApiError("rate_limited", `too many requests: at most ${limit} a minute (${found.policy}); retry later`, {
-      headers: {
-        "Retry-After": String(RATE_LIMIT_WINDOW_SECONDS),
-        "RateLimit-Policy": policyField(found.policy, limit),
-        // The binding does not say when its window ends: a full window is the longest a client can wait.
-        RateLimit: `"${found.policy}";r=0;t=${RATE_LIMIT_WINDOW_SECONDS}`,
-      },
-    });
+    // The binding does not say when its window ends: a full window is the longest a client can wait.
+    const headers = { "Retry-After": String(RATE_LIMIT_WINDOW_SECONDS), RateLimit: `"${found.policy}";r=0;t=${RATE_LIMIT_WINDOW_SECONDS}` };
+    // Set on the context too: the dashboard's error page (HTML) keeps the context's headers, not the error's.
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    throw new ApiError("rate_limited", `too many requests: at most ${limit} a minute (${found.policy}); retry later`, { headers });
   }
   await next();
 });

@@ -5,11 +5,12 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { LOW_TEST_RATE_LIMIT } from "../../vitest.config";
 import { callWith, captureConsole, type TestEnv } from "./reliability-helpers";
 import { adminToken, expectError, mintToken, uniqueId } from "./support";
 
-const lowLimiter = (env as unknown as { LOW_TEST_LIMITER: RateLimit }).LOW_TEST_LIMITER;
+const testBindings = env as unknown as { LOW_TEST_LIMITER: RateLimit; LOW_TEST_RATE_LIMIT: string };
+const lowLimiter = testBindings.LOW_TEST_LIMITER;
+const LOW_TEST_RATE_LIMIT = Number(testBindings.LOW_TEST_RATE_LIMIT);
 
 /** An environment where one binding has the low limit, advertised as such. */
 function lowLimitEnv(
