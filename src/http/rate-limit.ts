@@ -12,43 +12,14 @@ import type { Config } from "../config";
 import { log } from "../log";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
-
-/** Every binding counts per minute (the binding's period is 10 or 60 seconds). */
-export const RATE_LIMIT_WINDOW_SECONDS = 60;
+import { policyField, RATE_LIMIT_WINDOW_SECONDS, type RateLimitPolicy, rateLimitFor } from "./rate-limit-policy";
 
 const POLICIES = {
   anonymous: { binding: "ANONYMOUS_LIMITER", setting: "RATE_LIMIT_ANONYMOUS_PER_MINUTE" },
   authenticated: { binding: "AUTHENTICATED_LIMITER", setting: "RATE_LIMIT_AUTHENTICATED_PER_MINUTE" },
   writes: { binding: "WRITE_LIMITER", setting: "RATE_LIMIT_WRITES_PER_MINUTE" },
   sign_in: { binding: "SIGN_IN_LIMITER", setting: "RATE_LIMIT_SIGN_IN_PER_MINUTE" },
-} as const satisfies Record<string, { binding: keyof Env; setting: keyof Config }>;
-
-export type RateLimitPolicy = keyof typeof POLICIES;
-
-/** The path of the access gate: exempt for the subjects in RATE_LIMIT_EXEMPT_SUBJECTS. */
-const GATE_PATH = /^\/v1\/models\/[^/]+\/access$/;
-const SIGN_IN_PATH = "/admin/ui/sign-in";
-const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-interface Caller {
-  method: string;
-  path: string;
-  /** CF-Connecting-IP: set by Cloudflare's edge, a client cannot choose it. */
-  ip: string | undefined;
-  subject: string | undefined;
-}
-
-/** Which policy counts a request and under which key; undefined: not limited. Pure. */
-export function rateLimitFor(caller: Caller, exemptSubjects: ReadonlySet<string>): { policy: RateLimitPolicy; key: string } | undefined {
-  const ip = `ip:${caller.ip ?? "unknown"}`;
-  if (caller.path === SIGN_IN_PATH) return { policy: "sign_in", key: ip };
-  if (caller.subject === undefined) return { policy: "anonymous", key: ip };
-  if (GATE_PATH.test(caller.path) && exemptSubjects.has(caller.subject)) return undefined;
-  return { policy: READ_METHODS.has(caller.method) ? "authenticated" : "writes", key: `sub:${caller.subject}` };
-}
-
-/** RateLimit-Policy: the policy's quota (q) per window (w), in seconds. */
-export const policyField = (policy: RateLimitPolicy, limit: number) => `"${policy}";q=${limit};w=${RATE_LIMIT_WINDOW_SECONDS}`;
+} as const satisfies Record<RateLimitPolicy, { binding: keyof Env; setting: keyof Config }>;
 
 function limitOf(policy: RateLimitPolicy, config: Config): number {
   return config[POLICIES[policy].setting];
