@@ -3,9 +3,10 @@
  * and what a wrong method on a known path gets: 405 with Allow. Both iterate
  * the route table, so a new route is covered without a new test.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { routeTable } from "../../src/routes";
-import { adminToken, call, expectError, type Route, routeName, userToken } from "./support";
+import { adminToken, BASE_URL, call, expectError, type Route, routeName, userToken } from "./support";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
@@ -50,6 +51,15 @@ describe("X-Content-Type-Options: nosniff", () => {
       await call("/admin/ui/sign-in"),
     ];
     for (const answer of answers) expect(answer.headers.get("X-Content-Type-Options"), answer.url).toBe("nosniff");
+  });
+
+  it("is on the static assets too (public/_headers)", async () => {
+    for (const file of ["/admin-ui/dashboard.css", "/admin-ui/dashboard.js", "/vendor/swagger-ui/swagger-ui-bundle.js"]) {
+      const asset = await env.ASSETS.fetch(`${BASE_URL}${file}`);
+      expect(asset.status, file).toBe(200);
+      expect(asset.headers.get("X-Content-Type-Options"), file).toBe("nosniff");
+      await asset.arrayBuffer();
+    }
   });
 });
 
