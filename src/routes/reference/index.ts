@@ -16,7 +16,7 @@ const DOCUMENT_INFO = {
     title: "Model catalog & lifecycle API",
     version: "2.0.0",
     description:
-      'The catalog of LLM models the platform sells. Public reads take an optional bearer JWT (its `tier` claim; none means free); admin routes need a JWT with role admin or super_admin. Every error is `{"error": {code, message, request_id, details?}}`.',
+      'The catalog of LLM models the platform sells. Public reads take an optional bearer JWT (its `tier` claim; none means free); admin routes need a JWT with role admin or super_admin. Every error is `{"error": {code, message, request_id, details?}}`. Requests are rate-limited (429 with Retry-After, RateLimit-Policy and RateLimit; anonymous callers per IP, tokens per subject). A method a path does not declare answers 405 with Allow.',
   },
   // Relative: the document describes the host that serves it (production, `npm run dev`, a test run).
   servers: [
