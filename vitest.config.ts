@@ -7,6 +7,8 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 
 export const TEST_JWT_SECRET = "test-secret-for-hs256-0123456789abcdef";
 export const TEST_WEBHOOK_SECRET_KEY = "test-webhook-secret-key-0123456789abcdef";
+const TEST_RATE_LIMIT = 1_000_000;
+const LOW_TEST_RATE_LIMIT = 3;
 
 export default defineConfig({
   test: {
@@ -35,6 +37,22 @@ export default defineConfig({
                 WEBHOOK_SECRET_KEY: TEST_WEBHOOK_SECRET_KEY,
                 // Receivers in the tests listen on 127.0.0.1 (test/webhook-receiver.ts).
                 ALLOW_LOCAL_WEBHOOKS: "true",
+                // The suite's own limits, high enough that no test meets them (test/workers/rate-limits.test.ts uses the low one).
+                RATE_LIMIT_ANONYMOUS_PER_MINUTE: String(TEST_RATE_LIMIT),
+                RATE_LIMIT_AUTHENTICATED_PER_MINUTE: String(TEST_RATE_LIMIT),
+                RATE_LIMIT_WRITES_PER_MINUTE: String(TEST_RATE_LIMIT),
+                RATE_LIMIT_SIGN_IN_PER_MINUTE: String(TEST_RATE_LIMIT),
+                // LOW_TEST_LIMITER's limit, for the test to read.
+                LOW_TEST_RATE_LIMIT: String(LOW_TEST_RATE_LIMIT),
+              },
+              ratelimits: {
+                ...Object.fromEntries(
+                  ["ANONYMOUS_LIMITER", "AUTHENTICATED_LIMITER", "WRITE_LIMITER", "SIGN_IN_LIMITER"].map((name, index) => [
+                    name,
+                    { namespace_id: String(2201 + index), simple: { limit: TEST_RATE_LIMIT, period: 60 } },
+                  ]),
+                ),
+                LOW_TEST_LIMITER: { namespace_id: "2299", simple: { limit: LOW_TEST_RATE_LIMIT, period: 60 } },
               },
             },
           })),

@@ -4,6 +4,10 @@
 interface __BaseEnv_Env {
 	MODEL_CACHE: KVNamespace;
 	WEBHOOK_QUEUE: Queue;
+	ANONYMOUS_LIMITER: RateLimit;
+	AUTHENTICATED_LIMITER: RateLimit;
+	WRITE_LIMITER: RateLimit;
+	SIGN_IN_LIMITER: RateLimit;
 	ASSETS: Fetcher;
 	JWT_ISSUER: "";
 	JWT_AUDIENCE: "";

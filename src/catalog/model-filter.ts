@@ -17,6 +17,7 @@ export const modelFilterShape = {
   // A repeated provider/available arrives as an array and is refused by the string schema.
   provider: z
     .string()
+    .max(64)
     .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "must be a provider id such as openai")
     .optional()
     .openapi({ example: "openai" }),

@@ -18,13 +18,14 @@ export const TierRestrictionModeSchema = z.enum(["minimum", "exact", "whitelist"
 export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,99}$/;
 export const ModelIdSchema = z
   .string()
+  .max(100)
   .regex(MODEL_ID_PATTERN, "must be 1-100 characters of a-z, 0-9, '.', '_', ':' or '-', starting with a letter or digit");
 
 /**
  * ISO 8601 date-time with an explicit zone (Z or ±hh:mm) that names a real
  * instant: `2025-02-30T00:00:00Z` is refused, not rolled over to March.
  */
-export const IsoDateTimeSchema = z.iso.datetime({ offset: true }).refine(isRealCalendarDate, {
+export const IsoDateTimeSchema = z.iso.datetime({ offset: true }).max(64).refine(isRealCalendarDate, {
   message: "is not a real calendar date",
 });
 

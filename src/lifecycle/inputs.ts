@@ -9,7 +9,10 @@ export const NewModelSchema = z
   .strictObject({
     id: ModelIdSchema.openapi({ example: "acme-1" }),
     name: z.string().trim().min(1).max(200),
-    provider: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "must be a lowercase provider id such as openai"),
+    provider: z
+      .string()
+      .max(64)
+      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "must be a lowercase provider id such as openai"),
     isAvailable: z.boolean().optional(),
     meta: EditableMetaFields,
   })

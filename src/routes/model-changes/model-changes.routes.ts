@@ -14,6 +14,7 @@ export const ChangeFeedSchema = z
 export const feed = createRoute({
   method: "get",
   path: "/v1/models/changes",
+  operationId: "listModelChanges",
   tags: ["Change feed"],
   summary: "The catalog's public changes, in commit order",
   security: optionalBearer,
@@ -23,6 +24,7 @@ export const feed = createRoute({
     query: z.strictObject({
       after: z
         .string()
+        .max(64)
         .refine((cursor) => parseCursor(cursor) !== undefined, "is not a cursor from this feed (use a next_cursor you were given)")
         .optional()
         .openapi({ description: "The next_cursor of the previous page", example: "1042.0" }),

@@ -36,6 +36,7 @@ const notModified = { description: "If-None-Match matched: the client's copy is 
 export const list = createRoute({
   method: "get",
   path: "/openai/v1/models",
+  operationId: "listOpenAIModels",
   tags,
   summary: "List models (OpenAI format)",
   description:
@@ -52,6 +53,7 @@ export const list = createRoute({
 export const detail = createRoute({
   method: "get",
   path: "/openai/v1/models/{id}",
+  operationId: "retrieveOpenAIModel",
   tags,
   summary: "Retrieve a model (OpenAI format)",
   description: "Legacy models carry the Deprecation, Sunset and Link headers; archived models answer 410 (code model_archived).",

@@ -18,6 +18,9 @@ const legacyHeaders = z.object({
   Link: z.string().optional().openapi({ description: 'The successor: </v1/models/ID>; rel="successor-version"' }),
 });
 
+/** A client's If-None-Match: a few tags at most (a browser sends one). */
+const IfNoneMatchHeaders = z.object({ "if-none-match": z.string().max(1024).optional() });
+
 const notModified = { description: "If-None-Match matched: the client's copy is current", headers: cachedHeaders };
 
 const ModelListSchema = z
@@ -41,6 +44,7 @@ const AccessGrantedSchema = z
 export const list = createRoute({
   method: "get",
   path: "/v1/models",
+  operationId: "listModels",
   tags,
   summary: "List the catalog",
   description:
@@ -51,7 +55,7 @@ export const list = createRoute({
       ...modelFilterShape,
       includeArchived: booleanParam.optional().openapi({ description: "Admins only (403 otherwise): include archived models" }),
     }),
-    headers: z.object({ "if-none-match": z.string().optional() }),
+    headers: IfNoneMatchHeaders,
   },
   responses: {
     200: { ...jsonContent(ModelListSchema, "The catalog as the caller's tier sees it"), headers: cachedHeaders },
@@ -63,11 +67,12 @@ export const list = createRoute({
 export const detail = createRoute({
   method: "get",
   path: "/v1/models/{id}",
+  operationId: "getModel",
   tags,
   summary: "One model",
   description: "A model with its `legacy_info`; legacy models carry Deprecation, Sunset and Link headers. Archived: 410.",
   security: optionalBearer,
-  request: { params: ModelIdParamSchema, headers: z.object({ "if-none-match": z.string().optional() }) },
+  request: { params: ModelIdParamSchema, headers: IfNoneMatchHeaders },
   responses: {
     200: { ...jsonContent(PublicModelWithAccessSchema, "The model"), headers: cachedHeaders.extend(legacyHeaders.shape) },
     304: notModified,
@@ -78,6 +83,7 @@ export const detail = createRoute({
 export const access = createRoute({
   method: "get",
   path: "/v1/models/{id}/access",
+  operationId: "checkModelAccess",
   tags,
   summary: "The inference gate",
   description:
