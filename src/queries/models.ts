@@ -9,6 +9,7 @@ import { z } from "zod";
 import { catalogState, type ModelRow, models } from "../../drizzle/schema";
 import type { Database } from "../db/client";
 import { MODEL_ID_PATTERN, SubscriptionTierSchema } from "../domain/model-meta";
+import { storedText } from "../domain/text";
 
 export async function modelById(db: Database, id: string): Promise<ModelRow | undefined> {
   const [row] = await db.select().from(models).where(eq(models.id, id));
@@ -65,7 +66,7 @@ export const StaffModelFiltersSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "is not a provider id")
     .optional(),
   tier: SubscriptionTierSchema.optional(),
-  q: z.string().trim().max(100).optional(),
+  q: storedText().trim().max(100).optional(),
   after: z.string().regex(MODEL_ID_PATTERN, "is not a model id").optional(),
   before: z.string().regex(MODEL_ID_PATTERN, "is not a model id").optional(),
 });

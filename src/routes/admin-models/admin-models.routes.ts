@@ -1,6 +1,7 @@
 /** The staff lifecycle API: every route needs an admin token. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { ModelMetaPatchSchema } from "../../domain/model-meta";
+import { storedText } from "../../domain/text";
 import { adminSecurity, errorResponses, jsonBody, jsonContent, ModelIdParamSchema } from "../../http/openapi";
 import { ArchiveRequestSchema, EmptyRequestSchema, LegacyOptionsSchema, NewModelSchema } from "../../lifecycle/inputs";
 import { isRouteName } from "../route-names";
@@ -15,10 +16,10 @@ const etagHeader = z.object({ ETag: z.string().openapi({ description: 'The row v
 const modelAnswer = (description: string) => ({ ...jsonContent(ModelAnswerSchema, description), headers: etagHeader });
 
 const IfMatchHeaders = z.object({
-  "if-match": z.string().optional().openapi({ description: 'Optimistic concurrency: the ETag of the version you edited, e.g. "3"' }),
+  "if-match": storedText().optional().openapi({ description: 'Optimistic concurrency: the ETag of the version you edited, e.g. "3"' }),
 });
 const WriteHeaders = IfMatchHeaders.extend({
-  "idempotency-key": z.string().optional().openapi({ description: "A retry with the same key gets the first answer back" }),
+  "idempotency-key": storedText().optional().openapi({ description: "A retry with the same key gets the first answer back" }),
 });
 
 /** Every write: 403 without the role, 413/415 on a bad body, 409/422 on Idempotency-Key misuse. */
@@ -84,8 +85,7 @@ export const sunsets = createRoute({
   security: adminSecurity,
   request: {
     query: z.strictObject({
-      within: z
-        .string()
+      within: storedText()
         .regex(/^\d{1,4}[dh]$/, "must look like 30d or 12h")
         .default("30d")
         .transform((value) => Number(value.slice(0, -1)) * (value.endsWith("d") ? 86_400_000 : 3_600_000))

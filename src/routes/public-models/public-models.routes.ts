@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { booleanParam, modelFilterShape } from "../../catalog/model-filter";
 import { LegacyInfoSchema, PublicModelWithAccessSchema } from "../../catalog/public-model";
 import { SubscriptionTierSchema } from "../../domain/model-meta";
+import { storedText } from "../../domain/text";
 import { errorResponses, jsonContent, ModelIdParamSchema, optionalBearer } from "../../http/openapi";
 
 const tags = ["Models"];
@@ -51,7 +52,7 @@ export const list = createRoute({
       ...modelFilterShape,
       includeArchived: booleanParam.optional().openapi({ description: "Admins only (403 otherwise): include archived models" }),
     }),
-    headers: z.object({ "if-none-match": z.string().optional() }),
+    headers: z.object({ "if-none-match": storedText().optional() }),
   },
   responses: {
     200: { ...jsonContent(ModelListSchema, "The catalog as the caller's tier sees it"), headers: cachedHeaders },
@@ -67,7 +68,7 @@ export const detail = createRoute({
   summary: "One model",
   description: "A model with its `legacy_info`; legacy models carry Deprecation, Sunset and Link headers. Archived: 410.",
   security: optionalBearer,
-  request: { params: ModelIdParamSchema, headers: z.object({ "if-none-match": z.string().optional() }) },
+  request: { params: ModelIdParamSchema, headers: z.object({ "if-none-match": storedText().optional() }) },
   responses: {
     200: { ...jsonContent(PublicModelWithAccessSchema, "The model"), headers: cachedHeaders.extend(legacyHeaders.shape) },
     304: notModified,
