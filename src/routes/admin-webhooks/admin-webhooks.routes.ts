@@ -20,7 +20,7 @@ export const NewWebhookSchema = z
   .openapi("NewWebhook");
 
 const WebhookIdParamSchema = z.object({
-  id: storedText().openapi({ param: { name: "id", in: "path" }, example: "wh_5a7c1b2e4f603f0c2b8e6d1a" }),
+  id: z.string().openapi({ param: { name: "id", in: "path" }, example: "wh_5a7c1b2e4f603f0c2b8e6d1a" }),
 });
 
 /** Webhook bodies: 413 and 415 from the body guard. */
