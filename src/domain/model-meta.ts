@@ -4,6 +4,7 @@
  * lifecycle flags can never be smuggled in through meta.
  */
 import { z } from "@hono/zod-openapi";
+import { storableJsonProblem, storedText } from "./text";
 
 export const MODEL_CAPABILITIES = ["text", "vision", "function_calling", "code", "long_context"] as const;
 export const ModelCapabilitySchema = z.enum(MODEL_CAPABILITIES);
@@ -16,8 +17,7 @@ export const SubscriptionTierSchema = z.enum(SUBSCRIPTION_TIERS);
 export const TierRestrictionModeSchema = z.enum(["minimum", "exact", "whitelist"]);
 
 export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,99}$/;
-export const ModelIdSchema = z
-  .string()
+export const ModelIdSchema = storedText()
   .max(100)
   .regex(MODEL_ID_PATTERN, "must be 1-100 characters of a-z, 0-9, '.', '_', ':' or '-', starting with a letter or digit");
 
@@ -41,7 +41,8 @@ const PROVIDER_METADATA_MAX_DEPTH = 5;
 
 /**
  * Free-form provider extras, bounded in size and depth so one model cannot
- * bloat the catalog. Depth and `__proto__` keys are checked on the raw input,
+ * bloat the catalog, holding only text the database can store (keys and
+ * strings at any depth). Depth and `__proto__` keys are checked on the raw input,
  * before z.json walks it: z.json recurses without a bound (a deep enough
  * object throws RangeError instead of failing validation) and drops a
  * `__proto__` key silently.
@@ -50,9 +51,11 @@ const ProviderMetadataSchema = z
   .unknown()
   .superRefine((value, ctx) => {
     const problem = rawJsonProblem(value, PROVIDER_METADATA_MAX_DEPTH);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
+    if (problem) return ctx.addIssue({ code: "custom", message: problem });
+    const text = storableJsonProblem(value);
+    if (text) ctx.addIssue({ code: "custom", path: text.path, message: text.message });
   })
-  .pipe(z.record(z.string().max(100), z.json()))
+  .pipe(z.record(storedText().max(100), z.json()))
   .refine((value) => new TextEncoder().encode(JSON.stringify(value)).length <= PROVIDER_METADATA_MAX_BYTES, {
     message: `must serialize to at most ${PROVIDER_METADATA_MAX_BYTES} bytes`,
   });
@@ -73,9 +76,9 @@ const boundedInt = (max: number) => z.number().int().max(max);
 
 /** The fields, without cross-field rules: the shape partial updates are checked against. */
 export const ModelMetaFields = z.strictObject({
-  displayName: z.string().trim().min(1).max(255),
-  description: z.string().max(5000).optional(),
-  version: z.string().max(50).optional(),
+  displayName: storedText().trim().min(1).max(255),
+  description: storedText().max(5000).optional(),
+  version: storedText().max(50).optional(),
 
   capabilities: z.array(ModelCapabilitySchema).min(1).max(MODEL_CAPABILITIES.length),
 
@@ -91,13 +94,13 @@ export const ModelMetaFields = z.strictObject({
   allowedTiers: z.array(SubscriptionTierSchema).min(1).max(SUBSCRIPTION_TIERS.length),
 
   legacyReplacementModelId: ModelIdSchema.optional(),
-  deprecationNotice: z.string().max(1000).optional(),
+  deprecationNotice: storedText().max(1000).optional(),
   sunsetDate: IsoDateTimeSchema.optional(),
 
   providerMetadata: ProviderMetadataSchema.optional(),
 
-  internalNotes: z.string().max(5000).optional(),
-  complianceTags: z.array(z.string().min(1).max(50)).max(20).optional(),
+  internalNotes: storedText().max(5000).optional(),
+  complianceTags: z.array(storedText().min(1).max(50)).max(20).optional(),
 });
 
 /** A complete, consistent meta object. */

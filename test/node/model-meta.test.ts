@@ -12,6 +12,7 @@ import {
   mergeMeta,
   SUBSCRIPTION_TIERS,
 } from "../../src/domain/model-meta";
+import { textProblem } from "../../src/domain/text";
 
 const VALID: ModelMeta = {
   displayName: "GPT-4",
@@ -371,6 +372,56 @@ describe("providerMetadata is free-form JSON, bounded in depth and size", () => 
     ["a string", "metadata"],
   ])("refuses %s", (_, providerMetadata) => {
     expect(problems(with_({ providerMetadata }))[0]).toMatch(/^providerMetadata/);
+  });
+});
+
+describe("only text the database can store: no NUL, no unpaired surrogate", () => {
+  const UNSTORABLE = [
+    ["a NUL", "a\u0000b"],
+    ["a lone high surrogate", "a\uD800b"],
+    ["a lone low surrogate", "a\uDC00b"],
+    ["a high surrogate at the end", "ab\uD83D"],
+    ["two high surrogates", "\uD83D\uD83D\uDE00"],
+  ];
+  const WHY = /U\+0000|surrogate/;
+
+  it.each(UNSTORABLE)("textProblem refuses %s", (_, text) => {
+    expect(textProblem(text)).toMatch(WHY);
+  });
+
+  it.each([
+    ["plain ASCII", "GPT-4"],
+    ["accents", "Modèle ünicode"],
+    ["an emoji (a surrogate pair)", "fast \u{1F680}"],
+    ["U+FFFD", "\uFFFD"],
+  ])("textProblem accepts %s", (_, text) => {
+    expect(textProblem(text)).toBeUndefined();
+  });
+
+  const TEXT_FIELDS = {
+    displayName: (text: string) => ({ displayName: text }),
+    description: (text: string) => ({ description: text }),
+    version: (text: string) => ({ version: text }),
+    deprecationNotice: (text: string) => ({ deprecationNotice: text }),
+    internalNotes: (text: string) => ({ internalNotes: text }),
+    "complianceTags.1": (text: string) => ({ complianceTags: ["soc2", text] }),
+    "providerMetadata.region": (text: string) => ({ providerMetadata: { region: text } }),
+    "providerMetadata.a.b.1": (text: string) => ({ providerMetadata: { a: { b: ["ok", text] } } }),
+    "providerMetadata.a.k\u0000": () => ({ providerMetadata: { a: { "k\u0000": 1 } } }),
+    "providerMetadata.\uD800": () => ({ providerMetadata: { "\uD800": 1 } }),
+  };
+
+  it.each(
+    Object.entries(TEXT_FIELDS).flatMap(([path, patch]) => UNSTORABLE.map(([what, text]) => [path, what, patch(text as string)] as const)),
+  )("%s refuses %s, naming the field and why", (path, _, patch) => {
+    const issues = ModelMetaSchema.safeParse(with_(patch)).error?.issues ?? [];
+    expect(issues.map((issue) => [issue.path.join("."), WHY.test(issue.message)])).toContainEqual([path, true]);
+  });
+
+  it("a partial update refuses it too", () => {
+    expect(ModelMetaPatchSchema.safeParse({ description: "a\u0000b" }).error?.issues).toEqual([
+      expect.objectContaining({ path: ["description"], message: expect.stringMatching(WHY) }),
+    ]);
   });
 });
 

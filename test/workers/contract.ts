@@ -1,9 +1,10 @@
 /**
  * The contract test: every response the Worker tests receive is checked
  * against the served /openapi.json — the route's declared status, and the
- * body against the schema declared for that status. So the document cannot
- * drift from the code: an undeclared status or a field outside the schema
- * (response schemas are closed: additionalProperties false) fails the test
+ * body against the schema declared for that status, with every header it
+ * declares required present. So the document cannot drift from the code: an
+ * undeclared status, a field outside the schema (response schemas are closed:
+ * additionalProperties false) or a missing required header fails the test
  * that produced it.
  */
 
@@ -12,7 +13,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { type Schema, Validator } from "@cfworker/json-schema";
 
 interface Operation {
-  responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+  responses: Record<string, { content?: Record<string, { schema?: Schema }>; headers?: Record<string, { required?: boolean }> }>;
 }
 interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
@@ -92,6 +93,10 @@ export async function checkContract(method: string, url: string, response: Respo
       throw new Error(
         `${where} answered ${response.status}, which the document does not declare (declared: ${Object.keys(found.operation.responses).join(", ")})`,
       );
+    }
+    const missing = Object.entries(declared.headers ?? {}).filter(([name, header]) => header.required && !response.headers.has(name));
+    if (missing.length) {
+      throw new Error(`${where} ${response.status} lacks the required header(s) ${missing.map(([name]) => name).join(", ")}`);
     }
     schema = declared.content?.["application/json"]?.schema;
     if (!declared.content && text !== "") throw new Error(`${where} ${response.status} declares no body but sent ${text.slice(0, 200)}`);

@@ -1,6 +1,7 @@
 /** The staff lifecycle API: every route needs an admin token. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { ModelMetaPatchSchema } from "../../domain/model-meta";
+import { storedText } from "../../domain/text";
 import { adminSecurity, errorResponses, jsonBody, jsonContent, ModelIdParamSchema, optionalJsonBody } from "../../http/openapi";
 import { ArchiveRequestSchema, EmptyRequestSchema, LegacyOptionsSchema, NewModelSchema } from "../../lifecycle/inputs";
 import { isRouteName } from "../route-names";
@@ -15,14 +16,13 @@ const etagHeader = z.object({ ETag: z.string().openapi({ description: 'The row v
 const modelAnswer = (description: string) => ({ ...jsonContent(ModelAnswerSchema, description), headers: etagHeader });
 
 const IfMatchHeaders = z.object({
-  "if-match": z
-    .string()
+  "if-match": storedText()
     .max(64)
     .optional()
     .openapi({ description: 'Optimistic concurrency: the ETag of the version you edited, e.g. "3"' }),
 });
 const WriteHeaders = IfMatchHeaders.extend({
-  "idempotency-key": z.string().max(255).optional().openapi({ description: "A retry with the same key gets the first answer back" }),
+  "idempotency-key": storedText().max(255).optional().openapi({ description: "A retry with the same key gets the first answer back" }),
 });
 
 /** Every write: 403 without the role, 413/415 on a bad body, 409/422 on Idempotency-Key misuse. */
@@ -108,8 +108,7 @@ export const sunsets = createRoute({
   security: adminSecurity,
   request: {
     query: z.strictObject({
-      within: z
-        .string()
+      within: storedText()
         .max(5)
         .regex(/^\d{1,4}[dh]$/, "must look like 30d or 12h")
         .default("30d")

@@ -1,6 +1,7 @@
 /** Staff webhook endpoints: where catalog changes are pushed (spec "Change feed and webhooks"). */
 import { createRoute, z } from "@hono/zod-openapi";
 import { ChangeEventTypeSchema } from "../../changes/events";
+import { storedText } from "../../domain/text";
 import { adminSecurity, errorResponses, jsonBody, jsonContent, optionalJsonBody } from "../../http/openapi";
 import { EmptyRequestSchema } from "../../lifecycle/inputs";
 import { DeliverySchema, SecretSchema, WebhookSchema } from "./admin-webhook";
@@ -9,12 +10,12 @@ const tags = ["Admin: webhooks"];
 
 export const NewWebhookSchema = z
   .strictObject({
-    url: z.string().min(1).max(2048).openapi({
+    url: storedText().min(1).max(2048).openapi({
       description: "https:// to a public host (http://localhost and http://127.0.0.1 only where ALLOW_LOCAL_WEBHOOKS is on)",
       example: "https://hooks.example.com/catalog",
     }),
     events: z.array(ChangeEventTypeSchema).max(20).optional().openapi({ description: "Only these types; omitted: every type" }),
-    description: z.string().trim().max(500).optional(),
+    description: storedText().trim().max(500).optional(),
   })
   .openapi("NewWebhook");
 

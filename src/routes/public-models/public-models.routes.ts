@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { booleanParam, modelFilterShape } from "../../catalog/model-filter";
 import { LegacyInfoSchema, PublicModelWithAccessSchema } from "../../catalog/public-model";
 import { SubscriptionTierSchema } from "../../domain/model-meta";
+import { storedText } from "../../domain/text";
 import { errorResponses, jsonContent, ModelIdParamSchema, optionalBearer } from "../../http/openapi";
 
 const tags = ["Models"];
@@ -19,7 +20,7 @@ const legacyHeaders = z.object({
 });
 
 /** A client's If-None-Match: a few tags at most (a browser sends one). */
-const IfNoneMatchHeaders = z.object({ "if-none-match": z.string().max(1024).optional() });
+const IfNoneMatchHeaders = z.object({ "if-none-match": storedText().max(1024).optional() });
 
 const notModified = { description: "If-None-Match matched: the client's copy is current", headers: cachedHeaders };
 

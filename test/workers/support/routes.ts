@@ -3,6 +3,7 @@
  * name, and a valid request for every write route (EXAMPLES).
  */
 import { expect } from "vitest";
+import type { ModelMeta } from "../../../src/domain/model-meta";
 import type { routeTable } from "../../../src/routes";
 import { adminPost } from "./client";
 import { inDays, sampleMeta } from "./fixtures";
@@ -32,9 +33,18 @@ export interface ExampleContext {
  * succeed. The cross-cutting tests take every route from the route table
  * and fail on a write route missing here, so a new route gets covered.
  */
+/** The optional text fields of meta, so that the examples carry every string field a route takes. */
+const EXAMPLE_TEXT = {
+  version: "1",
+  internalNotes: "Example notes",
+  complianceTags: ["soc2"],
+  providerMetadata: { region: "eu", limits: { modes: ["batch"] } },
+} satisfies Partial<ModelMeta>;
+
 const EXAMPLES: Record<string, { body: (context: ExampleContext) => object; prepare?: (id: string) => Promise<void> }> = {
-  "POST /admin/models": { body: ({ newId }) => ({ id: newId, name: newId, provider: "example", meta: sampleMeta() }) },
-  "PATCH /admin/models/{id}/meta": { body: () => ({ displayName: "Example" }) },
+  // Every string field a route takes appears in its example (the hostile-input tests put a NUL in each).
+  "POST /admin/models": { body: ({ newId }) => ({ id: newId, name: newId, provider: "example", meta: sampleMeta(EXAMPLE_TEXT) }) },
+  "PATCH /admin/models/{id}/meta": { body: () => ({ displayName: "Example", ...EXAMPLE_TEXT }) },
   "POST /admin/models/{id}/mark-legacy": {
     body: ({ replacement }) => ({ replacementModelId: replacement.id, deprecationNotice: "Use the replacement", sunsetDate: inDays(800) }),
   },
@@ -48,7 +58,9 @@ const EXAMPLES: Record<string, { body: (context: ExampleContext) => object; prep
     prepare: async (id) => expectStatus(await adminPost(`/admin/models/${id}/archive`, { reason: "setup" }), 200),
   },
   // Webhook routes: a loopback receiver that subscribes to nothing but sunset warnings; on a model's path, `{id}` names no webhook.
-  "POST /admin/webhooks": { body: () => ({ url: receiverUrl("example"), events: ["model.sunset_approaching"] }) },
+  "POST /admin/webhooks": {
+    body: () => ({ url: receiverUrl("example"), events: ["model.sunset_approaching"], description: "Example receiver" }),
+  },
   "POST /admin/webhooks/{id}/rotate-secret": { body: () => ({}) },
   "DELETE /admin/webhooks/{id}": { body: () => ({}) },
   // Starts a new catalog epoch: every cached version is left behind, and the catalog republished at once.
