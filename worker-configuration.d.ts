@@ -4,6 +4,7 @@
 interface __BaseEnv_Env {
 	MODEL_CACHE: KVNamespace;
 	WEBHOOK_QUEUE: Queue;
+	USAGE_QUEUE: Queue;
 	ASSETS: Fetcher;
 	JWT_ISSUER: "";
 	JWT_AUDIENCE: "";

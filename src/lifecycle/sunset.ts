@@ -21,6 +21,7 @@ import { openDatabase } from "../db/client";
 import { purgeExpiredKeys } from "../db/idempotency-keys";
 import { log } from "../log";
 import { sunsetAtOrBefore } from "../queries/models";
+import { purgeExpiredUsage } from "../usage/retention";
 
 const SUNSET_ACTOR = `${SYSTEM_ACTOR_PREFIX}sunset`;
 const SUNSET_REASON = "sunset date passed";
@@ -130,6 +131,7 @@ export async function runSunset(controller: ScheduledController, env: Env, ctx: 
       log.warn("idempotency_purge_failed", { runId, error });
       return 0;
     });
+    await purgeExpiredUsage(database.db, now, runId);
     log.info("sunset_run", {
       runId,
       cron: controller.cron,

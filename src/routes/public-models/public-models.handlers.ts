@@ -5,14 +5,7 @@
 import type { Context } from "hono";
 import type { CacheOutcome } from "../../catalog/cache";
 import { negotiateEncoding } from "../../catalog/encoding";
-import {
-  catalogEtag,
-  encodedResponse,
-  legacyHeaders,
-  matchesIfNoneMatch,
-  publicCacheHeaders,
-  successorOf,
-} from "../../catalog/http-caching";
+import { catalogEtag, encodedResponse, legacyHeaders, matchesIfNoneMatch, publicCacheHeaders } from "../../catalog/http-caching";
 import { listBody } from "../../catalog/list-body";
 import { findModel } from "../../catalog/lookup";
 import { filterView, isFiltered, matchesFilters } from "../../catalog/model-filter";
@@ -20,7 +13,8 @@ import { accessStatusOf, toPublicModel, withAccess } from "../../catalog/public-
 import { withRecommendedSuccessors } from "../../catalog/successors";
 import { publicListView } from "../../catalog/views";
 import type { SubscriptionTier } from "../../domain/model-meta";
-import { isTierAllowed, upgradeTierFor } from "../../domain/tier-access";
+import { grantBody } from "../../gate/decision";
+import { checkGate } from "../../gate/gate";
 import type { AppEnv } from "../../http/context";
 import { ApiError } from "../../http/errors";
 import type { AppRouteHandler } from "../../http/router";
@@ -84,47 +78,15 @@ export const detail: AppRouteHandler<typeof routes.detail> = async (c) => {
   return c.body(`${open},"access_status":"${accessStatusOf(model, tier)}"}`, 200, { ...JSON_TYPE, ...headers });
 };
 
-// The inference gate: the platform asks this before every completion.
+// The inference gate: the platform asks this before every completion (the decision: src/gate/decision.ts).
 export const access: AppRouteHandler<typeof routes.access> = async (c) => {
   const { id } = c.req.valid("param");
-  const tier = tierOf(c);
-  const { snapshot, outcome } = await c.var.services.catalog.snapshot();
-  const { model } = findModel(snapshot, id);
-  const rules = { requiredTier: model.required_tier, tierRestrictionMode: model.tier_restriction_mode, allowedTiers: model.allowed_tiers };
-  if (!isTierAllowed(rules, tier)) {
-    const upgrade = upgradeTierFor(rules, tier);
-    throw new ApiError(
-      "tier_not_allowed",
-      // "or higher" holds only for the minimum mode: exact and whitelist models may skip tiers above.
-      upgrade
-        ? `model ${id} needs the ${upgrade} tier${rules.tierRestrictionMode === "minimum" ? " or higher" : ""} (you have ${tier})`
-        : `model ${id} is not available on the ${tier} tier, and no upgrade would allow it`,
-      {
-        details: {
-          user_tier: tier,
-          required_tier: model.required_tier,
-          tier_restriction_mode: model.tier_restriction_mode,
-          ...(upgrade && { upgrade_to: upgrade }),
-        },
-      },
-    );
-  }
-  if (!model.is_available) {
-    throw new ApiError("model_unavailable", `model ${id} is temporarily unavailable`, { headers: { "Retry-After": "60" } });
-  }
-  const legacy = model.legacy_info;
-  const successor = legacy && successorOf(legacy);
-  return c.json(
-    {
-      allowed: true as const,
-      model: id,
-      user_tier: tier,
-      ...(legacy && {
-        legacy_info: legacy,
-        warning: `model ${id} is deprecated${successor ? `; migrate to ${successor}` : ""}`,
-      }),
-    },
-    200,
-    { "Cache-Control": "private, no-store", "X-Cache": outcome, ...legacyHeaders(legacy) },
-  );
+  const flushTo = { queue: c.env.USAGE_QUEUE, waitUntil: (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise) };
+  const { decision, outcome } = await checkGate(c.var.services.catalog, id, c.var.principal, flushTo);
+  if (decision.refusal) throw decision.refusal;
+  return c.json(grantBody(decision, id), 200, {
+    "Cache-Control": "private, no-store",
+    "X-Cache": outcome,
+    ...legacyHeaders(decision.model?.legacy_info),
+  });
 };
