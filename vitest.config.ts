@@ -24,7 +24,9 @@ function inferenceWorker() {
   const service = /\[\[services\]\]\s*binding = "(\w+)"\s*service = "model-catalog"\s*entrypoint = "(\w+)"/.exec(config);
   if (!service?.[1] || !service[2]) throw new Error(`${dir}/wrangler.toml must bind the model-catalog service's entrypoint`);
   const source = readFileSync(`${dir}/src/index.ts`, "utf8");
-  const script = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const script = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
   return {
     name: "inference-worker",
     modules: true,

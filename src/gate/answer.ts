@@ -8,6 +8,12 @@ import { LegacyInfoSchema } from "../catalog/public-model";
 import { AccessStatusSchema } from "../domain/tier-access";
 import { ErrorEnvelopeSchema } from "../http/openapi";
 
+/** A refusal's details: context fields (tier names, ids), or zod's issues for invalid input. */
+const GateErrorDetailsSchema = z.union([
+  z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  z.array(z.strictObject({ code: z.string(), path: z.array(z.union([z.string(), z.number()])), message: z.string() })),
+]);
+
 export const CheckAccessInputSchema = z.strictObject({
   /** A model id (or, once aliases exist, an alias), as the client asked for it. */
   modelId: z.string().max(10_000),
@@ -27,7 +33,10 @@ export const GateAnswerSchema = z.strictObject({
   access_status: AccessStatusSchema,
   legacy_info: LegacyInfoSchema.nullable(),
   /** The HTTP gate's error object for the same refusal; null when allowed. */
-  error: ErrorEnvelopeSchema.shape.error.nullable(),
+  error: ErrorEnvelopeSchema.shape.error
+    // Named, not unknown: RPC stubs type only what is serializable (and a recursive JSON type is too deep for them).
+    .extend({ details: GateErrorDetailsSchema.optional() })
+    .nullable(),
 });
 
 export type CheckAccessInput = z.infer<typeof CheckAccessInputSchema>;

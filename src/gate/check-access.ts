@@ -21,7 +21,9 @@ export async function checkAccess(env: Env, ctx: ExecutionContext, input: unknow
   const asked = typeof (input as { modelId?: unknown } | null)?.modelId === "string" ? (input as { modelId: string }).modelId : "";
   const parsed = CheckAccessInputSchema.safeParse(input);
   if (!parsed.success) {
-    const details = parsed.error.issues.slice(0, 20).map(({ code, path, message }) => ({ code, path, message }));
+    const details = parsed.error.issues
+      .slice(0, 20)
+      .map(({ code, path, message }) => ({ code, path: path.map((key) => (typeof key === "number" ? key : String(key))), message }));
     return refusedAnswer(asked, new ApiError("invalid_request", "invalid checkAccess input: {modelId, token?}", { details }), requestId);
   }
   // As on the HTTP path: an id that cannot be a model id names no model.

@@ -96,7 +96,8 @@ export function errorOf(refusal: ApiError, requestId: string): GateError {
     code: refusal.code,
     message: refusal.message,
     request_id: requestId,
-    ...(refusal.options.details === undefined ? {} : { details: refusal.options.details }),
+    // Error details are built from JSON values (tier names, ids, zod issues).
+    ...(refusal.options.details === undefined ? {} : { details: refusal.options.details as GateError["details"] }),
   };
 }
 

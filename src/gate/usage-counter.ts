@@ -32,7 +32,10 @@ export interface UsageMessage {
   rows: UsageRow[];
 }
 
-export type UsageQueue = Pick<Queue<UsageMessage>, "sendBatch">;
+/** What the counter needs of the usage queue binding (Queue<UsageMessage>), without the Workers types. */
+export interface UsageQueue {
+  sendBatch(messages: Iterable<{ body: UsageMessage; contentType?: "json" }>): Promise<unknown>;
+}
 
 export const ANONYMOUS_CALLER = "anonymous";
 const HOUR_MS = 3_600_000;

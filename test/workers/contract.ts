@@ -97,7 +97,8 @@ export async function checkContract(method: string, url: string, response: Respo
     // A route may declare more than JSON (the usage routes' text/csv): the answer's media type must be one it declares.
     const mediaType = response.headers.get("Content-Type")?.split(";")[0]?.trim().toLowerCase();
     if (declared.content && mediaType && mediaType !== "application/json" && text !== "") {
-      if (!declared.content[mediaType]) throw new Error(`${where} ${response.status} sent ${mediaType}, which the document does not declare`);
+      if (!declared.content[mediaType])
+        throw new Error(`${where} ${response.status} sent ${mediaType}, which the document does not declare`);
       return;
     }
     schema = declared.content?.["application/json"]?.schema;

@@ -105,7 +105,9 @@ describe("a burst of gate calls", () => {
     ]);
     expect(usage.by_hour.at(-1)).toEqual({ hour: hourOf(Date.now()), calls: 10 });
     // Flushed with the rest (one flush, one consumer transaction per part), the unknown id left nothing.
-    expect((await owner.db.execute(sql`SELECT count(*)::int AS n FROM usage_rollups WHERE model_id = ${missing}`)).rows).toEqual([{ n: 0 }]);
+    expect((await owner.db.execute(sql`SELECT count(*)::int AS n FROM usage_rollups WHERE model_id = ${missing}`)).rows).toEqual([
+      { n: 0 },
+    ]);
   });
 });
 
