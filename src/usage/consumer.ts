@@ -36,7 +36,7 @@ export async function consumeUsageBatch(batch: MessageBatch<UsageMessage>, env: 
         message.ack();
       } catch (error) {
         log.error("usage_consumer_error", { flushId: parsed.data.flush_id, attempts: message.attempts, error });
-        message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+        message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
       }
     }
   } finally {
