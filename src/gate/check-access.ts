@@ -18,7 +18,9 @@ import type { UsageCounter } from "./usage-counter";
 
 export async function checkAccess(env: Env, ctx: ExecutionContext, input: unknown, counter: UsageCounter = gateUsage): Promise<GateAnswer> {
   const requestId = crypto.randomUUID();
-  const asked = typeof (input as { modelId?: unknown } | null)?.modelId === "string" ? (input as { modelId: string }).modelId : "";
+  const given = (input as { modelId?: unknown } | null)?.modelId;
+  // Echoed back as model_id; an id longer than any model id is cut (it is refused anyway).
+  const asked = typeof given === "string" ? given.slice(0, 200) : "";
   const parsed = CheckAccessInputSchema.safeParse(input);
   if (!parsed.success) {
     const details = parsed.error.issues
@@ -27,7 +29,8 @@ export async function checkAccess(env: Env, ctx: ExecutionContext, input: unknow
     return refusedAnswer(asked, new ApiError("invalid_request", "invalid checkAccess input: {modelId, token?}", { details }), requestId);
   }
   // As on the HTTP path: an id that cannot be a model id names no model.
-  if (!ModelIdSchema.safeParse(asked).success) return refusedAnswer(asked, new ApiError("not_found", "no such model"), requestId);
+  if (!ModelIdSchema.safeParse(parsed.data.modelId).success)
+    return refusedAnswer(asked, new ApiError("not_found", "no such model"), requestId);
   const loaded = loadConfig(env);
   if (!loaded.ok) {
     log.error("config_invalid", { problems: loaded.problems });
@@ -38,7 +41,7 @@ export async function checkAccess(env: Env, ctx: ExecutionContext, input: unknow
   try {
     const token = parsed.data.token;
     const principal = token === undefined || token === null ? null : await verifyToken(token, loaded.config);
-    const { decision } = await checkGate(services.catalog, asked, principal, { queue: env.USAGE_QUEUE, waitUntil }, counter);
+    const { decision } = await checkGate(services.catalog, parsed.data.modelId, principal, { queue: env.USAGE_QUEUE, waitUntil }, counter);
     return answerOf(decision, requestId);
   } catch (error) {
     const refusal = toApiError(error);

@@ -158,10 +158,11 @@ export class UsageCounter {
    * next flush, up to maxUnsent.
    */
   async flush(queue: UsageQueue | undefined): Promise<void> {
-    const messages = [...this.#unsent.splice(0), ...this.#take()];
-    if (messages.length === 0) return;
+    let messages: UsageMessage[] = [];
     let sent = 0;
     try {
+      messages = [...this.#unsent.splice(0), ...this.#take()];
+      if (messages.length === 0) return;
       if (!queue) throw new Error("no usage queue is bound (USAGE_QUEUE)");
       // Cloudflare Queues take at most 100 messages per sendBatch.
       while (sent < messages.length) {

@@ -9,7 +9,7 @@ import type { AppRouteHandler } from "../../http/router";
 import { allModels, modelExists } from "../../queries/models";
 import { type CsvValue, toCsv } from "../../usage/csv";
 import { callersOf, callsByHour, usageByModel, usageTotals } from "../../usage/queries";
-import { type UsageWindow, windowHours, windowStart } from "../../usage/window";
+import { windowHours, windowStart } from "../../usage/window";
 import type * as routes from "./admin-usage.routes";
 
 const TOP_CALLERS = 10;
@@ -75,7 +75,7 @@ export const legacyUsage: AppRouteHandler<typeof routes.legacyUsage> = async (c)
   const usage = await usageByModel(
     db,
     legacy.map((model) => model.id),
-    windowStart(window as UsageWindow, new Date()),
+    windowStart(window, new Date()),
   );
   const models = legacy
     .map((model) => ({
