@@ -8,6 +8,7 @@ interface __BaseEnv_Env {
 	AUTHENTICATED_LIMITER: RateLimit;
 	WRITE_LIMITER: RateLimit;
 	SIGN_IN_LIMITER: RateLimit;
+	USAGE_QUEUE: Queue;
 	ASSETS: Fetcher;
 	JWT_ISSUER: "";
 	JWT_AUDIENCE: "";

@@ -1,10 +1,10 @@
 /**
  * Drizzle view of the tables the migrations in ../migrations create (after
- * 0007_webhook_grants). The SQL files are the source of truth for DDL; this file is
+ * 0008_usage_rollups). The SQL files are the source of truth for DDL; this file is
  * the source of row types for the code.
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, unique } from "drizzle-orm/pg-core";
 
 /**
  * The TypeScript types of the JSON and text-enum columns. Their owners are
@@ -132,3 +132,27 @@ export type ModelRow = typeof models.$inferSelect;
 export type AuditRow = typeof modelTierAuditLogs.$inferSelect;
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+/** Hourly counts of the gate's decisions (0008_usage_rollups); `alias` null when the model was asked for by its id. */
+export const usageRollups = pgTable(
+  "usage_rollups",
+  {
+    hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(),
+    modelId: text("model_id").notNull(),
+    alias: text("alias"),
+    caller: text("caller").notNull(),
+    outcome: text("outcome").$type<Typed<"usageOutcome", string>>().notNull(),
+    calls: bigint("calls", { mode: "number" }).notNull(),
+    lastSeen: timestamp("last_seen", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [
+    unique("usage_rollups_key").on(t.hour, t.modelId, t.alias, t.caller, t.outcome).nullsNotDistinct(),
+    index("idx_usage_rollups_model_hour").on(t.modelId, t.hour),
+  ],
+);
+
+/** Usage flushes already added to the rollups: a redelivered queue message adds nothing. */
+export const usageFlushes = pgTable("usage_flushes", {
+  id: text("id").primaryKey(),
+  receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});

@@ -6,6 +6,7 @@
 import type { RouteConfig } from "@hono/zod-openapi";
 import { adminCache } from "./admin-cache";
 import { adminModels } from "./admin-models";
+import { adminUsage } from "./admin-usage";
 import { adminWebhooks } from "./admin-webhooks";
 import { health } from "./health";
 import { modelChanges } from "./model-changes";
@@ -14,7 +15,7 @@ import { publicModels } from "./public-models";
 import { reserveRouteNames } from "./route-names";
 
 // modelChanges before publicModels: /v1/models/changes must win over /v1/models/{id}.
-export const routers = [health, modelChanges, publicModels, openAIModels, adminModels, adminWebhooks, adminCache];
+export const routers = [health, modelChanges, publicModels, openAIModels, adminModels, adminWebhooks, adminCache, adminUsage];
 
 /** Method and OpenAPI path (`/v1/models/{id}`) of every declared route. */
 export const routeTable: Pick<RouteConfig, "method" | "path">[] = routers.flatMap((router) =>

@@ -98,8 +98,15 @@ export async function checkContract(method: string, url: string, response: Respo
     if (missing.length) {
       throw new Error(`${where} ${response.status} lacks the required header(s) ${missing.map(([name]) => name).join(", ")}`);
     }
-    schema = declared.content?.["application/json"]?.schema;
     if (!declared.content && text !== "") throw new Error(`${where} ${response.status} declares no body but sent ${text.slice(0, 200)}`);
+    // A route may declare more than JSON (the usage routes' text/csv): the answer's media type must be one it declares.
+    const mediaType = response.headers.get("Content-Type")?.split(";")[0]?.trim().toLowerCase();
+    if (declared.content && mediaType && mediaType !== "application/json" && text !== "") {
+      if (!declared.content[mediaType])
+        throw new Error(`${where} ${response.status} sent ${mediaType}, which the document does not declare`);
+      return;
+    }
+    schema = declared.content?.["application/json"]?.schema;
   }
   if (!schema || method === "HEAD" || response.status === 304) return;
   let body: unknown;

@@ -35,12 +35,14 @@ const ModelListSchema = z
 const AccessGrantedSchema = z
   .strictObject({
     allowed: z.literal(true),
-    model: z.string(),
+    model: z.string().openapi({ description: "The id asked for" }),
+    model_id: z.string().openapi({ description: "The resolved model: what inference must run" }),
+    alias: z.string().nullable().openapi({ description: "The alias asked for; null when the id names a model" }),
     user_tier: SubscriptionTierSchema,
     legacy_info: LegacyInfoSchema.optional(),
     warning: z.string().optional().openapi({ description: "Present on legacy models: migrate before the sunset" }),
   })
-  .openapi("AccessGranted", { example: { allowed: true, model: "gpt-4", user_tier: "pro" } });
+  .openapi("AccessGranted", { example: { allowed: true, model: "gpt-4", model_id: "gpt-4", alias: null, user_tier: "pro" } });
 
 export const list = createRoute({
   method: "get",
