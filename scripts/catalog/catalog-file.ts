@@ -162,23 +162,21 @@ export function parseDocumentText(text: string, file: string, format: FileFormat
   // JSON is read by the YAML parser too (JSON is YAML 1.2): one way to find lines for both.
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => lineCounter.linePos(offset);
+  const syntaxErrors = document.errors.map((error): FileIssue => {
+    const { line, col } = at(error.pos[0]);
+    return { file, line, column: col, path: "", message: `not valid ${format.toUpperCase()}: ${error.message.split("\n")[0]}` };
+  });
   if (format === "json") {
     try {
       JSON.parse(text);
     } catch (error) {
-      const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
-      const { line, col } = at(position === undefined ? 0 : Number(position));
+      // The YAML parser knows where; JSON.parse only that it is not JSON (YAML accepts more).
+      if (syntaxErrors.length > 0) throw new CatalogFileError(syntaxErrors);
+      const { line, col } = at(jsonErrorOffset(text, (error as Error).message));
       throw new CatalogFileError([{ file, line, column: col, path: "", message: `not valid JSON: ${(error as Error).message}` }]);
     }
   }
-  if (document.errors.length > 0) {
-    throw new CatalogFileError(
-      document.errors.map((error) => {
-        const { line, col } = at(error.pos[0]);
-        return { file, line, column: col, path: "", message: `not valid ${format.toUpperCase()}: ${error.message.split("\n")[0]}` };
-      }),
-    );
-  }
+  if (syntaxErrors.length > 0) throw new CatalogFileError(syntaxErrors);
   const locate = (path: readonly PropertyKey[]): FileIssue => {
     let node: unknown = document.contents;
     let found: Node | null = document.contents;
@@ -200,6 +198,23 @@ export function parseDocumentText(text: string, file: string, format: FileFormat
   return { value: document.toJS(), locate };
 }
 
+/**
+ * Where JSON.parse gave up. V8 says "at position N" for most errors; for an
+ * unexpected token it quotes up to 10 characters either side instead
+ * (`..."` when cut), which is found in the text.
+ */
+function jsonErrorOffset(text: string, message: string): number {
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position !== undefined) return Number(position);
+  if (/end of JSON input/.test(message)) return text.length;
+  const quoted = /^Unexpected token '(.)', (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON$/.exec(message);
+  if (!quoted) return 0;
+  const [, token = "", cut, context = ""] = quoted;
+  const start = text.indexOf(context);
+  if (start < 0) return 0;
+  return cut ? start + 10 : start + Math.max(0, context.indexOf(token));
+}
+
 export function parseCatalogText(text: string, file: string, format: FileFormat): LoadedCatalog {
   const { value, locate } = parseDocumentText(text, file, format);
   const parsed = CatalogFileSchema.safeParse(value ?? {});
@@ -207,7 +222,7 @@ export function parseCatalogText(text: string, file: string, format: FileFormat)
   throw new CatalogFileError(parsed.error.issues.map((issue) => ({ ...locate(issue.path), message: issue.message })));
 }
 
-/** Keys in a stable order: id, name, provider, available, lifecycle, legacy, meta (meta keys sorted). */
+/** Keys in a stable order: id, name, provider, available, lifecycle, legacy, meta. */
 function ordered(file: CatalogFile): CatalogFile {
   return {
     models: [...file.models]
@@ -219,13 +234,15 @@ function ordered(file: CatalogFile): CatalogFile {
         ...(model.available !== undefined && { available: model.available }),
         lifecycle: model.lifecycle,
         ...(model.legacy !== undefined && { legacy: model.legacy }),
-        meta: Object.fromEntries(Object.entries(model.meta).sort(([a], [b]) => compare(a, b))),
+        meta: Object.fromEntries(Object.entries(model.meta).sort(([a], [b]) => metaRank(a) - metaRank(b) || compare(a, b))),
       })),
     aliases: [...file.aliases].sort((a, b) => compare(a.alias, b.alias)),
   };
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** displayName and description first, the rest alphabetically: the file reads as a model card. */
+const metaRank = (key: string) => ["displayName", "description"].indexOf(key) + 1 || 3;
 
 export function serializeCatalog(file: CatalogFile, format: FileFormat): string {
   const value = ordered(file);

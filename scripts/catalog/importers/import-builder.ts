@@ -167,11 +167,11 @@ export class ImportBuilder {
 
   add(entry: ImportedEntry) {
     const missing = [
-      entry.contextLength === undefined || entry.contextLength <= 0 ? "a context length" : undefined,
-      entry.inputCost === undefined ? "an input price" : undefined,
-      entry.outputCost === undefined ? "an output price" : undefined,
+      entry.contextLength === undefined || entry.contextLength <= 0 ? "context length" : undefined,
+      entry.inputCost === undefined ? "input price" : undefined,
+      entry.outputCost === undefined ? "output price" : undefined,
     ].filter((item) => item !== undefined);
-    if (missing.length > 0) return this.skip(entry.sourceId, `has no ${missing.join(", no ")}`);
+    if (missing.length > 0) return this.skip(entry.sourceId, `missing ${missing.join(", ")} (required here)`);
     const id = this.modelId(entry);
     if (id === undefined) return;
     const contextLength = entry.contextLength as number;
