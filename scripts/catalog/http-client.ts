@@ -75,7 +75,7 @@ export class CatalogClient {
   }
 
   /**
-   * One call. A GET, or a write with an Idempotency-Key, is retried on a
+   * One call. A GET, or a POST with an Idempotency-Key, is retried on a
    * network error or a 429/5xx-busy answer (the server replays a keyed write
    * instead of doing it twice); any other write is tried once.
    */
@@ -86,7 +86,8 @@ export class CatalogClient {
   ): Promise<Answer<T>> {
     const headers: Record<string, string> = { Accept: "application/json", Authorization: `Bearer ${this.token}`, ...options.headers };
     if (options.body !== undefined) headers["Content-Type"] = "application/json";
-    const retryable = method === "GET" || headers["Idempotency-Key"] !== undefined;
+    // Admin POSTs replay a keyed write; PATCH/PUT/DELETE carry If-Match, which a retry after a lost answer would trip.
+    const retryable = method === "GET" || (method === "POST" && headers["Idempotency-Key"] !== undefined);
     for (let attempt = 1; ; attempt++) {
       let response: Response;
       try {
