@@ -54,7 +54,11 @@ describe("the catalog CLI", () => {
     const dir = mkdtempSync(join(tmpdir(), "catalog-cli-"));
     writeFileSync(join(dir, "c.yaml"), "models: []\n");
     const calls: string[] = [];
-    const result = await run(["plan", join(dir, "c.yaml")], { fetch: async (input) => (calls.push(String(input)), json(200, {})) });
+    const recording: Fetch = async (input) => {
+      calls.push(String(input));
+      return json(200, {});
+    };
+    const result = await run(["plan", join(dir, "c.yaml")], { fetch: recording });
     expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining("no admin token: pass --token or set CATALOG_TOKEN") });
     expect(calls).toEqual([]);
   });
