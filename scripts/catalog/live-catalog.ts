@@ -36,6 +36,8 @@ export interface LiveCatalog {
   aliases: Map<string, LiveAlias> | undefined;
   /** Meta keys the server's NewModel schema declares; undefined when its OpenAPI document could not be read. */
   metaFields: Set<string> | undefined;
+  /** The list's ETag: it names the catalog version the plan saw (every write moves it). */
+  listEtag?: string;
 }
 
 /** How a staff view of a model reads in the declarative format. */
@@ -84,7 +86,8 @@ export async function readLiveCatalog(client: CatalogClient, onProgress?: (done:
   };
   await Promise.all(Array.from({ length: Math.min(DETAIL_CONCURRENCY, ids.length) }, worker));
   const [aliases, metaFields] = await Promise.all([readAliases(client), readMetaFields(client)]);
-  return { models: new Map([...models].sort(([a], [b]) => (a < b ? -1 : 1))), aliases, metaFields };
+  const listEtag = list.headers.get("ETag") ?? undefined;
+  return { models: new Map([...models].sort(([a], [b]) => (a < b ? -1 : 1))), aliases, metaFields, ...(listEtag && { listEtag }) };
 }
 
 async function readAliases(client: CatalogClient): Promise<Map<string, LiveAlias> | undefined> {
@@ -101,10 +104,14 @@ async function readAliases(client: CatalogClient): Promise<Map<string, LiveAlias
   );
 }
 
-/** An alias's ETag, for If-Match on a re-point or delete. */
-export async function aliasEtag(client: CatalogClient, alias: string): Promise<string | undefined> {
-  const answer = await client.get(`/admin/aliases/${encodeURIComponent(alias)}`);
-  return answer.headers.get("ETag") ?? undefined;
+/** An alias as the server has it now, with its ETag (for If-Match on a re-point or delete). */
+export async function aliasWithEtag(client: CatalogClient, alias: string): Promise<{ targetModelId?: string; etag?: string }> {
+  const answer = await client.get<{ alias?: { target_model_id?: string }; target_model_id?: string }>(
+    `/admin/aliases/${encodeURIComponent(alias)}`,
+  );
+  const targetModelId = answer.body?.alias?.target_model_id ?? answer.body?.target_model_id;
+  const etag = answer.headers.get("ETag") ?? undefined;
+  return { ...(targetModelId && { targetModelId }), ...(etag && { etag }) };
 }
 
 interface SchemaObject {

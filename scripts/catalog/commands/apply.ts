@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { type CliContext, EXIT, progress } from "../context";
 import { type CatalogClient, CatalogHttpError } from "../http-client";
-import { type AdminModel, aliasEtag, type LiveModel, toLiveModel } from "../live-catalog";
+import { type AdminModel, aliasWithEtag, type LiveModel, toLiveModel } from "../live-catalog";
 import { legacyChanges, metaChanges, type Plan, type Step, stepTarget } from "../plan";
 import { describeChanges, describeStep, renderPlan } from "../plan-view";
 import { type PlanCommandOptions, preparePlan } from "./plan";
@@ -46,10 +46,16 @@ export function stepRequest(step: Step): StepRequest {
   }
 }
 
-/** The same step against the same version always gets the same key; any other request, another. */
-export function idempotencyKey(request: StepRequest, ifMatch: string | undefined): string {
+/**
+ * The same step against the same version always gets the same key; any other
+ * request, another. A step with no version to expect (a create) is keyed to
+ * the catalog version the plan saw instead, so a model or alias created,
+ * removed and declared again later is not answered from the first time.
+ */
+export function idempotencyKey(request: StepRequest, ifMatch: string | undefined, catalogVersion?: string): string {
+  const expected = ifMatch ?? `catalog ${catalogVersion ?? ""}`;
   const digest = createHash("sha256")
-    .update(JSON.stringify([request.method, request.path, ifMatch ?? null, request.body]))
+    .update(JSON.stringify([request.method, request.path, expected, request.body]))
     .digest("hex");
   return `catalog-apply-${digest.slice(0, 48)}`;
 }
@@ -62,6 +68,10 @@ export async function applyCommand(file: string, options: PlanCommandOptions, co
   }
   context.stdout(`Applying ${file} to ${client.url}\n\n${renderPlan(plan)}\n`);
   const etags = await aliasEtags(client, plan);
+  if ("stale" in etags) {
+    context.stderr(`\nNothing was applied: ${etags.stale}. Run plan again to see the catalog as it is now.\n`);
+    return EXIT.error;
+  }
   const versions = { ...plan.versions };
   const done: Step[] = [];
   const line = progress(context);
@@ -74,7 +84,10 @@ export async function applyCommand(file: string, options: PlanCommandOptions, co
     try {
       const answer = await client.request<{ model?: { row_version?: number } }>(request.method, request.path, {
         body: request.body,
-        headers: { "Idempotency-Key": idempotencyKey(request, ifMatch), ...(ifMatch !== undefined && { "If-Match": ifMatch }) },
+        headers: {
+          "Idempotency-Key": idempotencyKey(request, ifMatch, live.listEtag),
+          ...(ifMatch !== undefined && { "If-Match": ifMatch }),
+        },
       });
       const version = answer.body?.model?.row_version;
       if ("model" in step && typeof version === "number") versions[step.model] = version;
@@ -94,10 +107,17 @@ export async function applyCommand(file: string, options: PlanCommandOptions, co
   return EXIT.ok;
 }
 
-async function aliasEtags(client: CatalogClient, plan: Plan): Promise<Map<string, string | undefined>> {
+/** The ETag of each alias the plan re-points or deletes; a message instead when one moved since the plan read it. */
+async function aliasEtags(client: CatalogClient, plan: Plan): Promise<Map<string, string | undefined> | { stale: string }> {
   const etags = new Map<string, string | undefined>();
   for (const step of plan.steps) {
-    if (step.kind === "alias-repoint" || step.kind === "alias-delete") etags.set(step.alias, await aliasEtag(client, step.alias));
+    if (step.kind !== "alias-repoint" && step.kind !== "alias-delete") continue;
+    const seen = step.kind === "alias-repoint" ? step.from : step.target;
+    const now = await aliasWithEtag(client, step.alias);
+    if (now.targetModelId !== undefined && now.targetModelId !== seen) {
+      return { stale: `alias ${step.alias} changed since the plan read it (target ${seen}, now ${now.targetModelId})` };
+    }
+    etags.set(step.alias, now.etag);
   }
   return etags;
 }

@@ -117,4 +117,96 @@ describe("the catalog CLI", () => {
     const missing = await run(["import", join(dir, "nope.json"), "--from", "litellm"]);
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining("cannot be read (ENOENT)") });
   });
+
+  describe("aliases against the alias API of the spec", () => {
+    const model = {
+      id: "gpt-5",
+      name: "gpt-5",
+      provider: "openai",
+      is_available: true,
+      is_legacy: false,
+      is_archived: false,
+      meta: { displayName: "GPT-5" },
+      row_version: 1,
+    };
+    /** A service with one model and the spec's alias routes; `moved` re-points gpt-latest behind the plan's back. */
+    function aliasService(moved = false) {
+      const writes: Array<{ method: string; path: string; ifMatch: string | null; key: string | null; body: unknown }> = [];
+      let reads = 0;
+      const fetch: Fetch = async (input, init) => {
+        const url = new URL(String(input));
+        const method = init?.method ?? "GET";
+        if (method !== "GET") {
+          const headers = new Headers(init?.headers);
+          writes.push({
+            method,
+            path: url.pathname,
+            ifMatch: headers.get("If-Match"),
+            key: headers.get("Idempotency-Key"),
+            body: JSON.parse(String(init?.body)),
+          });
+          return json(200, { alias: "gpt-latest", target_model_id: "gpt-5" });
+        }
+        if (url.pathname === "/v1/models")
+          return json(200, { models: [{ id: "gpt-5" }, { id: "gpt-latest", alias_for: "gpt-4" }], total: 2 });
+        if (url.pathname === "/admin/models/gpt-5") return json(200, { model });
+        if (url.pathname === "/admin/aliases")
+          return json(200, { aliases: [{ alias: "gpt-latest", target_model_id: "gpt-4", updated_at: "", updated_by: "x" }] });
+        if (url.pathname === "/admin/aliases/gpt-latest") {
+          reads++;
+          const target = moved ? "o3" : "gpt-4";
+          return new Response(JSON.stringify({ alias: "gpt-latest", target_model_id: target }), {
+            headers: { ETag: '"a7"', "Content-Type": "application/json" },
+          });
+        }
+        return json(404, { error: { code: "not_found", message: "no route", request_id: "r" } });
+      };
+      return { fetch, writes, reads: () => reads };
+    }
+    const file = () => {
+      const dir = mkdtempSync(join(tmpdir(), "catalog-cli-"));
+      const path = join(dir, "c.yaml");
+      writeFileSync(
+        path,
+        "models:\n  - {id: gpt-5, name: gpt-5, provider: openai, meta: {displayName: GPT-5}}\naliases:\n  - {alias: gpt-latest, targetModelId: gpt-5}\n  - {alias: fast, targetModelId: gpt-5}\n",
+      );
+      return path;
+    };
+    const env = { CATALOG_TOKEN: TOKEN, CATALOG_URL: "http://127.0.0.1:9" };
+
+    it("re-points with If-Match from the alias's ETag and creates the new one, each with an Idempotency-Key", async () => {
+      const service = aliasService();
+      const plan = await run(["plan", file()], { fetch: service.fetch, env });
+      expect(plan.code).toBe(2);
+      expect(plan.stdout).toContain("~ re-point alias gpt-latest: gpt-4 -> gpt-5");
+      expect(plan.stdout).toContain("+ create alias fast -> gpt-5");
+      const applied = await run(["apply", file()], { fetch: service.fetch, env });
+      expect(applied.code).toBe(0);
+      expect(service.writes).toEqual([
+        {
+          method: "PUT",
+          path: "/admin/aliases/fast",
+          ifMatch: null,
+          key: expect.stringMatching(/^catalog-apply-/),
+          body: { targetModelId: "gpt-5", reason: "catalog apply" },
+        },
+        {
+          method: "PUT",
+          path: "/admin/aliases/gpt-latest",
+          ifMatch: '"a7"',
+          key: expect.stringMatching(/^catalog-apply-/),
+          body: { targetModelId: "gpt-5", reason: "catalog apply" },
+        },
+      ]);
+    });
+
+    it("sends nothing when an alias moved between the plan and its ETag", async () => {
+      const service = aliasService(true);
+      const applied = await run(["apply", file()], { fetch: service.fetch, env });
+      expect(applied.code).toBe(1);
+      expect(applied.stderr).toContain("Nothing was applied: alias gpt-latest changed since the plan read it (target gpt-4, now o3)");
+      expect(service.reads()).toBe(1);
+      expect(service.writes).toEqual([]);
+    });
+  });
 });

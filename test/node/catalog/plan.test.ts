@@ -297,5 +297,9 @@ describe("apply steps", () => {
     expect(idempotencyKey(stepRequest({ kind: "archive", model: "gpt-4", reason: "r" }), '"3"')).toBe(key);
     expect(idempotencyKey(request, '"4"')).not.toBe(key);
     expect(idempotencyKey(stepRequest({ kind: "archive", model: "gpt-4", reason: "other" }), '"3"')).not.toBe(key);
+    // A create has no version to expect: the catalog version the plan saw keys it.
+    const create = stepRequest({ kind: "alias-create", alias: "latest", target: "gpt-5" });
+    expect(idempotencyKey(create, undefined, '"v7"')).toBe(idempotencyKey(create, undefined, '"v7"'));
+    expect(idempotencyKey(create, undefined, '"v8"')).not.toBe(idempotencyKey(create, undefined, '"v7"'));
   });
 });
