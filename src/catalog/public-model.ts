@@ -10,6 +10,7 @@ import {
   ModalitySchema,
   ModelCapabilitySchema,
   type ModelMeta,
+  SUBSCRIPTION_TIERS,
   type SubscriptionTier,
   SubscriptionTierSchema,
   TierRestrictionModeSchema,
@@ -58,7 +59,11 @@ const richMetaShape = {
 };
 
 function richMetaOf(meta: ModelMeta) {
-  const limits = Object.entries(meta.rateLimits ?? {});
+  // In the tiers' order, whatever order the jsonb column keeps keys in.
+  const limits = SUBSCRIPTION_TIERS.flatMap((tier) => {
+    const limit = meta.rateLimits?.[tier];
+    return limit ? [[tier, { requests_per_minute: limit.requestsPerMinute, tokens_per_minute: limit.tokensPerMinute }] as const] : [];
+  });
   return {
     ...(meta.modalities && { modalities: meta.modalities }),
     ...(meta.cacheReadCostPerMillionTokens !== undefined && { cache_read_cost_per_million_tokens: meta.cacheReadCostPerMillionTokens }),
@@ -69,11 +74,7 @@ function richMetaOf(meta: ModelMeta) {
     ...(meta.releaseDate !== undefined && { release_date: meta.releaseDate }),
     ...(meta.openWeights !== undefined && { open_weights: meta.openWeights }),
     ...(meta.regions && { regions: meta.regions }),
-    ...(limits.length > 0 && {
-      rate_limits: Object.fromEntries(
-        limits.map(([tier, limit]) => [tier, { requests_per_minute: limit.requestsPerMinute, tokens_per_minute: limit.tokensPerMinute }]),
-      ),
-    }),
+    ...(limits.length > 0 && { rate_limits: Object.fromEntries(limits) }),
   };
 }
 

@@ -65,6 +65,13 @@ describe("the richer fields in the public views", () => {
     expect(JSON.stringify(list)).not.toMatch(/cacheRead|rateLimits|requestsPerMinute|knowledgeCutoff|openWeights/);
   });
 
+  it("lists rate limits in the tiers' order, whatever order they were sent or stored in", async () => {
+    const limit = { requestsPerMinute: 1, tokensPerMinute: 1 };
+    const model = await createModel({ meta: { rateLimits: { enterprise_max: limit, pro: limit, enterprise_pro: limit } } });
+    const body = await (await call(`/v1/models/${model.id}`)).json<{ rate_limits: Record<string, unknown> }>();
+    expect(Object.keys(body.rate_limits)).toEqual(["pro", "enterprise_pro", "enterprise_max"]);
+  });
+
   it("leaves out what staff did not set", async () => {
     const model = await createModel();
     const body = await (await call(`/v1/models/${model.id}`)).json<Record<string, unknown>>();
