@@ -62,6 +62,49 @@ describe("SEED_MODELS", () => {
     expect(SEED_MODELS.some((model) => !model.isAvailable && !model.isArchived)).toBe(true);
   });
 
+  describe("the richer model data", () => {
+    const PLAN_EXAMPLES = new Set(["gpt-4", "gpt-3.5-turbo", "gpt-2"]);
+    const curated = SEED_MODELS.filter((model) => !PLAN_EXAMPLES.has(model.id));
+
+    it.each(curated.map((model) => [model.id, model] as const))(
+      "%s states its modalities, reasoning, release date and open weights",
+      (_, model) => {
+        const { meta } = model;
+        expect(meta.modalities?.output, model.id).toContain("text");
+        expect(meta.reasoning, model.id).toEqual(expect.any(Boolean));
+        expect(meta.releaseDate, model.id).toEqual(expect.any(String));
+        expect(meta.openWeights, model.id).toEqual(expect.any(Boolean));
+      },
+    );
+
+    it("agrees with the capabilities: image input exactly on vision models", () => {
+      for (const { id, meta } of curated) expect(meta.modalities?.input.includes("image"), id).toBe(meta.capabilities.includes("vision"));
+    });
+
+    it("prices cache reads below the input price, and cache writes above it", () => {
+      for (const { id, meta } of curated) {
+        if (meta.cacheReadCostPerMillionTokens !== undefined)
+          expect(meta.cacheReadCostPerMillionTokens, id).toBeLessThan(meta.inputCostPerMillionTokens);
+        if (meta.cacheWriteCostPerMillionTokens !== undefined)
+          expect(meta.cacheWriteCostPerMillionTokens, id).toBeGreaterThan(meta.inputCostPerMillionTokens);
+      }
+    });
+
+    it("releases a model after its knowledge cutoff, and gives rate limits only to tiers that may call it", () => {
+      for (const { id, meta } of curated) {
+        if (meta.knowledgeCutoff && meta.releaseDate) expect(meta.knowledgeCutoff < meta.releaseDate, id).toBe(true);
+        for (const tier of Object.keys(meta.rateLimits ?? {})) expect(meta.allowedTiers, `${id} ${tier}`).toContain(tier);
+      }
+    });
+
+    it("gives the filters something to find: reasoning and non-reasoning models, image and audio input, several regions", () => {
+      expect(new Set(curated.map((model) => model.meta.reasoning))).toEqual(new Set([true, false]));
+      expect(curated.some((model) => model.meta.modalities?.input.includes("audio"))).toBe(true);
+      expect(new Set(curated.flatMap((model) => model.meta.regions ?? [])).size).toBeGreaterThanOrEqual(4);
+      expect(curated.filter((model) => model.meta.rateLimits).length).toBeGreaterThan(0);
+    });
+  });
+
   describe("the plan's three examples", () => {
     it("gpt-4 is active with the plan's meta", () => {
       expect(byId.get("gpt-4")).toStrictEqual({
