@@ -86,11 +86,12 @@ export const MODALITIES = ["text", "image", "audio", "video", "file"] as const;
 export const ModalitySchema = z.enum(MODALITIES);
 
 /** A real calendar date, `YYYY-MM-DD`: 2026-02-30 is refused. */
-export const CalendarDateSchema = z.iso.date({ error: "must be a real calendar date (YYYY-MM-DD)" });
+export const CalendarDateSchema = z.iso.date({ error: "must be a real calendar date (YYYY-MM-DD)" }).max(10);
 
 /** A month (`YYYY-MM`) or a real calendar date. */
 const MonthOrDateSchema = z
   .string()
+  .max(10)
   .refine((value) => /^\d{4}-(0[1-9]|1[0-2])$/.test(value) || CalendarDateSchema.safeParse(value).success, {
     message: "must be a month (YYYY-MM) or a real calendar date (YYYY-MM-DD)",
   });
