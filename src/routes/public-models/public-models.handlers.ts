@@ -1,6 +1,6 @@
 /** Served by the catalog responder (catalog/responder.ts) from the cache (docs/cache.md); the inference gate here. */
 import { legacyHeaders, successorOf } from "../../catalog/http-caching";
-import { findModel } from "../../catalog/lookup";
+import { findTarget } from "../../catalog/lookup";
 import { respondWithList, respondWithModel, tierOf } from "../../catalog/responder";
 import { publicListView } from "../../catalog/views";
 import { isTierAllowed, upgradeTierFor } from "../../domain/tier-access";
@@ -12,12 +12,16 @@ export const list: AppRouteHandler<typeof routes.list> = (c) => respondWithList(
 
 export const detail: AppRouteHandler<typeof routes.detail> = (c) => respondWithModel(c, publicListView, c.req.valid("param").id);
 
-// The inference gate: the platform asks this before every completion.
+// The inference gate: the platform asks this before every completion. On an alias it decides on the target.
 export const access: AppRouteHandler<typeof routes.access> = async (c) => {
-  const { id } = c.req.valid("param");
+  const { id: asked } = c.req.valid("param");
   const tier = tierOf(c);
   const { snapshot, outcome } = await c.var.services.catalog.snapshot();
-  const { model } = findModel(snapshot, id);
+  const {
+    entry: { model },
+    modelId: id,
+    alias,
+  } = findTarget(snapshot, asked);
   const rules = { requiredTier: model.required_tier, tierRestrictionMode: model.tier_restriction_mode, allowedTiers: model.allowed_tiers };
   if (!isTierAllowed(rules, tier)) {
     const upgrade = upgradeTierFor(rules, tier);
@@ -45,7 +49,9 @@ export const access: AppRouteHandler<typeof routes.access> = async (c) => {
   return c.json(
     {
       allowed: true as const,
-      model: id,
+      model: asked,
+      model_id: id,
+      alias,
       user_tier: tier,
       ...(legacy && {
         legacy_info: legacy,
