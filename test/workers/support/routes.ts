@@ -4,6 +4,7 @@
  */
 import { expect } from "vitest";
 import type { routeTable } from "../../../src/routes";
+import { aliasFor, createAlias } from "./aliases";
 import { adminPost } from "./client";
 import { inDays, sampleMeta } from "./fixtures";
 import { createWebhook, receiverUrl } from "./webhooks";
@@ -17,8 +18,8 @@ export const routeName = ({ method, path }: Route) => `${method.toUpperCase()} $
 /** Routes that take a request body. */
 export const isWrite = ({ method }: Route) => method !== "get";
 
-/** The route's path for one model: `{id}` becomes its id. */
-export const pathFor = (route: Route, id: string) => route.path.replaceAll("{id}", id);
+/** The route's path for one model: `{id}` becomes its id, `{alias}` the model's alias in these tests (aliasFor). */
+export const pathFor = (route: Route, id: string) => route.path.replaceAll("{id}", id).replaceAll("{alias}", aliasFor(id));
 
 /** What a route's valid request can refer to: the model on its path, a model to name as replacement, a free id to create. */
 export interface ExampleContext {
@@ -51,6 +52,14 @@ const EXAMPLES: Record<string, { body: (context: ExampleContext) => object; prep
   "POST /admin/webhooks": { body: () => ({ url: receiverUrl("example"), events: ["model.sunset_approaching"] }) },
   "POST /admin/webhooks/{id}/rotate-secret": { body: () => ({}) },
   "DELETE /admin/webhooks/{id}": { body: () => ({}) },
+  // Alias routes: the model's alias (aliasFor), pointed at the model; a delete needs it to exist.
+  "PUT /admin/aliases/{alias}": { body: ({ model }) => ({ targetModelId: model.id, reason: "example" }) },
+  "DELETE /admin/aliases/{alias}": {
+    body: () => ({ reason: "example" }),
+    prepare: async (id) => {
+      await createAlias(aliasFor(id), id);
+    },
+  },
   // Starts a new catalog epoch: every cached version is left behind, and the catalog republished at once.
   "POST /admin/cache/reset": { body: () => ({}) },
 };
