@@ -66,7 +66,8 @@ describe("the audit insert fails inside a write", () => {
         method: route.method.toUpperCase(),
         token: await doomedToken(),
         json: exampleBody(route, { model: current, replacement, newId: uniqueId("half") }),
-        headers: { "If-Match": `"${current.row_version}"` },
+        // If-Match names the model's version on a model's write (an alias's write would need the alias's).
+        headers: route.path.startsWith("/admin/models/") ? { "If-Match": `"${current.row_version}"` } : {},
       });
 
       const body = await expectError(response, 500, "internal_error");

@@ -4,7 +4,7 @@
  */
 import { expect } from "vitest";
 import type { routeTable } from "../../../src/routes";
-import { aliasFor, createAlias } from "./aliases";
+import { aliasFor, putAlias } from "./aliases";
 import { adminPost } from "./client";
 import { inDays, sampleMeta } from "./fixtures";
 import { createWebhook, receiverUrl } from "./webhooks";
@@ -56,9 +56,7 @@ const EXAMPLES: Record<string, { body: (context: ExampleContext) => object; prep
   "PUT /admin/aliases/{alias}": { body: ({ model }) => ({ targetModelId: model.id, reason: "example" }) },
   "DELETE /admin/aliases/{alias}": {
     body: () => ({ reason: "example" }),
-    prepare: async (id) => {
-      await createAlias(aliasFor(id), id);
-    },
+    prepare: async (id) => expect([200, 201]).toContain((await putAlias(aliasFor(id), id)).status),
   },
   // Starts a new catalog epoch: every cached version is left behind, and the catalog republished at once.
   "POST /admin/cache/reset": { body: () => ({}) },
@@ -74,8 +72,12 @@ function exampleOf(route: Route) {
 export const exampleBody = (route: Route, context: ExampleContext): object | undefined =>
   isWrite(route) ? exampleOf(route).body(context) : undefined;
 
-/** The `{id}` a route's path takes in a test: the model's, or for a webhook route a new webhook's (subscribed to sunset warnings only). */
+/**
+ * The `{id}` a route's path takes in a test: the model's, or for a webhook route a new webhook's (subscribed to
+ * sunset warnings only). An alias route's `{alias}` (aliasFor the model) is made to exist, pointing at the model.
+ */
 export async function pathIdFor(route: Route, model: { id: string }): Promise<string> {
+  if (route.path.startsWith("/admin/aliases/{alias}")) expect([200, 201]).toContain((await putAlias(aliasFor(model.id), model.id)).status);
   if (!route.path.startsWith("/admin/webhooks/{id}")) return model.id;
   return (await createWebhook({ url: receiverUrl("example"), events: ["model.sunset_approaching"] })).webhook.id;
 }
