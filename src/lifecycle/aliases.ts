@@ -6,7 +6,7 @@
  */
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { type AliasRow, type ModelRow, modelAliases, models } from "../../drizzle/schema";
-import { aliasEventFor, type NewChangeEvent } from "../changes/events";
+import { aliasEventFor } from "../changes/events";
 import type { Transaction } from "../db/client";
 import { MAX_REPLACEMENT_CHAIN } from "../domain/replacement-graph";
 import { ApiError } from "../http/errors";

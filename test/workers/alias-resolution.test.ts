@@ -11,7 +11,7 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import type { ModelMeta } from "../../src/domain/model-meta";
 import { checkContract } from "./contract";
-import { aliasAudit, createAlias, deleteAlias, putAlias } from "./support/aliases";
+import { aliasAudit, createAlias, putAlias } from "./support/aliases";
 import { adminPost, call, runCron, userToken } from "./support/client";
 import { feedEnd, feedSince } from "./support/feed";
 import { createModel, farSunset, uniqueId, uniqueProvider } from "./support/fixtures";
