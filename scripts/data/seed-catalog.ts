@@ -349,6 +349,21 @@ export const SEED_MODELS: readonly SeedModel[] = [
     providerMetadata: { extendedThinking: true, promptCaching: true },
     complianceTags: ["soc2", "hipaa"],
   }),
+  // A dated snapshot, called by its moving name (the alias below), as Anthropic's API lists both.
+  seedModel("claude-3-7-sonnet-20250219", "anthropic", {
+    displayName: "Claude 3.7 Sonnet (2025-02-19)",
+    description: "Anthropic's first hybrid-reasoning model, with extended thinking",
+    version: "20250219",
+    capabilities: EVERY_CAPABILITY,
+    contextLength: 200_000,
+    maxOutputTokens: 64_000,
+    inputCostPerMillionTokens: 300,
+    outputCostPerMillionTokens: 1500,
+    creditsPer1kTokens: 5,
+    requiredTier: "pro",
+    tierRestrictionMode: "minimum",
+    allowedTiers: fromTier("pro"),
+  }),
   seedModel("claude-sonnet-4", "anthropic", {
     displayName: "Claude Sonnet 4",
     version: "20250514",
@@ -1032,4 +1047,14 @@ export const SEED_MODELS: readonly SeedModel[] = [
     providerMetadata: { region: "us-gov-west-1", bedrock: true },
     complianceTags: ["soc2", "hipaa", "fedramp"],
   }),
+];
+
+/**
+ * Moving names over dated snapshots, as the provider publishes them: Anthropic's
+ * `-latest` and `-0` aliases name the snapshots these models are (their `version`).
+ */
+export const SEED_ALIASES: readonly { alias: string; targetModelId: string }[] = [
+  { alias: "claude-3-7-sonnet-latest", targetModelId: "claude-3-7-sonnet-20250219" },
+  { alias: "claude-sonnet-4-0", targetModelId: "claude-sonnet-4" },
+  { alias: "claude-3-5-haiku-latest", targetModelId: "claude-3-5-haiku" },
 ];

@@ -80,6 +80,10 @@ function richMetaOf(meta: ModelMeta) {
 
 const publicModelShape = {
   id: z.string(),
+  alias_for: z
+    .string()
+    .optional()
+    .openapi({ description: "On an alias's entry: the model it points at (the entry shows that model's fields under the alias's id)" }),
   name: z.string(),
   provider: z.string(),
   display_name: z.string(),
@@ -125,14 +129,25 @@ export const GPT_4_EXAMPLE = {
 /** A model as every client sees it, before the caller's tier is known. */
 export const PublicModelSchema = z.strictObject(publicModelShape).openapi("PublicModel", { example: GPT_4_EXAMPLE });
 
+/** A catalog entry's aliases: sorted ids, [] when none (and on an alias's own entry: no chains). */
+const aliasesField = z.array(z.string()).openapi({ description: "The aliases pointing at this model, sorted ([] when none)" });
+
 /** A model with the caller's access status: what /v1/models and /v1/models/{id} answer. */
 export const PublicModelWithAccessSchema = z
-  .strictObject({ ...publicModelShape, access_status: AccessStatusSchema })
-  .openapi("PublicModelWithAccess", { example: { ...GPT_4_EXAMPLE, access_status: "upgrade_required" } });
+  .strictObject({ ...publicModelShape, aliases: aliasesField, access_status: AccessStatusSchema })
+  .openapi("PublicModelWithAccess", { example: { ...GPT_4_EXAMPLE, aliases: [], access_status: "upgrade_required" } });
 
 export type LegacyInfo = z.infer<typeof LegacyInfoSchema>;
 export type PublicModel = z.infer<typeof PublicModelSchema>;
 export type PublicModelWithAccess = z.infer<typeof PublicModelWithAccessSchema>;
+/** A catalog entry before the caller's tier is known: a model with its aliases, or an alias's entry. */
+export type CatalogEntry = PublicModel & { aliases: string[] };
+
+/** An alias's entry: its target's public fields under the alias's id, `alias_for` naming the target. */
+export function aliasEntry(alias: string, target: PublicModel): PublicModel {
+  const { id, alias_for: _none, ...fields } = target;
+  return { id: alias, alias_for: id, ...fields };
+}
 
 /** The row fields a public model is built from. */
 export type ModelState = Pick<ModelRow, "id" | "name" | "provider" | "isAvailable" | "isLegacy" | "isArchived" | "legacySince" | "meta">;
@@ -179,7 +194,7 @@ export function accessStatusOf(model: PublicModel, tier: SubscriptionTier) {
   );
 }
 
-export function withAccess(model: PublicModel, tier: SubscriptionTier): PublicModelWithAccess {
+export function withAccess(model: CatalogEntry, tier: SubscriptionTier): PublicModelWithAccess {
   return { ...model, access_status: accessStatusOf(model, tier) };
 }
 

@@ -69,8 +69,8 @@ async function respondWithArchived(c: Context<AppEnv>, view: CatalogView, filter
     const etag = catalogEtag(await readCatalogVersion(db), tier, name);
     if (matchesIfNoneMatch(ifNoneMatch, etag)) return c.body(null, 304, headers(etag));
   }
-  const { at, rows } = await readCatalog(db);
-  const matching = serializeAll(rows).filter(({ model }) => matchesFilters(model, filters));
+  const { at, rows, aliases } = await readCatalog(db);
+  const matching = serializeAll(rows, aliases).filter(({ model }) => matchesFilters(model, filters));
   return c.body(view.renderList(matching, tier), 200, { ...JSON_TYPE, ...headers(catalogEtag(at, tier, name)) });
 }
 

@@ -3,7 +3,7 @@
  * catalog, and deterministic synthetic models for benchmarks, all valid meta.
  */
 import { describe, expect, it } from "vitest";
-import { SEED_MODELS } from "../../scripts/data/seed-catalog";
+import { SEED_ALIASES, SEED_MODELS } from "../../scripts/data/seed-catalog";
 import type { SeedModel } from "../../scripts/lib/seed-model";
 import { syntheticModels } from "../../scripts/lib/synthetic-models";
 import { MODEL_ID_PATTERN, ModelMetaSchema, SUBSCRIPTION_TIERS } from "../../src/domain/model-meta";
@@ -201,5 +201,17 @@ describe("syntheticModels", () => {
     expect(new Set(batch.flatMap((model) => model.meta.capabilities)).size).toBe(5);
     expect(new Set(batch.map((model) => model.meta.requiredTier))).toEqual(new Set(SUBSCRIPTION_TIERS));
     expect(new Set(batch.map((model) => model.meta.tierRestrictionMode))).toEqual(new Set(["minimum", "exact", "whitelist"]));
+  });
+});
+
+describe("SEED_ALIASES", () => {
+  it("point at live seed models, under ids no model has, with no alias of an alias", () => {
+    const aliasIds = new Set(SEED_ALIASES.map((entry) => entry.alias));
+    expect(aliasIds.size).toBe(SEED_ALIASES.length);
+    for (const { alias, targetModelId } of SEED_ALIASES) {
+      expect(byId.has(alias), alias).toBe(false);
+      expect(byId.get(targetModelId)?.isArchived, targetModelId).toBe(false);
+      expect(aliasIds.has(targetModelId)).toBe(false);
+    }
   });
 });

@@ -19,7 +19,7 @@ export const OpenAIModelSchema = z
     ...PublicModelWithAccessSchema.shape,
   })
   .openapi("OpenAIModel", {
-    example: { object: "model", created: 1735689600, owned_by: "openai", ...GPT_4_EXAMPLE, access_status: "upgrade_required" },
+    example: { object: "model", created: 1735689600, owned_by: "openai", ...GPT_4_EXAMPLE, aliases: [], access_status: "upgrade_required" },
   });
 
 export const OpenAIModelListSchema = z
