@@ -78,15 +78,15 @@ export class CatalogCache {
 
   /**
    * A view's body for a tier, in `accepted` or identity: built and compressed
-   * once per version per isolate. A miss answers identity: the compression is
-   * left to the next request rather than added to the database's time.
+   * once per version per isolate. A miss answers identity (unless the client
+   * refused it): the compression is left to the next request rather than added to the database's time.
    */
-  async body(view: CatalogView, tier: SubscriptionTier, accepted: Encoding, known?: Head) {
+  async body(view: CatalogView, tier: SubscriptionTier, accepted: Encoding, known?: Head, identityAccepted = true) {
     const { snapshot, outcome } = await this.snapshot(known);
     const key = `${view.name}:${tier}:`;
     const memoized = memoBody(snapshot, key + accepted);
     if (memoized) return { at: snapshot as CatalogVersion, body: memoized, encoding: accepted, outcome };
-    const encoding: Encoding = outcome === "HIT" ? accepted : "identity";
+    const encoding: Encoding = outcome === "HIT" || !identityAccepted ? accepted : "identity";
     // STALE is a fallback, never a source: nothing derived from it is memoized (keepBody checks the version).
     let identity = memoBody(snapshot, `${key}identity`);
     if (!identity) {
