@@ -47,6 +47,9 @@ function snapshotSources(workDir: string): string {
   mkdirSync(app);
   for (const entry of readdirSync(ROOT)) if (!skip.has(entry)) cpSync(join(ROOT, entry), join(app, entry), { recursive: true });
   symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"));
+  // The one test module the bench entry imports (a "new isolate" for scenario c).
+  mkdirSync(join(app, "test"));
+  cpSync(join(ROOT, "test/isolate-memo.ts"), join(app, "test/isolate-memo.ts"));
   return app;
 }
 
