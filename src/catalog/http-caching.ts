@@ -24,7 +24,11 @@ export const catalogEtag = (at: CatalogVersion, tier: SubscriptionTier, view = "
   `W/"c${at.epoch.slice(0, 8)}.${at.version}-${tier}-${view === "all" ? "all" : shortHash(view)}"`;
 
 /** An entity tag's opaque part: without W/ and without the encoding suffix tags had before they were weak (`-br`, `-gzip`). */
-const opaque = (tag: string) => tag.trim().replace(/^W\//, "").replace(/-(?:br|gzip)"$/, '"');
+const opaque = (tag: string) =>
+  tag
+    .trim()
+    .replace(/^W\//, "")
+    .replace(/-(?:br|gzip)"$/, '"');
 
 /** RFC 9110 weak comparison against an If-None-Match header: `*`, or any tag of the list. */
 export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
