@@ -150,6 +150,32 @@ describe("npm run dev: content codings a client did not ask for", () => {
     }
   }, 120_000);
 
+  it("sends no coding on any route to a client that asked for none, and one it asked for where it helps", async () => {
+    const paths = [
+      "/healthz",
+      "/healthz/ready",
+      "/openapi.json",
+      "/docs",
+      "/v1/models?provider=openai",
+      "/v1/models?capability=vision",
+      "/v1/models/gpt-4",
+      "/openai/v1/models/gpt-4",
+      "/v1/models/gpt-4/access",
+      "/v1/models/changes",
+      "/v1/models/no-such-model",
+      "/admin/models",
+      "/admin/ui/login",
+    ];
+    for (const path of paths) {
+      const raw = await rawGet(path);
+      expect(raw.headers["content-encoding"], `node:http ${path} (${raw.status})`).toBeUndefined();
+      expect((await curl(path)).headers["content-encoding"], `curl ${path}`).toBeUndefined();
+      // identity refused: whatever answers it (the Worker or the platform in front of it) must not send identity.
+      const refused = await rawGet(path, { "Accept-Encoding": "identity;q=0, gzip" });
+      if (refused.body.byteLength > 1024) expect(refused.headers["content-encoding"], `identity;q=0 ${path}`).toBe("gzip");
+    }
+  }, 120_000);
+
   it("sends a compressed list to clients that ask for one, decoded to the same JSON", async () => {
     const plain = (await rawGet("/v1/models")).body.toString("utf8");
     for (const accept of ["gzip", "br"]) {
