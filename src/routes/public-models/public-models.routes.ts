@@ -8,7 +8,7 @@ import { errorResponses, jsonContent, ModelIdParamSchema, optionalBearer } from 
 const tags = ["Models"];
 
 const cachedHeaders = z.object({
-  ETag: z.string().openapi({ description: "Weak; names this catalog version, tier and view whatever the Content-Encoding: send it back as If-None-Match" }),
+  ETag: z.string().openapi({ description: "Weak: one per catalog version, tier and view, whatever the coding" }),
   "X-Cache": z.enum(["HIT", "MISS", "BYPASS", "STALE"]).openapi({ description: "How the answer was served" }),
 });
 
