@@ -51,6 +51,9 @@ function snapshotSources(workDir: string): string {
   const toml = join(app, "wrangler.toml");
   writeFileSync(toml, withRateLimit(readFileSync(toml, "utf8"), BENCH_RATE_LIMIT));
   symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"));
+  // The one test module the bench entry imports (a "new isolate" for scenario c).
+  mkdirSync(join(app, "test"));
+  cpSync(join(ROOT, "test/isolate-memo.ts"), join(app, "test/isolate-memo.ts"));
   return app;
 }
 

@@ -9,7 +9,7 @@ import { errorResponses, jsonContent, ModelIdParamSchema, optionalBearer } from 
 const tags = ["Models"];
 
 const cachedHeaders = z.object({
-  ETag: z.string().openapi({ description: "Names the bytes for this catalog version, tier and view" }),
+  ETag: z.string().openapi({ description: "Weak: one per catalog version, tier and view, whatever the coding" }),
   "X-Cache": z.enum(["HIT", "MISS", "BYPASS", "STALE"]).openapi({ description: "How the answer was served" }),
 });
 
