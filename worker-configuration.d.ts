@@ -4,6 +4,11 @@
 interface __BaseEnv_Env {
 	MODEL_CACHE: KVNamespace;
 	WEBHOOK_QUEUE: Queue;
+	ANONYMOUS_LIMITER: RateLimit;
+	AUTHENTICATED_LIMITER: RateLimit;
+	WRITE_LIMITER: RateLimit;
+	SIGN_IN_LIMITER: RateLimit;
+	USAGE_QUEUE: Queue;
 	ASSETS: Fetcher;
 	JWT_ISSUER: "";
 	JWT_AUDIENCE: "";

@@ -3,8 +3,9 @@
  * the app plus the /__bench routes, which the production entry never bundles),
  * on a frozen copy of the sources.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { rateLimitVars, withRateLimit } from "../scripts/lib/rate-limit-settings";
 import { startWranglerDev } from "../scripts/lib/wrangler-dev";
 import { onCleanup } from "./cleanup";
 import { type CpuSample, processTree, workerdCpu } from "./workerd";
@@ -46,14 +47,23 @@ function snapshotSources(workDir: string): string {
   ]);
   mkdirSync(app);
   for (const entry of readdirSync(ROOT)) if (!skip.has(entry)) cpSync(join(ROOT, entry), join(app, entry), { recursive: true });
+  // The bench's own rate limits: its load generator must never meet them (rateLimitVars advertise the same).
+  const toml = join(app, "wrangler.toml");
+  writeFileSync(toml, withRateLimit(readFileSync(toml, "utf8"), BENCH_RATE_LIMIT));
   symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"));
+  // The one test module the bench entry imports (a "new isolate" for scenario c).
+  mkdirSync(join(app, "test"));
+  cpSync(join(ROOT, "test/isolate-memo.ts"), join(app, "test/isolate-memo.ts"));
   return app;
 }
+
+/** Requests a minute per key: far above anything the bench sends from its one address. */
+const BENCH_RATE_LIMIT = 100_000_000;
 
 export async function startWorker(workDir: string, vars: Record<string, string>): Promise<WorkerUnderTest> {
   const { baseUrl, port, inspectorPort, child, stop } = await startWranglerDev({
     workDir,
-    vars,
+    vars: { ...vars, ...rateLimitVars(BENCH_RATE_LIMIT) },
     entry: "bench/worker.ts",
     cwd: snapshotSources(workDir),
   });

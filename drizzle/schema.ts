@@ -4,7 +4,7 @@
  * the source of row types for the code.
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, unique } from "drizzle-orm/pg-core";
 
 /**
  * The TypeScript types of the JSON and text-enum columns. Their owners are
@@ -130,6 +130,21 @@ export const sunsetAnnouncements = pgTable(
   (t) => [primaryKey({ columns: [t.modelId, t.sunsetDate, t.daysBefore] })],
 );
 
+/** Aliases (0009_model_aliases): a moving name pointing at one model; ids shared with models. */
+export const modelAliases = pgTable(
+  "model_aliases",
+  {
+    alias: text("alias").primaryKey(),
+    targetModelId: text("target_model_id").notNull(),
+    rowVersion: integer("row_version").notNull().default(1),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("idx_model_aliases_target").on(t.targetModelId)],
+);
+
 /** Lifecycle actions planned for later (0010_scheduled_changes); the target is a model or an alias. */
 export const scheduledChanges = pgTable("scheduled_changes", {
   id: text("id").primaryKey(),
@@ -152,7 +167,32 @@ export const scheduledChanges = pgTable("scheduled_changes", {
 });
 
 export type ModelRow = typeof models.$inferSelect;
+export type AliasRow = typeof modelAliases.$inferSelect;
 export type AuditRow = typeof modelTierAuditLogs.$inferSelect;
 export type ScheduledChangeRow = typeof scheduledChanges.$inferSelect;
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+/** Hourly counts of the gate's decisions (0008_usage_rollups); `alias` null when the model was asked for by its id. */
+export const usageRollups = pgTable(
+  "usage_rollups",
+  {
+    hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(),
+    modelId: text("model_id").notNull(),
+    alias: text("alias"),
+    caller: text("caller").notNull(),
+    outcome: text("outcome").$type<Typed<"usageOutcome", string>>().notNull(),
+    calls: bigint("calls", { mode: "number" }).notNull(),
+    lastSeen: timestamp("last_seen", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [
+    unique("usage_rollups_key").on(t.hour, t.modelId, t.alias, t.caller, t.outcome).nullsNotDistinct(),
+    index("idx_usage_rollups_model_hour").on(t.modelId, t.hour),
+  ],
+);
+
+/** Usage flushes already added to the rollups: a redelivered queue message adds nothing. */
+export const usageFlushes = pgTable("usage_flushes", {
+  id: text("id").primaryKey(),
+  receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});

@@ -9,7 +9,7 @@
 -- was recorded (a scheduled change applied by the cron), so the public history
 -- built from the trail (docs/scheduled-changes.md) dates it at its effective_at.
 --
--- The change feed's type check gains the three scheduling events.
+-- The change feed's type check gains the three scheduling events (0009's alias.* kept).
 --
 -- Locks: CREATE TABLE and CREATE INDEX on a new, empty table take nothing others
 -- wait on; ADD COLUMN without a default is a catalog change; the type check is
@@ -58,6 +58,7 @@ ALTER TABLE change_events DROP CONSTRAINT IF EXISTS change_events_type_check;
 ALTER TABLE change_events ADD CONSTRAINT change_events_type_check CHECK (type IN (
   'model.created', 'model.updated', 'model.deprecated', 'model.undeprecated',
   'model.archived', 'model.unarchived', 'model.sunset_approaching',
+  'alias.created', 'alias.repointed', 'alias.deleted',
   'model.change_scheduled', 'model.change_cancelled', 'model.scheduled_change_failed'
 )) NOT VALID;
 

@@ -11,10 +11,11 @@ import { ApiError } from "./http/errors";
 import { describeError, toApiError } from "./http/failures";
 import type { ErrorBody, OpenAIError } from "./http/openapi";
 import { boundedQuery } from "./http/query";
+import { rateLimit } from "./http/rate-limit";
 import { assignRequestId } from "./http/request-id";
-import { rejectInvalid } from "./http/router";
+import { allowedMethods, rejectInvalid } from "./http/router";
 import { log } from "./log";
-import { routers } from "./routes";
+import { routers, routeTable } from "./routes";
 import { adminUi, dashboardErrorPage, isDashboardPath } from "./routes/admin-ui";
 import { isOpenAIPath, openAIErrorBody } from "./routes/openai-models/openai-error";
 import { mountReference } from "./routes/reference";
@@ -23,6 +24,13 @@ import { Services } from "./services";
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 
+  // Outermost, so errors and every other answer carry it too: no browser guesses a type from the bytes.
+  app.use(async (c, next) => {
+    await next();
+    setHeader(c.res, "X-Content-Type-Options", "nosniff", (replaced) => {
+      c.res = replaced;
+    });
+  });
   app.use(assignRequestId);
 
   app.use(async (c, next) => {
@@ -65,6 +73,8 @@ export function createApp() {
 
   app.use(boundedQuery);
   app.use(authenticate);
+  // After authentication: tokens are counted by their verified subject, anonymous callers by IP.
+  app.use(rateLimit);
 
   for (const router of routers) app.route("/", router);
   // The staff dashboard: HTML, not in the OpenAPI document; its session cookie is read there and nowhere else.
@@ -72,7 +82,12 @@ export function createApp() {
   mountReference(app);
 
   app.notFound((c) => {
-    throw new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
+    const { pathname } = new URL(c.req.url);
+    const allow = allowedMethods(routeTable, pathname);
+    if (allow.length > 0) {
+      throw new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${pathname}`, { headers: { Allow: allow.join(", ") } });
+    }
+    throw new ApiError("not_found", `no route for ${c.req.method} ${pathname}`);
   });
 
   app.onError((error, c) => {
@@ -107,4 +122,15 @@ export function createApp() {
   });
 
   return app;
+}
+
+/** Sets a header, also on a Response whose headers are immutable (one from fetch, such as a static asset). */
+function setHeader(response: Response, name: string, value: string, replace: (response: Response) => void) {
+  try {
+    response.headers.set(name, value);
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set(name, value);
+    replace(copy);
+  }
 }

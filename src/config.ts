@@ -14,6 +14,12 @@ const optionalString = z
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const MIN_SECRET_BYTES = 32;
 
+/** Requests a minute per key, as wrangler.toml's rate-limit bindings enforce them (`npm run dev` and production). */
+export const RATE_LIMIT_DEFAULTS = { anonymous: 600, authenticated: 1200, writes: 60, sign_in: 30 } as const;
+
+const perMinute = (fallback: number) =>
+  z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").positive("must be positive").default(fallback);
+
 const ConfigSchema = z
   .object({
     DATABASE_URL: z.string({ error: "is required" }).refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value), "must be a postgres:// URL"),
@@ -45,6 +51,17 @@ const ConfigSchema = z
       .enum(["true", "false", ""], { error: 'must be "true" or "false"' })
       .optional()
       .transform((value) => value === "true"),
+    // Rate limits (src/http/rate-limit.ts): requests a minute per key. The bindings in wrangler.toml enforce them;
+    // these advertise them (RateLimit-Policy) and must equal the bindings' limits (defaults: wrangler.toml's).
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute(RATE_LIMIT_DEFAULTS.anonymous),
+    RATE_LIMIT_AUTHENTICATED_PER_MINUTE: perMinute(RATE_LIMIT_DEFAULTS.authenticated),
+    RATE_LIMIT_WRITES_PER_MINUTE: perMinute(RATE_LIMIT_DEFAULTS.writes),
+    RATE_LIMIT_SIGN_IN_PER_MINUTE: perMinute(RATE_LIMIT_DEFAULTS.sign_in),
+    /** Token subjects the access gate never limits (the inference service): comma-separated. */
+    RATE_LIMIT_EXEMPT_SUBJECTS: z
+      .string()
+      .optional()
+      .transform((value) => new Set((value ?? "").split(",").flatMap((subject) => (subject.trim() ? [subject.trim()] : [])))),
   })
   .superRefine((config, ctx) => {
     if (!config.JWT_SECRET && !config.JWT_JWKS_URL) {

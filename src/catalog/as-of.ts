@@ -3,8 +3,8 @@
  * from the audit trail (catalog/history.ts). Read from the database: the
  * cache holds the present. The answer for a past instant never changes, so
  * shared caches may keep it; `upcoming_changes` is [] (what was, not what was
- * planned) and `legacy_info` has no `recommended_model_id` (a successor is a
- * fact of the present catalog).
+ * planned), `aliases` is [] and `legacy_info` has no `recommended_model_id`
+ * (aliases and successors are facts of the present catalog).
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../http/context";
@@ -36,7 +36,7 @@ export async function respondAsOf(c: Context<AppEnv>, id: string, at: string) {
   }
   const tier = tierOf(c);
   const model = toPublicModel(version.state);
-  const body = { ...model, upcoming_changes: [], access_status: accessStatusOf(model, tier) };
+  const body = { ...model, aliases: [], upcoming_changes: [], access_status: accessStatusOf(model, tier) };
   return c.json(body, 200, {
     ...publicCacheHeaders(c.var.principal !== null),
     ETag: `"${shortHash(`${id}:${version.version}:${tier}`)}"`,

@@ -8,7 +8,7 @@
 import { publicChanges } from "../changes/events";
 import type { ModelFlags } from "../lifecycle/rules";
 import { type ModelAction, transition } from "../lifecycle/transitions";
-import { type CatalogEntry, type ModelState, type PublicChanges, toPublicModel, type UpcomingChange } from "./public-model";
+import { type ModelState, type PublicChanges, toPublicModel, type UpcomingChange, type UpcomingEntry } from "./public-model";
 
 /** A pending scheduled change of one model, in the order they apply (effective_at, then creation). */
 export interface PendingChange {
@@ -54,6 +54,6 @@ export function upcomingChangesOf(model: ModelState, pending: readonly PendingCh
 }
 
 /** A model's public entry in the catalog: its public fields and its upcoming changes. */
-export function catalogEntryOf(model: ModelState & { pending?: readonly PendingChange[] }): CatalogEntry {
+export function catalogEntryOf(model: ModelState & { pending?: readonly PendingChange[] }): UpcomingEntry {
   return { ...toPublicModel(model), upcoming_changes: model.pending?.length ? upcomingChangesOf(model, model.pending) : [] };
 }

@@ -7,6 +7,7 @@
 
 import { z } from "@hono/zod-openapi";
 import {
+  aliasEntry,
   type ModelState,
   type PublicChanges,
   PublicChangesSchema,
@@ -15,6 +16,7 @@ import {
   toPublicModel,
 } from "../catalog/public-model";
 import { canonicalJson } from "../domain/canonical-json";
+import { type AliasAction, EVENT_OF_ALIAS_ACTION } from "../lifecycle/alias-rules";
 import { EVENT_OF_ACTION, type LifecycleAction } from "../lifecycle/rules";
 
 /** What happens to a scheduled change that touches public fields (audit action -> event), spec Part 3. */
@@ -24,10 +26,11 @@ export const EVENT_OF_SCHEDULING = {
   scheduled_change_failed: "model.scheduled_change_failed",
 } as const;
 
-/** The lifecycle writes' events, then the cron's warning, then the scheduled changes'. */
+/** The lifecycle writes' events, the cron's warning, the alias writes' events, then the scheduled changes'. */
 export const CHANGE_EVENT_TYPES = [
   ...Object.values(EVENT_OF_ACTION),
   "model.sunset_approaching",
+  ...Object.values(EVENT_OF_ALIAS_ACTION),
   ...Object.values(EVENT_OF_SCHEDULING),
 ] as const;
 export const ChangeEventTypeSchema = z.enum(CHANGE_EVENT_TYPES).openapi("ChangeEventType");
@@ -42,9 +45,12 @@ export const ChangeEventSchema = z
   .strictObject({
     id: z.string().openapi({ description: "Unique; also the webhook-id header of its deliveries (the same on every retry)" }),
     type: ChangeEventTypeSchema,
-    model_id: z.string(),
+    model_id: z.string().openapi({ description: "The model changed; on alias.* events the alias (ids are one space)" }),
     occurred_at: z.string().openapi({ description: "When the change committed (ISO 8601)" }),
-    model: PublicModelSchema.nullable().openapi({ description: "The public model after the change; null when it is archived" }),
+    model: PublicModelSchema.nullable().openapi({
+      description:
+        "The public model after the change; null when it is archived. On alias.* events the alias's entry as /v1/models lists it (its target's fields, `alias_for` set); null when deleted or its target is archived",
+    }),
     changed_fields: z.array(z.string()).openapi({
       description:
         "Public (snake_case) fields that changed; all of them for model.created; empty for model.sunset_approaching and the scheduled-change events (see `changes`)",
@@ -60,6 +66,12 @@ export const ChangeEventSchema = z
       .strictObject({ code: z.string(), message: z.string() })
       .optional()
       .openapi({ description: "model.scheduled_change_failed: why it could not be applied" }),
+    alias: z.string().optional().openapi({ description: "alias.* events only: the alias" }),
+    target_model_id: z
+      .string()
+      .optional()
+      .openapi({ description: "alias.* events only: the model it points at (alias.deleted: pointed at)" }),
+    previous_target_model_id: z.string().optional().openapi({ description: "alias.repointed only: the model it pointed at before" }),
   })
   .openapi("ChangeEvent", {
     example: {
@@ -76,7 +88,16 @@ export type ChangeEvent = z.infer<typeof ChangeEventSchema>;
 /** The stored, public part of an event (change_events.body). */
 export type ChangeEventBody = Pick<
   ChangeEvent,
-  "model" | "changed_fields" | "days_before" | "scheduled_change_id" | "effective_at" | "changes" | "error"
+  | "model"
+  | "changed_fields"
+  | "days_before"
+  | "scheduled_change_id"
+  | "effective_at"
+  | "changes"
+  | "error"
+  | "alias"
+  | "target_model_id"
+  | "previous_target_model_id"
 >;
 
 export interface NewChangeEvent {
@@ -122,6 +143,30 @@ export function scheduledChangeEvent(
       effective_at: change.effectiveAt.toISOString(),
       changes: change.publicChanges,
       ...(error && { error }),
+    },
+  };
+}
+
+/** An alias pointing at a model, as an alias event sees it. */
+export interface AliasState {
+  targetModelId: string;
+  target: ModelState;
+}
+
+/** The event of an alias write: `before` null for a creation, `after` null for a deletion. */
+export function aliasEventFor(action: AliasAction, alias: string, before: AliasState | null, after: AliasState | null): NewChangeEvent {
+  const entryOf = (state: AliasState | null) => (state && !state.target.isArchived ? aliasEntry(alias, toPublicModel(state.target)) : null);
+  const [previous, next] = [entryOf(before), entryOf(after)];
+  const changed = previous === null ? (next ? Object.keys(next) : []) : next === null ? [] : changedFields(previous, next);
+  return {
+    type: EVENT_OF_ALIAS_ACTION[action],
+    modelId: alias,
+    body: {
+      model: next,
+      changed_fields: changed,
+      alias,
+      target_model_id: (after ?? before)?.targetModelId,
+      ...(action === "repoint_alias" && { previous_target_model_id: before?.targetModelId }),
     },
   };
 }
@@ -175,6 +220,8 @@ export function feedEventOf(row: {
       changes: row.body.changes,
     }),
     ...(row.body.error !== undefined && { error: row.body.error }),
+    ...(row.body.alias !== undefined && { alias: row.body.alias, target_model_id: row.body.target_model_id }),
+    ...(row.body.previous_target_model_id !== undefined && { previous_target_model_id: row.body.previous_target_model_id }),
   };
 }
 

@@ -4,6 +4,7 @@
  * lifecycle flags can never be smuggled in through meta.
  */
 import { z } from "@hono/zod-openapi";
+import { storableJsonProblem, storedText } from "./text";
 
 export const MODEL_CAPABILITIES = ["text", "vision", "function_calling", "code", "long_context"] as const;
 export const ModelCapabilitySchema = z.enum(MODEL_CAPABILITIES);
@@ -16,15 +17,15 @@ export const SubscriptionTierSchema = z.enum(SUBSCRIPTION_TIERS);
 export const TierRestrictionModeSchema = z.enum(["minimum", "exact", "whitelist"]);
 
 export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,99}$/;
-export const ModelIdSchema = z
-  .string()
+export const ModelIdSchema = storedText()
+  .max(100)
   .regex(MODEL_ID_PATTERN, "must be 1-100 characters of a-z, 0-9, '.', '_', ':' or '-', starting with a letter or digit");
 
 /**
  * ISO 8601 date-time with an explicit zone (Z or ±hh:mm) that names a real
  * instant: `2025-02-30T00:00:00Z` is refused, not rolled over to March.
  */
-export const IsoDateTimeSchema = z.iso.datetime({ offset: true }).refine(isRealCalendarDate, {
+export const IsoDateTimeSchema = z.iso.datetime({ offset: true }).max(64).refine(isRealCalendarDate, {
   message: "is not a real calendar date",
 });
 
@@ -40,7 +41,8 @@ const PROVIDER_METADATA_MAX_DEPTH = 5;
 
 /**
  * Free-form provider extras, bounded in size and depth so one model cannot
- * bloat the catalog. Depth and `__proto__` keys are checked on the raw input,
+ * bloat the catalog, holding only text the database can store (keys and
+ * strings at any depth). Depth and `__proto__` keys are checked on the raw input,
  * before z.json walks it: z.json recurses without a bound (a deep enough
  * object throws RangeError instead of failing validation) and drops a
  * `__proto__` key silently.
@@ -49,9 +51,11 @@ const ProviderMetadataSchema = z
   .unknown()
   .superRefine((value, ctx) => {
     const problem = rawJsonProblem(value, PROVIDER_METADATA_MAX_DEPTH);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
+    if (problem) return ctx.addIssue({ code: "custom", message: problem });
+    const text = storableJsonProblem(value);
+    if (text) ctx.addIssue({ code: "custom", path: text.path, message: text.message });
   })
-  .pipe(z.record(z.string().max(100), z.json()))
+  .pipe(z.record(storedText().max(100), z.json()))
   .refine((value) => new TextEncoder().encode(JSON.stringify(value)).length <= PROVIDER_METADATA_MAX_BYTES, {
     message: `must serialize to at most ${PROVIDER_METADATA_MAX_BYTES} bytes`,
   });
@@ -69,20 +73,56 @@ function rawJsonProblem(value: unknown, maxDepth: number): string | undefined {
 }
 
 const boundedInt = (max: number) => z.number().int().max(max);
+/** Integer US cents per million tokens (250 = $2.50), every price in one unit. */
+const costPerMillion = () => boundedInt(1_000_000_000).nonnegative();
+const uniqueList = <T extends z.ZodType>(item: T, max: number, what: string) =>
+  z
+    .array(item)
+    .min(1)
+    .max(max)
+    .refine((list) => new Set(list).size === list.length, `must not repeat a ${what}`);
+
+export const MODALITIES = ["text", "image", "audio", "video", "file"] as const;
+export const ModalitySchema = z.enum(MODALITIES);
+
+/** A real calendar date, `YYYY-MM-DD`: 2026-02-30 is refused. */
+export const CalendarDateSchema = z.iso.date({ error: "must be a real calendar date (YYYY-MM-DD)" }).max(10);
+
+/** A month (`YYYY-MM`) or a real calendar date. */
+const MonthOrDateSchema = z
+  .string()
+  .max(10)
+  .refine((value) => /^\d{4}-(0[1-9]|1[0-2])$/.test(value) || CalendarDateSchema.safeParse(value).success, {
+    message: "must be a month (YYYY-MM) or a real calendar date (YYYY-MM-DD)",
+  });
+
+/** Short lowercase codes (`us`, `eu`, `apac`, `us-gov`): 2-32 characters, words of a-z and 0-9 joined by single '-', starting with a letter. */
+export const RegionCodeSchema = z
+  .string()
+  .min(2)
+  .max(32)
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "must be a lowercase region code such as us, eu or apac");
+
+const RateLimitSchema = z.strictObject({
+  requestsPerMinute: boundedInt(1_000_000_000).positive(),
+  tokensPerMinute: boundedInt(1_000_000_000).positive(),
+});
 
 /** The fields, without cross-field rules: the shape partial updates are checked against. */
 export const ModelMetaFields = z.strictObject({
-  displayName: z.string().trim().min(1).max(255),
-  description: z.string().max(5000).optional(),
-  version: z.string().max(50).optional(),
+  displayName: storedText().trim().min(1).max(255),
+  description: storedText().max(5000).optional(),
+  version: storedText().max(50).optional(),
 
   capabilities: z.array(ModelCapabilitySchema).min(1).max(MODEL_CAPABILITIES.length),
 
   contextLength: boundedInt(100_000_000).positive(),
   maxOutputTokens: boundedInt(100_000_000).positive().optional(),
 
-  inputCostPerMillionTokens: boundedInt(1_000_000_000).nonnegative(),
-  outputCostPerMillionTokens: boundedInt(1_000_000_000).nonnegative(),
+  inputCostPerMillionTokens: costPerMillion(),
+  outputCostPerMillionTokens: costPerMillion(),
+  cacheReadCostPerMillionTokens: costPerMillion().optional(),
+  cacheWriteCostPerMillionTokens: costPerMillion().optional(),
   creditsPer1kTokens: boundedInt(1_000_000_000).positive(),
 
   requiredTier: SubscriptionTierSchema,
@@ -90,13 +130,31 @@ export const ModelMetaFields = z.strictObject({
   allowedTiers: z.array(SubscriptionTierSchema).min(1).max(SUBSCRIPTION_TIERS.length),
 
   legacyReplacementModelId: ModelIdSchema.optional(),
-  deprecationNotice: z.string().max(1000).optional(),
+  deprecationNotice: storedText().max(1000).optional(),
   sunsetDate: IsoDateTimeSchema.optional(),
+
+  // What model pickers and routers read (as models.dev and OpenRouter publish it); all public.
+  modalities: z
+    .strictObject({
+      input: uniqueList(ModalitySchema, MODALITIES.length, "modality"),
+      output: uniqueList(ModalitySchema, MODALITIES.length, "modality"),
+    })
+    .optional(),
+  reasoning: z.boolean().optional(),
+  structuredOutputs: z.boolean().optional(),
+  knowledgeCutoff: MonthOrDateSchema.optional(),
+  releaseDate: CalendarDateSchema.optional(),
+  openWeights: z.boolean().optional(),
+  regions: uniqueList(RegionCodeSchema, 20, "region").optional(),
+  rateLimits: z
+    .partialRecord(SubscriptionTierSchema, RateLimitSchema)
+    .refine((limits) => Object.keys(limits).length > 0, "must name at least one tier")
+    .optional(),
 
   providerMetadata: ProviderMetadataSchema.optional(),
 
-  internalNotes: z.string().max(5000).optional(),
-  complianceTags: z.array(z.string().min(1).max(50)).max(20).optional(),
+  internalNotes: storedText().max(5000).optional(),
+  complianceTags: z.array(storedText().min(1).max(50)).max(20).optional(),
 });
 
 /** A complete, consistent meta object. */

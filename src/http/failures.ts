@@ -4,7 +4,7 @@
  */
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
-import { isDatabaseUnavailable } from "../db/errors";
+import { isDatabaseUnavailable, sqlState } from "../db/errors";
 import { ApiError } from "./errors";
 
 export function toApiError(error: unknown): ApiError {
@@ -17,6 +17,12 @@ export function toApiError(error: unknown): ApiError {
     if (error.status === 400) return new ApiError("invalid_request", error.message || "request is invalid", { cause: error });
     if (error.status === 415) return new ApiError("unsupported_media_type", "request body must be application/json", { cause: error });
     return new ApiError("internal_error", "internal error", { cause: error });
+  }
+  // Class 22 (data exception): the database refused a value the request carried (a NUL, an unpaired
+  // surrogate, a number or string out of range) that validation should have caught. The client's fault,
+  // so 400; the database's wording (and the value) stays in the log.
+  if (sqlState(error)?.startsWith("22")) {
+    return new ApiError("invalid_request", "a value in the request cannot be stored", { cause: error });
   }
   if (isDatabaseUnavailable(error)) {
     return new ApiError("database_unavailable", "the catalog database is unavailable, try again shortly", {

@@ -38,24 +38,41 @@ const STATUS_DESCRIPTIONS = {
   413: "Request body larger than 64 KiB",
   415: "Request body is not application/json",
   422: "This Idempotency-Key was used for a different request",
+  429: "Too many requests for this client (per IP without a token, per token subject with one): wait Retry-After seconds",
   500: "Internal error (no internals in the answer; the request id is in the log)",
   503: "The database, the token keys or the configuration is unavailable; may carry Retry-After",
 } as const;
 
 type ErrorStatus = keyof typeof STATUS_DESCRIPTIONS;
 
-/** Every route can answer these: a bad query string or token, and our own failures. */
-const ALWAYS = [400, 401, 500, 503] as const;
+/** Every route can answer these: a bad query string or token, a rate limit (http/rate-limit.ts), and our own failures. */
+const ALWAYS = [400, 401, 429, 500, 503] as const;
 
-type ErrorResponses<S extends ErrorStatus, T extends z.ZodType> = Record<
-  S | (typeof ALWAYS)[number],
-  { description: string; content: { "application/json": { schema: T } } }
->;
+/** What a 429 carries (draft-ietf-httpapi-ratelimit-headers); the values are http/rate-limit.ts's. */
+const RateLimitedHeaders = z.object({
+  "Retry-After": z.string().openapi({ description: "Seconds to wait before the next request", example: "60" }),
+  "RateLimit-Policy": z
+    .string()
+    .openapi({ description: "The policy met: its quota q per window w seconds", example: '"anonymous";q=600;w=60' }),
+  RateLimit: z
+    .string()
+    .openapi({ description: "What is left of it: r requests, t seconds until it resets", example: '"anonymous";r=0;t=60' }),
+});
+
+type ErrorResponse<T extends z.ZodType> = { description: string; content: { "application/json": { schema: T } }; headers?: z.ZodObject };
+type ErrorResponses<S extends ErrorStatus, T extends z.ZodType> = Record<S | (typeof ALWAYS)[number], ErrorResponse<T>>;
 
 function statusResponses<S extends ErrorStatus, T extends z.ZodType>(schema: T, statuses: S[]): ErrorResponses<S, T> {
   const all = [...new Set<ErrorStatus>([...ALWAYS, ...statuses])].sort();
   return Object.fromEntries(
-    all.map((status) => [status, { description: STATUS_DESCRIPTIONS[status], content: { "application/json": { schema } } }]),
+    all.map((status) => [
+      status,
+      {
+        description: STATUS_DESCRIPTIONS[status],
+        content: { "application/json": { schema } },
+        ...(status === 429 && { headers: RateLimitedHeaders }),
+      },
+    ]),
   ) as ErrorResponses<S, T>;
 }
 
@@ -88,9 +105,15 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
   content: { "application/json": { schema } },
 });
 
-/** A JSON request body (required: an absent body reads as `{}`, see http/body.ts). */
+/** A JSON request body the route needs. */
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,
+  content: { "application/json": { schema } },
+});
+
+/** A body the route does not need: none at all, or `{}` (an absent body reads as `{}`, see http/body.ts). */
+export const optionalJsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: false,
   content: { "application/json": { schema } },
 });
 

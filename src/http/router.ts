@@ -29,3 +29,17 @@ export const rejectInvalid: NonNullable<OpenAPIHonoOptions<AppEnv>["defaultHook"
 export const createRouter = () => new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
+
+/** A path template of the document (`/v1/models/{id}`) as a matcher of request paths. */
+const templatePattern = (template: string) =>
+  new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`);
+
+/**
+ * The methods declared for a request path, for the Allow field of a 405
+ * (HEAD wherever GET is: Hono answers it); empty when no route has the path.
+ */
+export function allowedMethods(routes: readonly { method: string; path: string }[], pathname: string): string[] {
+  const methods = new Set(routes.filter(({ path }) => templatePattern(path).test(pathname)).map(({ method }) => method.toUpperCase()));
+  if (methods.has("GET")) methods.add("HEAD");
+  return ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"].filter((method) => methods.has(method));
+}

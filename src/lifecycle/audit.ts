@@ -1,6 +1,7 @@
 /** The audit trail's rows (model_tier_audit_logs): one per model a write changed, in the write's transaction. */
 import { modelTierAuditLogs } from "../../drizzle/schema";
 import type { Transaction } from "../db/client";
+import type { AliasAction } from "./alias-rules";
 import type { LifecycleAction } from "./rules";
 
 /** Who wrote, under which request. */
@@ -13,10 +14,11 @@ export interface AuditActor {
 }
 
 /** A lifecycle action, or what happened to a scheduled change of the model (scheduled-changes/). */
-export type AuditAction = LifecycleAction | "schedule_change" | "cancel_scheduled_change" | "scheduled_change_failed";
+export type AuditAction = LifecycleAction | AliasAction | "schedule_change" | "cancel_scheduled_change" | "scheduled_change_failed";
 
 /** One audit row: what was, what became, and why (if said). */
 export interface AuditEntry {
+  /** The model's id, or the alias's (ids are one space). */
   modelId: string;
   action: AuditAction;
   previous: unknown;

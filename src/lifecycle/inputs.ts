@@ -4,12 +4,15 @@
  */
 import { z } from "@hono/zod-openapi";
 import { EditableMetaFields, IsoDateTimeSchema, ModelIdSchema } from "../domain/model-meta";
+import { storedText } from "../domain/text";
 
 export const NewModelSchema = z
   .strictObject({
     id: ModelIdSchema.openapi({ example: "acme-1" }),
-    name: z.string().trim().min(1).max(200),
-    provider: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "must be a lowercase provider id such as openai"),
+    name: storedText().trim().min(1).max(200),
+    provider: storedText()
+      .max(64)
+      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "must be a lowercase provider id such as openai"),
     isAvailable: z.boolean().optional(),
     meta: EditableMetaFields,
   })
@@ -35,7 +38,7 @@ export const NewModelSchema = z
 export const LegacyOptionsSchema = z
   .strictObject({
     replacementModelId: ModelIdSchema.optional().openapi({ description: "Must exist, differ from the model and not be archived" }),
-    deprecationNotice: z.string().trim().min(1).max(1000).optional(),
+    deprecationNotice: storedText().trim().min(1).max(1000).optional(),
     sunsetDate: IsoDateTimeSchema.optional().openapi({ description: "Must lie in the future; the cron archives the model then" }),
   })
   .openapi("LegacyOptions", {
@@ -43,7 +46,7 @@ export const LegacyOptionsSchema = z
   });
 
 export const ArchiveRequestSchema = z
-  .strictObject({ reason: z.string().trim().min(1, "a reason is required").max(1000) })
+  .strictObject({ reason: storedText().trim().min(1, "a reason is required").max(1000) })
   .openapi("ArchiveRequest");
 
 /** Bodiless transitions (unmark-legacy, unarchive) accept no body or `{}`. */

@@ -4,9 +4,11 @@
  * read it, so a route declared once is known everywhere.
  */
 import type { RouteConfig } from "@hono/zod-openapi";
+import { adminAliases } from "./admin-aliases";
 import { adminCache } from "./admin-cache";
 import { adminModels } from "./admin-models";
 import { adminScheduledChanges } from "./admin-scheduled-changes";
+import { adminUsage } from "./admin-usage";
 import { adminWebhooks } from "./admin-webhooks";
 import { health } from "./health";
 import { modelChanges } from "./model-changes";
@@ -15,7 +17,18 @@ import { publicModels } from "./public-models";
 import { reserveRouteNames } from "./route-names";
 
 // modelChanges before publicModels: /v1/models/changes must win over /v1/models/{id}.
-export const routers = [health, modelChanges, publicModels, openAIModels, adminModels, adminScheduledChanges, adminWebhooks, adminCache];
+export const routers = [
+  health,
+  modelChanges,
+  publicModels,
+  openAIModels,
+  adminModels,
+  adminAliases,
+  adminScheduledChanges,
+  adminWebhooks,
+  adminCache,
+  adminUsage,
+];
 
 /** Method and OpenAPI path (`/v1/models/{id}`) of every declared route. */
 export const routeTable: Pick<RouteConfig, "method" | "path">[] = routers.flatMap((router) =>

@@ -6,6 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { IsoDateTimeSchema, ModelIdSchema } from "../domain/model-meta";
+import { storedText } from "../domain/text";
 import { ApiError } from "../http/errors";
 import { ACTION_BODIES, MODEL_ACTIONS, type ModelAction } from "../lifecycle/transitions";
 
@@ -21,7 +22,7 @@ export const ScheduleChangeSchema = z
     action: ScheduledActionSchema,
     body: z.record(z.string(), z.unknown()).openapi({ description: "What the immediate call takes (e.g. the meta patch for update_meta)" }),
     effectiveAt: IsoDateTimeSchema.openapi({ description: "At least 60 s and at most 2 years ahead" }),
-    reason: z.string().trim().min(1).max(1000).optional(),
+    reason: storedText().trim().min(1).max(1000).optional(),
   })
   .superRefine((input, ctx) => {
     const parsed = ACTION_BODIES[input.action].safeParse(input.body);

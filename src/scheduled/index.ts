@@ -17,9 +17,10 @@ import { outboxSweep } from "./outbox-sweep";
 import { scheduledChangesJob } from "./scheduled-changes";
 import { sunsetArchive } from "./sunset-archive";
 import { sunsetWarnings } from "./sunset-warnings";
+import { usageRetention } from "./usage-retention";
 
 /** In order: the writes first, then the sweep that sends their events, then housekeeping. */
-const JOBS: readonly ScheduledJob[] = [scheduledChangesJob, sunsetArchive, sunsetWarnings, outboxSweep, keyPurge];
+const JOBS: readonly ScheduledJob[] = [scheduledChangesJob, sunsetArchive, sunsetWarnings, outboxSweep, keyPurge, usageRetention];
 
 export async function runScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
   const started = Date.now();

@@ -1,9 +1,10 @@
 /**
  * The contract test: every response the Worker tests receive is checked
  * against the served /openapi.json — the route's declared status, and the
- * body against the schema declared for that status. So the document cannot
- * drift from the code: an undeclared status or a field outside the schema
- * (response schemas are closed: additionalProperties false) fails the test
+ * body against the schema declared for that status, with every header it
+ * declares required present. So the document cannot drift from the code: an
+ * undeclared status, a field outside the schema (response schemas are closed:
+ * additionalProperties false) or a missing required header fails the test
  * that produced it.
  */
 
@@ -12,7 +13,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { type Schema, Validator } from "@cfworker/json-schema";
 
 interface Operation {
-  responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+  responses: Record<string, { content?: Record<string, { schema?: Schema }>; headers?: Record<string, { required?: boolean }> }>;
 }
 interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
@@ -93,8 +94,19 @@ export async function checkContract(method: string, url: string, response: Respo
         `${where} answered ${response.status}, which the document does not declare (declared: ${Object.keys(found.operation.responses).join(", ")})`,
       );
     }
-    schema = declared.content?.["application/json"]?.schema;
+    const missing = Object.entries(declared.headers ?? {}).filter(([name, header]) => header.required && !response.headers.has(name));
+    if (missing.length) {
+      throw new Error(`${where} ${response.status} lacks the required header(s) ${missing.map(([name]) => name).join(", ")}`);
+    }
     if (!declared.content && text !== "") throw new Error(`${where} ${response.status} declares no body but sent ${text.slice(0, 200)}`);
+    // A route may declare more than JSON (the usage routes' text/csv): the answer's media type must be one it declares.
+    const mediaType = response.headers.get("Content-Type")?.split(";")[0]?.trim().toLowerCase();
+    if (declared.content && mediaType && mediaType !== "application/json" && text !== "") {
+      if (!declared.content[mediaType])
+        throw new Error(`${where} ${response.status} sent ${mediaType}, which the document does not declare`);
+      return;
+    }
+    schema = declared.content?.["application/json"]?.schema;
   }
   if (!schema || method === "HEAD" || response.status === 304) return;
   let body: unknown;

@@ -119,10 +119,27 @@ describe("the contract check every test's requests go through", () => {
     await expect(checkContract("GET", `${BASE_URL}/v1/models`, json({}, 418))).rejects.toThrow(/does not declare/);
   });
 
-  it("refuses a field outside the declared schema", async () => {
+  /** A real list answer's body and headers (ETag, X-Cache), as identity JSON. */
+  const listAnswer = async () => {
     const answer = await call("/v1/models");
-    const body = await answer.json<{ models: unknown[] }>();
-    await expect(checkContract("GET", `${BASE_URL}/v1/models`, json({ ...body, secret: 1 }))).rejects.toThrow(/does not match/);
+    const headers = new Headers(answer.headers);
+    headers.delete("Content-Encoding");
+    return { body: await answer.json<{ models: unknown[] }>(), headers };
+  };
+
+  it("refuses a field outside the declared schema", async () => {
+    const { body, headers } = await listAnswer();
+    const answer = new Response(JSON.stringify({ ...body, secret: 1 }), { headers });
+    await expect(checkContract("GET", `${BASE_URL}/v1/models`, answer)).rejects.toThrow(/does not match/);
+  });
+
+  it("refuses an answer without a header the document declares required (the list's ETag)", async () => {
+    const { body, headers } = await listAnswer();
+    await expect(checkContract("GET", `${BASE_URL}/v1/models`, new Response(JSON.stringify(body), { headers }))).resolves.toBeUndefined();
+    headers.delete("ETag");
+    await expect(checkContract("GET", `${BASE_URL}/v1/models`, new Response(JSON.stringify(body), { headers }))).rejects.toThrow(
+      /lacks the required header\(s\) ETag/,
+    );
   });
 
   it("refuses an error that is not the envelope", async () => {

@@ -5,11 +5,15 @@
  * Every case: a 4xx in the standard error shape, never a 500, and nothing
  * stored (the target model and its audit trail unchanged, no model created).
  */
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../../src/http/body";
+import { toApiError } from "../../src/http/failures";
 import { routeTable } from "../../src/routes";
-import { adminToken, call, expectError } from "./support/client";
+import { adminToken, call, expectError, mintToken } from "./support/client";
+import { signIn, UI } from "./support/dashboard";
 import { type AdminModel, createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
+import { abortAuditInsertsFor, directDatabase, expectNoInternals } from "./support/reliability";
 import { exampleBody, isWrite, pathFor, type Route, routeName } from "./support/routes";
 
 let target: AdminModel;
@@ -214,6 +218,97 @@ describe.each(BODY_ROUTES)("hostile bodies on %s", (name) => {
   });
 });
 
+/** Characters PostgreSQL cannot store: it refuses a NUL in text and jsonb; an unpaired surrogate is not Unicode. */
+const UNSTORABLE: Array<[string, string]> = [
+  ["a NUL (U+0000)", "\u0000"],
+  ["a lone high surrogate (U+D800)", "\uD800"],
+  ["a lone low surrogate (U+DC00)", "\uDC00"],
+];
+type JsonPath = Array<string | number>;
+/** Every string value and every object key of a JSON value, by path. */
+function textSites(value: unknown, path: JsonPath = []): Array<{ path: JsonPath; kind: "value" | "key" }> {
+  if (typeof value === "string") return [{ path, kind: "value" }];
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, child]) => [
+    ...(Array.isArray(value) ? [] : [{ path: [...path, key], kind: "key" as const }]),
+    ...textSites(child, [...path, Array.isArray(value) ? Number(key) : key]),
+  ]);
+}
+/** A copy of `body` with `bad` inside the string (or key) at `path`. */
+function withTextAt(body: object, { path, kind }: { path: JsonPath; kind: "value" | "key" }, bad: string): object {
+  const copy = structuredClone(body) as Record<string | number, unknown>;
+  const parent = path
+    .slice(0, -1)
+    .reduce<Record<string | number, unknown>>((node, key) => node[key] as Record<string | number, unknown>, copy);
+  const last = path.at(-1) as string | number;
+  const spliced = (text: string) => `${text.slice(0, 1)}${bad}${text.slice(1)}`;
+  if (kind === "value") parent[last] = spliced(parent[last] as string);
+  else {
+    const entries = Object.entries(parent).map(([key, child]) => [key === last ? spliced(key) : key, child]);
+    for (const key of Object.keys(parent)) delete parent[key];
+    Object.assign(parent, Object.fromEntries(entries));
+  }
+  return copy;
+}
+/** Fields whose schema is an enum or a date: refused for not being one of the allowed values, not for the character. */
+const ENUMERATED = new Set(["capabilities", "requiredTier", "tierRestrictionMode", "allowedTiers", "events", "sunsetDate"]);
+const webhookCount = async () => (await (await call("/admin/webhooks", { token })).json<{ webhooks: unknown[] }>()).webhooks.length;
+/** The write routes whose example carries text, with every string and key in it. */
+const TEXT_ROUTES = routeTable
+  .filter(
+    (candidate) =>
+      textSites(exampleBody(candidate, { model: { id: "m", provider: "p" }, replacement: { id: "r" }, newId: "n" })).length > 0,
+  )
+  .map(routeName);
+
+describe("text the database cannot store, in every string field and key of every write", () => {
+  it("covers every write whose example carries text", () => {
+    expect(TEXT_ROUTES).toEqual(expect.arrayContaining([CREATE, PATCH_META, MARK_LEGACY, ARCHIVE, "POST /admin/webhooks"]));
+  });
+
+  describe.each(TEXT_ROUTES)("%s", (name) => {
+    it.each(UNSTORABLE)("400 for %s, naming the field, nothing written", async (_, bad) => {
+      const sites = textSites(route(name).body).filter((site) => site.kind === "value" || bad === "\u0000");
+      const webhooks = await webhookCount();
+      for (const site of sites) {
+        const where = `${site.kind} ${site.path.join(".")}`;
+        const refusal = await refused(
+          () => send(route(name), JSON.stringify(withTextAt(route(name).body, site, bad))),
+          400,
+          "invalid_request",
+        );
+        const issues = refusal.error.details as Array<{ path: JsonPath; message: string }>;
+        // A key is named by its object's path (an unknown key of a strict object, or its own issue, renamed).
+        const near = (path: JsonPath) =>
+          site.kind === "value"
+            ? path.join(".") === site.path.join(".")
+            : path.slice(0, site.path.length - 1).join(".") === site.path.slice(0, -1).join(".");
+        const named = issues.filter(({ path }) => near(path));
+        expect(named, where).not.toHaveLength(0);
+        const field = site.path.find((key) => typeof key === "string" && key !== "meta");
+        if (site.kind === "value" && !ENUMERATED.has(String(field))) {
+          expect(named.map(({ message }) => message).join(" | "), where).toMatch(/U\+0000|surrogate/);
+        }
+      }
+      expect(await webhookCount()).toBe(webhooks);
+    });
+  });
+
+  it("accepts text with paired surrogates (an emoji) and stores it as sent", async () => {
+    const model = await createModel({ provider: uniqueProvider() });
+    const description = "Fast \u{1F680} and \uD83D\uDE00";
+    const response = await call(`/admin/models/${model.id}/meta`, {
+      method: "PATCH",
+      token,
+      json: { description, providerMetadata: { "k\u{1F680}": ["\u{1F600}"] } },
+    });
+    expect(response.status).toBe(200);
+    const { meta } = (await modelState(model.id)).model as AdminModel;
+    expect(meta.description).toBe(description);
+    expect(meta.providerMetadata).toEqual({ "k\u{1F680}": ["\u{1F600}"] });
+  });
+});
+
 describe("hostile meta (create and PATCH meta)", () => {
   /** [case, meta key, raw JSON value] */
   const metaCases: Array<[string, string, string]> = [
@@ -230,6 +325,10 @@ describe("hostile meta (create and PATCH meta)", () => {
     ["providerMetadata with __proto__", "providerMetadata", `{"__proto__":{"polluted":true}}`],
     ["providerMetadata with an unsafe number", "providerMetadata", `{"n":9007199254740993}`],
     ["providerMetadata that is an array", "providerMetadata", "[1,2,3]"],
+    ["a NUL in a providerMetadata value three levels down", "providerMetadata", `{"a":{"b":["ok","x\\u0000y"]}}`],
+    ["a NUL in a providerMetadata key three levels down", "providerMetadata", `{"a":{"b":{"x\\u0000y":1}}}`],
+    ["a lone surrogate in a providerMetadata key", "providerMetadata", `{"\\ud800":1}`],
+    ["a NUL in a key of meta itself", "x\u0000y", `"z"`],
     ["a legacy field (set by mark-legacy only)", "sunsetDate", `"2099-01-01T00:00:00Z"`],
   ];
 
@@ -373,6 +472,8 @@ describe("hostile query strings", () => {
     ["a repeated filter", "?provider=a&provider=b"],
     ["too many capabilities", `?${Array.from({ length: 6 }, () => "capability=text").join("&")}`],
     ["invalid percent-encoding", "?provider=%E0%A4%A"],
+    ["a NUL in a filter", "?provider=open%00ai"],
+    ["a NUL in a capability", "?capability=text%00"],
   ])("400 for %s in the list's query", async (_, query) => {
     await refused(() => call(`/v1/models${query}`), 400, "invalid_request");
   });
@@ -383,7 +484,85 @@ describe("hostile query strings", () => {
     ["a negative limit", "limit=-1"],
     ["a repeated limit", "limit=1&limit=2"],
     ["__proto__", "__proto__=1"],
+    ["a NUL in the cursor", "before=1%00"],
   ])("400 for %s in the audit query", async (_, query) => {
     await refused(() => call(`/admin/models/${target.id}/audit?${query}`, { token }), 400, "invalid_request");
   });
+});
+
+describe("NUL in the other query strings and paths", () => {
+  it.each([
+    ["the change feed's cursor", "/v1/models/changes?after=1.0%00"],
+    ["the sunset window", "/admin/models/sunsets?within=30d%00"],
+    ["a webhook's deliveries cursor", "/admin/webhooks/wh_0/deliveries?before=1%00"],
+  ])("400 for a NUL in %s", async (_, path) => {
+    await refused(() => call(path, { token }), 400, "invalid_request");
+  });
+
+  it.each([
+    ["deliveries", (id: string) => call(`/admin/webhooks/${id}/deliveries`, { token })],
+    ["rotate-secret", (id: string) => call(`/admin/webhooks/${id}/rotate-secret`, { token, json: {} })],
+    ["delete", (id: string) => call(`/admin/webhooks/${id}`, { method: "DELETE", token })],
+  ])("404 for a webhook id with a NUL on %s, nothing written", async (_, request) => {
+    const before = await webhookCount();
+    await expectError(await request("wh%00x"), 404, "not_found");
+    expect(await webhookCount()).toBe(before);
+  });
+
+  it("the dashboard's model search refuses a NUL with 400, not an error page", async () => {
+    const { cookie } = await signIn();
+    const response = await call(`${UI}/models?q=gpt%00`, { headers: { Cookie: cookie } });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe("a value the database refuses anyway (SQLSTATE class 22) answers 400, never 500", () => {
+  it.each([
+    ["a NUL in text (22021)", sql`SELECT ${"a\u0000b"}::text`],
+    ["a NUL escape in jsonb (22P05)", sql`SELECT ${'{"a":"\\u0000"}'}::jsonb`],
+    ["a lone surrogate escape in jsonb", sql`SELECT ${'{"a":"\\ud800"}'}::jsonb`],
+    ["a number out of its type's range (22003)", sql`SELECT ${"40000"}::smallint`],
+    ["a number that is not one (22P02)", sql`SELECT ${"x"}::integer`],
+  ])("%s, straight from the database, maps to invalid_request with nothing internal", async (_, query) => {
+    const handle = directDatabase();
+    try {
+      const refusal = await handle.db.execute(query).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refusal).toBeDefined();
+      const apiError = toApiError(refusal);
+      expect({ status: apiError.status, code: apiError.code, message: apiError.message }).toEqual({
+        status: 400,
+        code: "invalid_request",
+        message: "a value in the request cannot be stored",
+      });
+      expect(apiError.options.details).toBeUndefined();
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it.each(["22021", "22P05"])(
+    "over HTTP: a write the database refuses with %s answers 400, rolled back, nothing internal",
+    async (state) => {
+      const actor = `refuses-${state}-${crypto.randomUUID().slice(0, 8)}`;
+      const injected = await abortAuditInsertsFor(actor, state, 1_000);
+      try {
+        const model = await createModel({ provider: uniqueProvider() });
+        const before = await modelState(model.id);
+        const response = await call(`/admin/models/${model.id}/archive`, {
+          token: await mintToken({ sub: actor, role: "admin" }),
+          json: { reason: "refused by the database" },
+        });
+        const body = await expectError(response, 400, "invalid_request");
+        expect(body.error.message).toBe("a value in the request cannot be stored");
+        expectNoInternals(JSON.stringify(body), [actor, "injected"]);
+        expect(await injected.attempts()).toBe(1);
+        expect(await modelState(model.id)).toEqual(before);
+      } finally {
+        await injected.undo();
+      }
+    },
+  );
 });

@@ -95,11 +95,16 @@ describe("errors and logs leak nothing", () => {
     expect(logged).toMatch(/DATABASE_URL/);
   });
 
-  it("answers 404, not a stack, for a method or path that does not exist, and echoes no hostile request id", async () => {
-    const response = await call("/v1/models", { method: "DELETE", headers: { "X-Request-Id": 'abc"},{"level":"error","event":"forged' } });
-    const body = await expectError(response, 404, "not_found");
-    expect(body.error.request_id).toMatch(/^[0-9a-f-]{36}$/);
-    expectNoInternals(JSON.stringify(body));
+  it("answers 405 or 404, not a stack, for a method or path that does not exist, and echoes no hostile request id", async () => {
+    const hostile = { "X-Request-Id": 'abc"},{"level":"error","event":"forged' };
+    for (const [path, status, code] of [
+      ["/v1/models", 405, "method_not_allowed"],
+      ["/v1/no-such-path", 404, "not_found"],
+    ] as const) {
+      const body = await expectError(await call(path, { method: "DELETE", headers: hostile }), status, code);
+      expect(body.error.request_id).toMatch(/^[0-9a-f-]{36}$/);
+      expectNoInternals(JSON.stringify(body));
+    }
   });
 });
 

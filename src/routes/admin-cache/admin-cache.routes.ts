@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { adminSecurity, errorResponses, jsonBody, jsonContent } from "../../http/openapi";
+import { adminSecurity, errorResponses, jsonContent, optionalJsonBody } from "../../http/openapi";
 
 export const CatalogEpochSchema = z
   .strictObject({
@@ -11,12 +11,13 @@ export const CatalogEpochSchema = z
 export const reset = createRoute({
   method: "post",
   path: "/admin/cache/reset",
+  operationId: "resetCatalogCache",
   tags: ["Operations"],
   summary: "Start a new catalog epoch",
   description:
     "Run after restoring the database: everything cached before (KV entries, isolate memos, ETags) names the old epoch and is never served again. The catalog is published under the new epoch before the answer.",
   security: adminSecurity,
-  request: { body: jsonBody(z.strictObject({})) },
+  request: { body: optionalJsonBody(z.strictObject({})) },
   responses: {
     200: jsonContent(CatalogEpochSchema, "The new epoch, published"),
     ...errorResponses(403, 413, 415),

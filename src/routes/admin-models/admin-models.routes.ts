@@ -1,7 +1,8 @@
 /** The staff lifecycle API: every route needs an admin token. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { ModelMetaPatchSchema } from "../../domain/model-meta";
-import { adminSecurity, errorResponses, jsonBody, jsonContent, ModelIdParamSchema } from "../../http/openapi";
+import { storedText } from "../../domain/text";
+import { adminSecurity, errorResponses, jsonBody, jsonContent, ModelIdParamSchema, optionalJsonBody } from "../../http/openapi";
 import { ArchiveRequestSchema, EmptyRequestSchema, LegacyOptionsSchema, NewModelSchema } from "../../lifecycle/inputs";
 import { isRouteName } from "../route-names";
 import { AdminModelSchema, AuditEntrySchema } from "./admin-model";
@@ -15,10 +16,13 @@ const etagHeader = z.object({ ETag: z.string().openapi({ description: 'The row v
 const modelAnswer = (description: string) => ({ ...jsonContent(ModelAnswerSchema, description), headers: etagHeader });
 
 const IfMatchHeaders = z.object({
-  "if-match": z.string().optional().openapi({ description: 'Optimistic concurrency: the ETag of the version you edited, e.g. "3"' }),
+  "if-match": storedText()
+    .max(64)
+    .optional()
+    .openapi({ description: 'Optimistic concurrency: the ETag of the version you edited, e.g. "3"' }),
 });
 const WriteHeaders = IfMatchHeaders.extend({
-  "idempotency-key": z.string().optional().openapi({ description: "A retry with the same key gets the first answer back" }),
+  "idempotency-key": storedText().max(255).optional().openapi({ description: "A retry with the same key gets the first answer back" }),
 });
 
 /** Every write: 403 without the role, 413/415 on a bad body, 409/422 on Idempotency-Key misuse. */
@@ -33,23 +37,37 @@ const ArchiveAnswerSchema = z
   })
   .openapi("ArchiveAnswer");
 
-const modelWrite = <B extends z.ZodType>(path: string, summary: string, body: B, statuses: (404 | 410 | 412)[], description = "") =>
+interface ModelWrite<B extends z.ZodType> {
+  path: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  /** The request body; `required: false` for transitions that take none. */
+  body: ReturnType<typeof jsonBody<B>> | ReturnType<typeof optionalJsonBody<B>>;
+  statuses: (404 | 410 | 412)[];
+}
+
+const modelWrite = <B extends z.ZodType>({ path, operationId, summary, description, body, statuses }: ModelWrite<B>) =>
   createRoute({
     method: "post",
     path,
+    operationId,
     tags,
     summary,
     description,
     security: adminSecurity,
-    request: { params: ModelIdParamSchema, headers: WriteHeaders, body: jsonBody(body) },
+    request: { params: ModelIdParamSchema, headers: WriteHeaders, body },
     responses: { 200: modelAnswer("The updated model"), ...errorResponses(...WRITE_ERRORS, ...statuses) },
   });
 
 export const create = createRoute({
   method: "post",
   path: "/admin/models",
+  operationId: "createModel",
   tags,
   summary: "Add a model",
+  description:
+    "A new model, active and visible to clients at once (model.created on the change feed). The id is permanent: never reused, even after archiving. Answers its row version as ETag.",
   security: adminSecurity,
   request: {
     headers: z.object({ "idempotency-key": WriteHeaders.shape["idempotency-key"] }),
@@ -61,8 +79,10 @@ export const create = createRoute({
 export const legacy = createRoute({
   method: "get",
   path: "/admin/models/legacy",
+  operationId: "listLegacyModels",
   tags,
   summary: "Live legacy models",
+  description: "Models marked legacy and not archived, with their replacement and sunset date, by provider then id.",
   security: adminSecurity,
   responses: { 200: jsonContent(ModelListAnswerSchema, "By provider, then id"), ...errorResponses(403) },
 });
@@ -70,8 +90,10 @@ export const legacy = createRoute({
 export const archived = createRoute({
   method: "get",
   path: "/admin/models/archived",
+  operationId: "listArchivedModels",
   tags,
   summary: "Archived models",
+  description: "Every archived model, most recently changed first: what unarchive can bring back.",
   security: adminSecurity,
   responses: { 200: jsonContent(ModelListAnswerSchema, "Most recently changed first"), ...errorResponses(403) },
 });
@@ -79,18 +101,20 @@ export const archived = createRoute({
 export const sunsets = createRoute({
   method: "get",
   path: "/admin/models/sunsets",
+  operationId: "listUpcomingSunsets",
   tags,
   summary: "Legacy models whose sunset date falls within a window",
+  description: "Legacy models the sunset cron will archive within `within` (default 30 days), soonest first, with the cutoff used.",
   security: adminSecurity,
   request: {
     query: z.strictObject({
-      within: z
-        .string()
+      within: storedText()
+        .max(5)
         .regex(/^\d{1,4}[dh]$/, "must look like 30d or 12h")
         .default("30d")
         .transform((value) => Number(value.slice(0, -1)) * (value.endsWith("d") ? 86_400_000 : 3_600_000))
         .refine((ms) => ms <= 366 * 86_400_000, "must be at most a year")
-        .openapi({ type: "string", example: "30d", description: "How far ahead: Nd or Nh, at most a year" }),
+        .openapi({ type: "string", maxLength: 5, example: "30d", description: "How far ahead: Nd or Nh, at most a year" }),
     }),
   },
   responses: {
@@ -105,8 +129,11 @@ export const sunsets = createRoute({
 export const detail = createRoute({
   method: "get",
   path: "/admin/models/{id}",
+  operationId: "getAdminModel",
   tags,
   summary: "One model, as staff see it",
+  description:
+    "Flags, the full meta (staff-only fields included) and the row version, archived models too. The ETag is the row version to send as If-Match.",
   security: adminSecurity,
   request: { params: ModelIdParamSchema },
   responses: { 200: modelAnswer("The model"), ...errorResponses(403, 404) },
@@ -115,8 +142,11 @@ export const detail = createRoute({
 export const audit = createRoute({
   method: "get",
   path: "/admin/models/{id}/audit",
+  operationId: "listModelAudit",
   tags,
   summary: "A model's audit trail, newest first",
+  description:
+    "Every change to the model: who, what before and after, why, and the request that made it. Paged with `before` = next_cursor.",
   security: adminSecurity,
   request: {
     params: ModelIdParamSchema,
@@ -137,6 +167,7 @@ export const audit = createRoute({
 export const updateMeta = createRoute({
   method: "patch",
   path: "/admin/models/{id}/meta",
+  operationId: "updateModelMeta",
   tags,
   summary: "Change some meta fields",
   description: "Merged into the current meta (null removes an optional key), then validated whole. Legacy fields are set by mark-legacy.",
@@ -145,17 +176,28 @@ export const updateMeta = createRoute({
   responses: { 200: modelAnswer("The updated model"), ...errorResponses(403, 404, 412, 413, 415) },
 });
 
-export const markLegacy = modelWrite(
-  "/admin/models/{id}/mark-legacy",
-  "Deprecate a model",
-  LegacyOptionsSchema,
-  [404, 412],
-  "Clients see legacy_info and the RFC 9745/8594 headers at once.",
-);
-export const unmarkLegacy = modelWrite("/admin/models/{id}/unmark-legacy", "Undo a deprecation", EmptyRequestSchema, [404, 412]);
+export const markLegacy = modelWrite({
+  path: "/admin/models/{id}/mark-legacy",
+  operationId: "markModelLegacy",
+  summary: "Deprecate a model",
+  description:
+    "Optionally naming a replacement (which must exist, differ and not be archived), a notice and a future sunset date. Clients see legacy_info and the RFC 9745/8594 headers at once.",
+  body: jsonBody(LegacyOptionsSchema),
+  statuses: [404, 412],
+});
+export const unmarkLegacy = modelWrite({
+  path: "/admin/models/{id}/unmark-legacy",
+  operationId: "unmarkModelLegacy",
+  summary: "Undo a deprecation",
+  description:
+    "The model is active again: its replacement, notice and sunset date are removed and clients stop seeing the deprecation headers. Takes no body (or `{}`).",
+  body: optionalJsonBody(EmptyRequestSchema),
+  statuses: [404, 412],
+});
 export const archive = createRoute({
   method: "post",
   path: "/admin/models/{id}/archive",
+  operationId: "archiveModel",
   tags,
   summary: "Archive a model",
   description:
@@ -167,10 +209,11 @@ export const archive = createRoute({
     ...errorResponses(...WRITE_ERRORS, 404, 412),
   },
 });
-export const unarchive = modelWrite(
-  "/admin/models/{id}/unarchive",
-  "Bring a model back",
-  EmptyRequestSchema,
-  [404, 412],
-  "Keeps legacy status.",
-);
+export const unarchive = modelWrite({
+  path: "/admin/models/{id}/unarchive",
+  operationId: "unarchiveModel",
+  summary: "Bring a model back",
+  description: "Visible to clients again; keeps its legacy status. Takes no body (or `{}`).",
+  body: optionalJsonBody(EmptyRequestSchema),
+  statuses: [404, 412],
+});

@@ -1,6 +1,7 @@
 /** Staff plan lifecycle changes for later; the cron applies them (docs/scheduled-changes.md). */
 import { createRoute, z } from "@hono/zod-openapi";
 import { ModelIdSchema } from "../../domain/model-meta";
+import { storedText } from "../../domain/text";
 import { adminSecurity, errorResponses, jsonBody, jsonContent } from "../../http/openapi";
 import { EmptyRequestSchema } from "../../lifecycle/inputs";
 import { ScheduleChangeSchema } from "../../scheduled-changes/inputs";
@@ -13,6 +14,7 @@ const AnswerSchema = z.strictObject({ scheduled_change: ScheduledChangeSchema })
 export const create = createRoute({
   method: "post",
   path: "/admin/scheduled-changes",
+  operationId: "scheduleModelChange",
   tags,
   summary: "Schedule a change",
   description:
@@ -20,8 +22,8 @@ export const create = createRoute({
   security: adminSecurity,
   request: {
     headers: z.object({
-      "idempotency-key": z.string().optional().openapi({ description: "A retry with the same key gets the first answer back" }),
-      "if-match": z.string().optional().openapi({ description: 'The model version planned against, e.g. "3"' }),
+      "idempotency-key": storedText().max(255).optional().openapi({ description: "A retry with the same key gets the first answer back" }),
+      "if-match": storedText().max(64).optional().openapi({ description: 'The model version planned against, e.g. "3"' }),
     }),
     body: jsonBody(ScheduleChangeSchema),
   },
@@ -31,8 +33,10 @@ export const create = createRoute({
 export const list = createRoute({
   method: "get",
   path: "/admin/scheduled-changes",
+  operationId: "listScheduledChanges",
   tags,
   summary: "Scheduled changes, soonest first",
+  description: "Every scheduled change, soonest first, optionally only those with one `status` or of one `model`.",
   security: adminSecurity,
   request: { query: z.strictObject({ status: ScheduledChangeStatusSchema.optional(), model: ModelIdSchema.optional() }) },
   responses: {
@@ -44,14 +48,17 @@ export const list = createRoute({
 export const cancel = createRoute({
   method: "delete",
   path: "/admin/scheduled-changes/{id}",
+  operationId: "cancelScheduledChange",
   tags,
   summary: "Cancel a pending change",
+  description:
+    "Cancels a pending change (a model.change_cancelled event when it was announced); 409 once it is applied, failed or cancelled.",
   security: adminSecurity,
   request: {
     params: z.object({
       // Text the database can hold (no NUL): anything else names nothing, 404 without a lookup (http/router.ts).
-      id: z
-        .string()
+      id: storedText()
+        .max(100)
         .regex(/^[A-Za-z0-9_-]{1,100}$/)
         .openapi({ param: { name: "id", in: "path" }, example: "sc_3f0c2b8e6d1a4d2f9d0e5a7c1b2e4f60" }),
     }),

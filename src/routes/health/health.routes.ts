@@ -17,8 +17,11 @@ export const ReadinessSchema = z
 export const liveness = createRoute({
   method: "get",
   path: "/healthz",
+  operationId: "checkLiveness",
   tags: ["Operations"],
   summary: "Liveness: the Worker answers (never touches the database)",
+  description: "For load balancers and uptime checks: 200 whenever the Worker runs, whatever the database does. No token.",
+  security: [],
   responses: {
     ...errorResponses(),
     200: jsonContent(LivenessSchema, "The Worker runs"),
@@ -28,8 +31,12 @@ export const liveness = createRoute({
 export const readiness = createRoute({
   method: "get",
   path: "/healthz/ready",
+  operationId: "checkReadiness",
   tags: ["Operations"],
   summary: "Readiness: the database answers (probed at most once per few seconds per isolate)",
+  description:
+    "200 when the database answered the latest probe, 503 when it did not; repeated calls within a few seconds reuse the last probe, so this cannot be used to open connections. No token.",
+  security: [],
   responses: {
     ...errorResponses(),
     200: jsonContent(ReadinessSchema, "Up, and the database answered the latest probe"),

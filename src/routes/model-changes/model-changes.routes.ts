@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { parseCursor } from "../../changes/cursor";
 import { ChangeEventSchema } from "../../changes/events";
+import { storedText } from "../../domain/text";
 import { errorResponses, jsonContent, optionalBearer } from "../../http/openapi";
 
 export const ChangeFeedSchema = z
@@ -14,6 +15,7 @@ export const ChangeFeedSchema = z
 export const feed = createRoute({
   method: "get",
   path: "/v1/models/changes",
+  operationId: "listModelChanges",
   tags: ["Change feed"],
   summary: "The catalog's public changes, in commit order",
   security: optionalBearer,
@@ -21,8 +23,8 @@ export const feed = createRoute({
     "One event per change, public fields only, in the order the changes committed; a cursor never skips an event. Without `after`, from the beginning. A full page never changes (cacheable for good); a partial one grows. The same events are pushed to webhooks.",
   request: {
     query: z.strictObject({
-      after: z
-        .string()
+      after: storedText()
+        .max(64)
         .refine((cursor) => parseCursor(cursor) !== undefined, "is not a cursor from this feed (use a next_cursor you were given)")
         .optional()
         .openapi({ description: "The next_cursor of the previous page", example: "1042.0" }),

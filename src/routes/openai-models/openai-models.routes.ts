@@ -19,7 +19,15 @@ export const OpenAIModelSchema = z
     ...PublicModelWithAccessSchema.shape,
   })
   .openapi("OpenAIModel", {
-    example: { object: "model", created: 1735689600, owned_by: "openai", ...GPT_4_EXAMPLE, access_status: "upgrade_required" },
+    example: {
+      object: "model",
+      created: 1735689600,
+      owned_by: "openai",
+      ...GPT_4_EXAMPLE,
+      aliases: [],
+      upcoming_changes: [],
+      access_status: "upgrade_required",
+    },
   });
 
 export const OpenAIModelListSchema = z
@@ -27,7 +35,7 @@ export const OpenAIModelListSchema = z
   .openapi("OpenAIModelList");
 
 const cachedHeaders = z.object({
-  ETag: z.string().openapi({ description: "Names the bytes for this catalog version, tier and view" }),
+  ETag: z.string().openapi({ description: "Weak: one per catalog version, tier and view, whatever the coding" }),
   "X-Cache": z.enum(["HIT", "MISS", "BYPASS", "STALE"]),
 });
 
@@ -36,6 +44,7 @@ const notModified = { description: "If-None-Match matched: the client's copy is 
 export const list = createRoute({
   method: "get",
   path: "/openai/v1/models",
+  operationId: "listOpenAIModels",
   tags,
   summary: "List models (OpenAI format)",
   description:
@@ -52,6 +61,7 @@ export const list = createRoute({
 export const detail = createRoute({
   method: "get",
   path: "/openai/v1/models/{id}",
+  operationId: "retrieveOpenAIModel",
   tags,
   summary: "Retrieve a model (OpenAI format)",
   description: "Legacy models carry the Deprecation, Sunset and Link headers; archived models answer 410 (code model_archived).",

@@ -3,12 +3,13 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { booleanParam, modelFilterShape } from "../../catalog/model-filter";
 import { LegacyInfoSchema, PublicChangesSchema, PublicModelWithAccessSchema } from "../../catalog/public-model";
 import { IsoDateTimeSchema, SubscriptionTierSchema } from "../../domain/model-meta";
+import { storedText } from "../../domain/text";
 import { errorResponses, jsonContent, ModelIdParamSchema, optionalBearer } from "../../http/openapi";
 
 const tags = ["Models"];
 
 const cachedHeaders = z.object({
-  ETag: z.string().openapi({ description: "Names the bytes for this catalog version, tier and view" }),
+  ETag: z.string().openapi({ description: "Weak: one per catalog version, tier and view, whatever the coding" }),
   "X-Cache": z.enum(["HIT", "MISS", "BYPASS", "STALE"]).openapi({ description: "How the answer was served" }),
 });
 
@@ -17,6 +18,9 @@ const legacyHeaders = z.object({
   Sunset: z.string().optional().openapi({ description: "RFC 8594, when a sunset date is set" }),
   Link: z.string().optional().openapi({ description: 'The successor: </v1/models/ID>; rel="successor-version"' }),
 });
+
+/** A client's If-None-Match: a few tags at most (a browser sends one). */
+const IfNoneMatchHeaders = z.object({ "if-none-match": storedText().max(1024).optional() });
 
 const notModified = { description: "If-None-Match matched: the client's copy is current", headers: cachedHeaders };
 
@@ -31,16 +35,19 @@ const ModelListSchema = z
 const AccessGrantedSchema = z
   .strictObject({
     allowed: z.literal(true),
-    model: z.string(),
+    model: z.string().openapi({ description: "The id asked for" }),
+    model_id: z.string().openapi({ description: "The resolved model (an alias's target): what inference must run" }),
+    alias: z.string().nullable().openapi({ description: "The alias asked for; null when the id names a model" }),
     user_tier: SubscriptionTierSchema,
     legacy_info: LegacyInfoSchema.optional(),
     warning: z.string().optional().openapi({ description: "Present on legacy models: migrate before the sunset" }),
   })
-  .openapi("AccessGranted", { example: { allowed: true, model: "gpt-4", user_tier: "pro" } });
+  .openapi("AccessGranted", { example: { allowed: true, model: "gpt-4", model_id: "gpt-4", alias: null, user_tier: "pro" } });
 
 export const list = createRoute({
   method: "get",
   path: "/v1/models",
+  operationId: "listModels",
   tags,
   summary: "List the catalog",
   description:
@@ -51,7 +58,7 @@ export const list = createRoute({
       ...modelFilterShape,
       includeArchived: booleanParam.optional().openapi({ description: "Admins only (403 otherwise): include archived models" }),
     }),
-    headers: z.object({ "if-none-match": z.string().optional() }),
+    headers: IfNoneMatchHeaders,
   },
   responses: {
     200: { ...jsonContent(ModelListSchema, "The catalog as the caller's tier sees it"), headers: cachedHeaders },
@@ -63,10 +70,11 @@ export const list = createRoute({
 export const detail = createRoute({
   method: "get",
   path: "/v1/models/{id}",
+  operationId: "getModel",
   tags,
   summary: "One model",
   description:
-    "A model with its `legacy_info`; legacy models carry Deprecation, Sunset and Link headers. Archived: 410. With `at`, the model as it was then (from its history, with `Memento-Datetime`): 404 if it did not exist yet, 410 if it was archived then.",
+    "A model with its `legacy_info`, `aliases` and `upcoming_changes`; legacy models carry Deprecation, Sunset and Link headers. Archived: 410. An alias answers its entry: its target's fields under the alias's id, `alias_for` naming the target (410 as its target when that is archived). With `at`, the model as it was then (from its history, with `Memento-Datetime`): 404 if it did not exist yet, 410 if it was archived then.",
   security: optionalBearer,
   request: {
     params: ModelIdParamSchema,
@@ -76,7 +84,7 @@ export const detail = createRoute({
         example: "2026-03-15T12:00:00Z",
       }),
     }),
-    headers: z.object({ "if-none-match": z.string().optional() }),
+    headers: IfNoneMatchHeaders,
   },
   responses: {
     200: {
@@ -93,10 +101,11 @@ export const detail = createRoute({
 export const access = createRoute({
   method: "get",
   path: "/v1/models/{id}/access",
+  operationId: "checkModelAccess",
   tags,
   summary: "The inference gate",
   description:
-    "May the caller's tier use this model now? 200 allowed (with a warning on legacy models), 403 tier, 404, 410 archived, 503 unavailable.",
+    "May the caller's tier use this model now? 200 allowed (with a warning on legacy models), 403 tier, 404, 410 archived, 503 unavailable. On an alias the gate decides on its target: `model_id` names it, `alias` the name asked for.",
   security: optionalBearer,
   request: { params: ModelIdParamSchema },
   responses: {
@@ -123,6 +132,7 @@ const HistorySchema = z
 export const history = createRoute({
   method: "get",
   path: "/v1/models/{id}/history",
+  operationId: "getModelHistory",
   tags,
   summary: "A model's public history",
   description:
@@ -131,8 +141,8 @@ export const history = createRoute({
   request: {
     params: ModelIdParamSchema,
     query: z.strictObject({
-      after: z
-        .string()
+      after: storedText()
+        .max(9)
         .regex(/^\d{1,9}$/, "is not a cursor of this history (use a next_cursor you were given)")
         .optional()
         .openapi({ description: "The next_cursor of the previous page" }),

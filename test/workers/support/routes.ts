@@ -3,7 +3,9 @@
  * name, and a valid request for every write route (EXAMPLES).
  */
 import { expect } from "vitest";
+import type { ModelMeta } from "../../../src/domain/model-meta";
 import type { routeTable } from "../../../src/routes";
+import { aliasFor, putAlias } from "./aliases";
 import { adminPost } from "./client";
 import { inDays, sampleMeta } from "./fixtures";
 import { createWebhook, receiverUrl } from "./webhooks";
@@ -17,8 +19,8 @@ export const routeName = ({ method, path }: Route) => `${method.toUpperCase()} $
 /** Routes that take a request body. */
 export const isWrite = ({ method }: Route) => method !== "get";
 
-/** The route's path for one model: `{id}` becomes its id. */
-export const pathFor = (route: Route, id: string) => route.path.replaceAll("{id}", id);
+/** The route's path for one model: `{id}` becomes its id, `{alias}` the model's alias in these tests (aliasFor). */
+export const pathFor = (route: Route, id: string) => route.path.replaceAll("{id}", id).replaceAll("{alias}", aliasFor(id));
 
 /** What a route's valid request can refer to: the model on its path, a model to name as replacement, a free id to create. */
 export interface ExampleContext {
@@ -32,9 +34,18 @@ export interface ExampleContext {
  * succeed. The cross-cutting tests take every route from the route table
  * and fail on a write route missing here, so a new route gets covered.
  */
+/** The optional text fields of meta, so that the examples carry every string field a route takes. */
+const EXAMPLE_TEXT = {
+  version: "1",
+  internalNotes: "Example notes",
+  complianceTags: ["soc2"],
+  providerMetadata: { region: "eu", limits: { modes: ["batch"] } },
+} satisfies Partial<ModelMeta>;
+
 const EXAMPLES: Record<string, { body: (context: ExampleContext) => object; prepare?: (id: string) => Promise<void> }> = {
-  "POST /admin/models": { body: ({ newId }) => ({ id: newId, name: newId, provider: "example", meta: sampleMeta() }) },
-  "PATCH /admin/models/{id}/meta": { body: () => ({ displayName: "Example" }) },
+  // Every string field a route takes appears in its example (the hostile-input tests put a NUL in each).
+  "POST /admin/models": { body: ({ newId }) => ({ id: newId, name: newId, provider: "example", meta: sampleMeta(EXAMPLE_TEXT) }) },
+  "PATCH /admin/models/{id}/meta": { body: () => ({ displayName: "Example", ...EXAMPLE_TEXT }) },
   "POST /admin/models/{id}/mark-legacy": {
     body: ({ replacement }) => ({ replacementModelId: replacement.id, deprecationNotice: "Use the replacement", sunsetDate: inDays(800) }),
   },
@@ -48,12 +59,26 @@ const EXAMPLES: Record<string, { body: (context: ExampleContext) => object; prep
     prepare: async (id) => expectStatus(await adminPost(`/admin/models/${id}/archive`, { reason: "setup" }), 200),
   },
   // Webhook routes: a loopback receiver that subscribes to nothing but sunset warnings; on a model's path, `{id}` names no webhook.
-  "POST /admin/webhooks": { body: () => ({ url: receiverUrl("example"), events: ["model.sunset_approaching"] }) },
+  "POST /admin/webhooks": {
+    body: () => ({ url: receiverUrl("example"), events: ["model.sunset_approaching"], description: "Example receiver" }),
+  },
   "POST /admin/webhooks/{id}/rotate-secret": { body: () => ({}) },
   "DELETE /admin/webhooks/{id}": { body: () => ({}) },
+  // Alias routes: the model's alias (aliasFor), pointed at the model; a delete needs it to exist.
+  "PUT /admin/aliases/{alias}": { body: ({ model }) => ({ targetModelId: model.id, reason: "example" }) },
+  "DELETE /admin/aliases/{alias}": {
+    body: () => ({ reason: "example" }),
+    prepare: async (id) => expect([200, 201]).toContain((await putAlias(aliasFor(id), id)).status),
+  },
   // Scheduled far enough ahead that no test's cron run applies it.
   "POST /admin/scheduled-changes": {
-    body: ({ model }) => ({ modelId: model.id, action: "update_meta", body: { displayName: "Later" }, effectiveAt: inDays(700) }),
+    body: ({ model }) => ({
+      modelId: model.id,
+      action: "update_meta",
+      body: { displayName: "Later" },
+      effectiveAt: inDays(700),
+      reason: "example",
+    }),
   },
   // On a model's path, `{id}` names no scheduled change (pathIdFor makes one).
   "DELETE /admin/scheduled-changes/{id}": { body: () => ({}) },
@@ -72,10 +97,13 @@ export const exampleBody = (route: Route, context: ExampleContext): object | und
   isWrite(route) ? exampleOf(route).body(context) : undefined;
 
 /**
+/**
  * The `{id}` a route's path takes in a test: the model's; for a webhook route a new webhook's (subscribed to
- * sunset warnings only); for a scheduled change's, a new pending change of the model.
+ * sunset warnings only); for a scheduled change's, a new pending change of the model. An alias route's
+ * `{alias}` (aliasFor the model) is made to exist, pointing at the model.
  */
 export async function pathIdFor(route: Route, model: { id: string }): Promise<string> {
+  if (route.path.startsWith("/admin/aliases/{alias}")) expect([200, 201]).toContain((await putAlias(aliasFor(model.id), model.id)).status);
   if (route.path.startsWith("/admin/scheduled-changes/{id}")) {
     const response = await adminPost(
       "/admin/scheduled-changes",

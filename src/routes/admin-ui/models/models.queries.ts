@@ -8,6 +8,7 @@ import { z } from "zod";
 import { catalogState, models } from "../../../../drizzle/schema";
 import type { Database } from "../../../db/client";
 import { MODEL_ID_PATTERN, SubscriptionTierSchema } from "../../../domain/model-meta";
+import { storedText } from "../../../domain/text";
 import { MODEL_STATUSES } from "../model-status";
 
 /** The models page's query string; an empty field means "any". */
@@ -18,7 +19,7 @@ export const StaffModelFiltersSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "is not a provider id")
     .optional(),
   tier: SubscriptionTierSchema.optional(),
-  q: z.string().trim().max(100).optional(),
+  q: storedText().trim().max(100).optional(),
   after: z.string().regex(MODEL_ID_PATTERN, "is not a model id").optional(),
   before: z.string().regex(MODEL_ID_PATTERN, "is not a model id").optional(),
 });

@@ -1,0 +1,12 @@
+/** Housekeeping: usage rollups past 90 days and flush ids past their redelivery window (src/usage/rollups.ts). */
+import { purgeUsage } from "../usage/rollups";
+import type { ScheduledJob } from "./job";
+
+export const usageRetention: ScheduledJob = {
+  name: "usage_purge",
+  housekeeping: true,
+  async run(run) {
+    const purged = await purgeUsage(run.db, run.now);
+    return { log: { purgedUsageRollups: purged.rollups, purgedUsageFlushes: purged.flushes } };
+  },
+};
