@@ -40,8 +40,16 @@ describe("0010 scheduled changes", () => {
     ).rejects.toThrow(/check/);
   });
 
-  it("accepts the three scheduling events in the feed", async () => {
-    for (const [seq, type] of ["model.change_scheduled", "model.change_cancelled", "model.scheduled_change_failed"].entries()) {
+  it("accepts the three scheduling events in the feed, and still 0009's alias events", async () => {
+    const types = [
+      "model.change_scheduled",
+      "model.change_cancelled",
+      "model.scheduled_change_failed",
+      "alias.created",
+      "alias.repointed",
+      "alias.deleted",
+    ];
+    for (const [seq, type] of types.entries()) {
       await m.db.query("INSERT INTO change_events (catalog_version, seq, id, type, model_id, body) VALUES (900, $1, $2, $3, 'm', '{}')", [
         seq,
         `evt_s${seq}`,
@@ -64,6 +72,13 @@ describe("0010 scheduled changes", () => {
     beforeAll(async () => {
       await m.db.query("DELETE FROM change_events WHERE catalog_version = 900");
       expect(await rollbackLatest(m.db, MIGRATIONS)).toBe("0010_scheduled_changes");
+    });
+
+    it("keeps accepting 0009's alias events", async () => {
+      await m.db.query(
+        "INSERT INTO change_events (catalog_version, seq, id, type, model_id, body) VALUES (901, 0, 'evt_a_back', 'alias.deleted', 'm', '{}')",
+      );
+      await m.db.query("DELETE FROM change_events WHERE catalog_version = 901");
     });
 
     it("drops the table and the column, and restores the schema", async () => {
