@@ -22,6 +22,7 @@ import type { RunResult } from "./report";
 import { dashboardModelsPage } from "./scenarios/dashboard";
 import { databasePath } from "./scenarios/database-path";
 import { filteredList } from "./scenarios/filtered-list";
+import { gateBinding } from "./scenarios/gate-binding";
 import { wholeLists } from "./scenarios/lists";
 import { mixedReadsAndWrites } from "./scenarios/mixed";
 import { smallAnswers } from "./scenarios/small-answers";
@@ -55,6 +56,7 @@ export async function benchAt(models: number, ctx: SizeContext): Promise<RunResu
   const rows = await wholeLists(stage, sample);
   const heapAfterWarmUp = await workerHeap(stage.worker.inspectorPort);
   rows.push(...(await smallAnswers(stage, sample)));
+  rows.push(...(await gateBinding(stage, sample)));
   rows.push(await filteredList(stage));
   rows.push(await dashboardModelsPage(stage));
   const missPath = await databasePath(stage);

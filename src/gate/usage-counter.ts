@@ -75,7 +75,8 @@ export class UsageCounter {
   #windowStart: number | undefined;
   #unsent: UsageMessage[] = [];
   #flushes = 0;
-  readonly #isolate = crypto.randomUUID().slice(0, 8);
+  // Drawn on the first flush: workerd refuses random values in global scope, where the gate's counter is built.
+  #isolate: string | undefined;
 
   constructor(options: UsageCounterOptions = {}) {
     this.#clock = options.clock ?? Date.now;
@@ -144,6 +145,7 @@ export class UsageCounter {
     this.#decisions = 0;
     this.#windowStart = undefined;
     if (rows.length === 0) return [];
+    this.#isolate ??= crypto.randomUUID().slice(0, 8);
     const flushId = `${this.#isolate}-${this.#clock().toString(36)}-${(this.#flushes++).toString(36)}`;
     const messages: UsageMessage[] = [];
     for (let start = 0; start < rows.length; start += this.#rowsPerMessage) {
