@@ -10,9 +10,10 @@
  *
  * The catalog's bench Worker forwards /__bench/rpc/* here (BENCH_INFERENCE).
  */
+
+import example from "../../examples/inference-worker/src/index";
 import type { GateAnswer } from "../../src/gate";
 import type { BenchGate } from "../gate";
-import example from "../../examples/inference-worker/src/index";
 
 interface Env {
   CATALOG: Service<BenchGate>;
@@ -21,7 +22,7 @@ interface Env {
 const METHODS = { checkAccess: "checkAccess", noop: "noop" } as const;
 
 export default {
-  async fetch(request, env, ctx) {
+  async fetch(request, env) {
     const url = new URL(request.url);
     const method = METHODS[url.pathname.slice("/__bench/rpc/".length) as keyof typeof METHODS];
     if (!url.pathname.startsWith("/__bench/rpc/")) return example.fetch(request, env);
@@ -34,7 +35,6 @@ export default {
       const answer: GateAnswer = await env.CATALOG[method]({ modelId, token });
       if (answer.allowed) allowed++;
     }
-    void ctx;
     // Any refusal is an error for the bench (the load generator counts non-2xx).
     return new Response(`${allowed}/${calls}\n`, { status: allowed === calls ? 200 : 500, headers: { "Cache-Control": "no-store" } });
   },

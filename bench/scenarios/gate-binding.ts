@@ -19,7 +19,10 @@ function freeGatePaths(sample: CatalogSample): string[] {
   };
   const free = listed.models.filter((m) => m.access_status === "allowed" && m.is_available);
   const step = Math.max(1, Math.floor(free.length / 500));
-  return free.filter((_, i) => i % step === 0).slice(0, 500).map((m) => `/v1/models/${m.id}/access`);
+  return free
+    .filter((_, i) => i % step === 0)
+    .slice(0, 500)
+    .map((m) => `/v1/models/${m.id}/access`);
 }
 
 export async function gateBinding(stage: Stage, sample: CatalogSample) {
