@@ -169,7 +169,8 @@ describe("staff dashboard in Chromium", () => {
     expect(after.headers.get("Deprecation")).toBeTruthy();
     expect(after.headers.get("Sunset")).toBeTruthy();
     // The audit trail names the signed-in member of staff.
-    expect(await page.locator("tbody tr").first().innerText()).toMatch(/e2e-staff\s+mark_legacy/);
+    const auditTrail = page.locator("table", { has: page.getByRole("columnheader", { name: "Actor" }) });
+    expect(await auditTrail.locator("tbody tr").first().innerText()).toMatch(/e2e-staff\s+mark_legacy/);
     await screenshot("model", { fullPage: true });
   });
 
