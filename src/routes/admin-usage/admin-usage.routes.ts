@@ -63,6 +63,7 @@ const jsonOrCsv = <T extends z.ZodType>(schema: T, description: string, csvExamp
 export const modelUsage = createRoute({
   method: "get",
   path: "/admin/models/{id}/usage",
+  operationId: "getModelUsage",
   tags,
   summary: "Who calls a model",
   description: "Gate decisions on the model over the window (HTTP and service binding), counted per caller and hour.",
@@ -74,6 +75,7 @@ export const modelUsage = createRoute({
 export const modelCallers = createRoute({
   method: "get",
   path: "/admin/models/{id}/usage/callers",
+  operationId: "listModelCallers",
   tags,
   summary: "Every caller of a model",
   description: "Every caller over the window, most calls first; `?format=csv` for a spreadsheet.",
@@ -88,6 +90,7 @@ export const modelCallers = createRoute({
 export const legacyUsage = createRoute({
   method: "get",
   path: "/admin/usage/legacy",
+  operationId: "listLegacyUsage",
   tags,
   summary: "Who still calls the legacy models",
   description: "One row per legacy (not archived) model, most callers first: who a sunset would break.",
