@@ -50,10 +50,10 @@ function snapshotSources(workDir: string): string {
   // The bench's own rate limits: its load generator must never meet them (rateLimitVars advertise the same).
   const toml = join(app, "wrangler.toml");
   writeFileSync(toml, `${withRateLimit(readFileSync(toml, "utf8"), BENCH_RATE_LIMIT)}\n${BENCH_INFERENCE_BINDING}`);
-  // The one test module the bench entry imports (forgetMemoizedCatalog); the rest of test/ stays out.
+  symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"));
+  // The one test module the bench entry imports (a "new isolate" for scenario c).
   mkdirSync(join(app, "test"));
   cpSync(join(ROOT, "test/isolate-memo.ts"), join(app, "test/isolate-memo.ts"));
-  symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"));
   return app;
 }
 

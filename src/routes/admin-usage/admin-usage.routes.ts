@@ -90,7 +90,7 @@ export const modelCallers = createRoute({
 export const legacyUsage = createRoute({
   method: "get",
   path: "/admin/usage/legacy",
-  operationId: "listLegacyUsage",
+  operationId: "getLegacyUsage",
   tags,
   summary: "Who still calls the legacy models",
   description: "One row per legacy (not archived) model, most callers first: who a sunset would break.",
