@@ -65,6 +65,8 @@ export default defineConfig({
                 WEBHOOK_SECRET_KEY: TEST_WEBHOOK_SECRET_KEY,
                 // Receivers in the tests listen on 127.0.0.1 (test/webhook-receiver.ts).
                 ALLOW_LOCAL_WEBHOOKS: "true",
+                // The .dev.vars that `npm run dev` writes says "true"; the suite tests the production token rules.
+                LOCAL_DEV: "false",
                 // The suite's own limits, high enough that no test meets them (test/workers/rate-limits.test.ts uses the low one).
                 RATE_LIMIT_ANONYMOUS_PER_MINUTE: String(TEST_RATE_LIMIT),
                 RATE_LIMIT_AUTHENTICATED_PER_MINUTE: String(TEST_RATE_LIMIT),

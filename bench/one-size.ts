@@ -53,16 +53,18 @@ export async function benchAt(models: number, ctx: SizeContext): Promise<RunResu
   }
 
   const sample = await sampleCatalog(stage, models);
-  const rows = await wholeLists(stage, sample);
+  // --only: a subset, by the table's keys (the list rows: a; the small answers: d; the binding and counting: r; c, f, i, w, g).
+  const runs = (key: string) => !ctx.options.only || ctx.options.only.has(key);
+  const rows = runs("a") ? await wholeLists(stage, sample) : [];
   const heapAfterWarmUp = await workerHeap(stage.worker.inspectorPort);
-  rows.push(...(await smallAnswers(stage, sample)));
-  rows.push(...(await gateBinding(stage, sample)));
-  rows.push(await filteredList(stage));
-  rows.push(await dashboardModelsPage(stage));
-  const missPath = await databasePath(stage);
-  rows.push(missPath.row);
-  rows.push(await adminWrites(stage));
-  rows.push(await mixedReadsAndWrites(stage, sample));
+  if (runs("d")) rows.push(...(await smallAnswers(stage, sample)));
+  if (runs("r")) rows.push(...(await gateBinding(stage, sample)));
+  if (runs("f")) rows.push(await filteredList(stage));
+  if (runs("i")) rows.push(await dashboardModelsPage(stage));
+  const missPath = runs("c") ? await databasePath(stage) : { row: undefined, profile: {} };
+  if (missPath.row) rows.push(missPath.row);
+  if (runs("w")) rows.push(await adminWrites(stage));
+  if (runs("g")) rows.push(await mixedReadsAndWrites(stage, sample));
 
   const heapAtEnd = await workerHeap(stage.worker.inspectorPort);
   say(`${tag} Worker heap: ${heapText(heapAfterWarmUp)} after warm-up, ${heapText(heapAtEnd)} at the end`);
@@ -97,6 +99,7 @@ async function seedAndQuery(models: number, tag: string, ctx: SizeContext): Prom
 
   // JSONB queries first, while nothing else competes for the CPU.
   const { quick } = ctx.options;
+  if (ctx.options.only && !ctx.options.only.has("queries")) return [];
   const queries = await measureQueries(client, quick ? 20 : 200, quick ? 1500 : 8000, (done, total) =>
     progress(`${tag} JSONB queries ${done}/${total}`),
   );

@@ -11,6 +11,8 @@ export interface BenchOptions {
   strict: boolean;
   postgres: boolean;
   serve: boolean;
+  /** Only these scenarios (keys as in the table: c, w, ...; "queries" for the JSONB queries); undefined: all. */
+  only: Set<string> | undefined;
 }
 
 const KNOWN = new Set([
@@ -25,6 +27,7 @@ const KNOWN = new Set([
   "no-write",
   "strict",
   "serve",
+  "only",
   "help",
 ]);
 
@@ -49,6 +52,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     return value;
   };
   const quick = flag("quick");
+  const only = option("only");
   const models = option("models");
   const options: BenchOptions = {
     models: models === undefined ? [1000, 10_000] : [positiveInt("models", 1000, 100_000)],
@@ -58,10 +62,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     loadgen: option("loadgen") ?? "auto",
     install: !flag("no-install"),
     // CI's --quick smoke must not rewrite the committed numbers.
-    write: flag("write") || (!quick && !flag("no-write")),
+    // A partial run (--only) never rewrites the committed tables.
+    write: only === undefined && (flag("write") || (!quick && !flag("no-write"))),
     strict: flag("strict"),
     postgres: flag("postgres"),
     serve: flag("serve"),
+    only: only === undefined ? undefined : new Set(only.split(",").map((key) => key.trim())),
   };
   if (!["auto", "wrk", "autocannon"].includes(options.loadgen)) throw new Error("--loadgen is auto, wrk or autocannon");
   return options;

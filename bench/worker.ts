@@ -34,7 +34,7 @@
  */
 import { createApp } from "../src/app";
 import { bearerToken, verifyToken } from "../src/auth/jwt";
-import { compress, type Encoding, negotiateEncoding, packIndex, unpackIndex } from "../src/catalog/encoding";
+import { clientAcceptEncoding, compress, type Encoding, negotiateEncoding, packIndex, unpackIndex } from "../src/catalog/encoding";
 import { HEAD_KEY } from "../src/catalog/kv-layout";
 import { decodeIndex, encodeIndex, patchSnapshot, snapshotFromRows } from "../src/catalog/snapshot";
 import { publicListView } from "../src/catalog/views";
@@ -62,7 +62,7 @@ async function bench(request: Request, url: URL, env: Env, ctx: ExecutionContext
     const ceiling = ceilings.get(name);
     if (!ceiling?.identity) return new Response("PUT the bytes to serve first\n", { status: 409 });
     const headers = { "Content-Type": "application/json; charset=UTF-8", "Cache-Control": "no-store" };
-    const encoding = negotiateEncoding(request.headers.get("Accept-Encoding") ?? undefined);
+    const encoding = negotiateEncoding(clientAcceptEncoding(request));
     const encoded = ceiling[encoding];
     if (encoding === "identity" || !encoded) return new Response(ceiling.identity, { headers });
     return new Response(encoded, { headers: { ...headers, "Content-Encoding": encoding }, encodeBody: "manual" });

@@ -1,6 +1,6 @@
 /**
  * Drizzle view of the tables the migrations in ../migrations create (after
- * 0008_usage_rollups). The SQL files are the source of truth for DDL; this file is
+ * 0009_model_aliases). The SQL files are the source of truth for DDL; this file is
  * the source of row types for the code.
  */
 import { sql } from "drizzle-orm";
@@ -128,7 +128,23 @@ export const sunsetAnnouncements = pgTable(
   (t) => [primaryKey({ columns: [t.modelId, t.sunsetDate, t.daysBefore] })],
 );
 
+/** Aliases (0009_model_aliases): a moving name pointing at one model; ids shared with models. */
+export const modelAliases = pgTable(
+  "model_aliases",
+  {
+    alias: text("alias").primaryKey(),
+    targetModelId: text("target_model_id").notNull(),
+    rowVersion: integer("row_version").notNull().default(1),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("idx_model_aliases_target").on(t.targetModelId)],
+);
+
 export type ModelRow = typeof models.$inferSelect;
+export type AliasRow = typeof modelAliases.$inferSelect;
 export type AuditRow = typeof modelTierAuditLogs.$inferSelect;
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

@@ -71,3 +71,35 @@ export async function insertSeeds(
   }
   return added;
 }
+
+/**
+ * Adds the seed aliases that are not there yet (ids free, targets live), with
+ * their audit rows, in one transaction; returns how many were added.
+ */
+export async function insertSeedAliases(db: SqlSession, aliases: readonly { alias: string; targetModelId: string }[]): Promise<number> {
+  if (aliases.length === 0) return 0;
+  await db.query("BEGIN");
+  try {
+    const { rows } = await db.query(
+      `INSERT INTO model_aliases (alias, target_model_id, created_by, updated_by)
+       SELECT a.alias, a.target, $3, $3 FROM unnest($1::text[], $2::text[]) AS a(alias, target)
+        WHERE EXISTS (SELECT FROM models m WHERE m.id = a.target AND NOT m.is_archived)
+          AND NOT EXISTS (SELECT FROM models m WHERE m.id = a.alias)
+       ON CONFLICT (alias) DO NOTHING RETURNING alias, target_model_id`,
+      [aliases.map((a) => a.alias), aliases.map((a) => a.targetModelId), SEED_ACTOR],
+    );
+    for (const row of rows) {
+      await db.query(
+        `INSERT INTO model_tier_audit_logs (admin_user_id, model_id, action, previous_value, new_value, reason)
+         VALUES ($1, $2, 'create_alias', NULL, $3::jsonb, 'seed data')`,
+        [SEED_ACTOR, row.alias, JSON.stringify({ targetModelId: row.target_model_id })],
+      );
+    }
+    if (rows.length) await db.query("UPDATE catalog_state SET version = version + 1");
+    await db.query("COMMIT");
+    return rows.length;
+  } catch (error) {
+    await db.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}

@@ -48,6 +48,7 @@ const _sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 export class CatalogCache {
   private readonly store: CatalogStore;
   private readonly publisher: CatalogPublisher;
+  private warming: Promise<void> | undefined;
 
   constructor(
     kv: KVNamespace,
@@ -62,6 +63,7 @@ export class CatalogCache {
   async head(): Promise<Head> {
     const now = Date.now();
     if (headIsFresh(now)) return { at: memoVersion(), outcome: "HIT" };
+    this.warmDatabase();
     let published: CatalogVersion | undefined;
     try {
       published = await this.store.head();
@@ -78,15 +80,15 @@ export class CatalogCache {
 
   /**
    * A view's body for a tier, in `accepted` or identity: built and compressed
-   * once per version per isolate. A miss answers identity: the compression is
-   * left to the next request rather than added to the database's time.
+   * once per version per isolate. A miss answers identity (unless the client
+   * refused it): the compression is left to the next request rather than added to the database's time.
    */
-  async body(view: CatalogView, tier: SubscriptionTier, accepted: Encoding, known?: Head) {
+  async body(view: CatalogView, tier: SubscriptionTier, accepted: Encoding, known?: Head, identityAccepted = true) {
     const { snapshot, outcome } = await this.snapshot(known);
     const key = `${view.name}:${tier}:`;
     const memoized = memoBody(snapshot, key + accepted);
     if (memoized) return { at: snapshot as CatalogVersion, body: memoized, encoding: accepted, outcome };
-    const encoding: Encoding = outcome === "HIT" ? accepted : "identity";
+    const encoding: Encoding = outcome === "HIT" || !identityAccepted ? accepted : "identity";
     // STALE is a fallback, never a source: nothing derived from it is memoized (keepBody checks the version).
     let identity = memoBody(snapshot, `${key}identity`);
     if (!identity) {
@@ -160,6 +162,8 @@ export class CatalogCache {
    * request must not wait on another's database read.
    */
   private async refill(head: Head): Promise<Snapshot> {
+    // An idle connection in the pool by now, else the query would open a second one.
+    await this.warming;
     const snapshot = await readSnapshot(this.db());
     if (head.outcome !== "BYPASS") {
       // A cold cache has no head yet: publish what we read (publishing corrects a race with a writer).
@@ -174,6 +178,19 @@ export class CatalogCache {
     }
     adopt(snapshot);
     return snapshot;
+  }
+
+  /**
+   * A cold isolate (no version known yet) will most likely read the database:
+   * open the connection (WebSocket, TLS, startup) while KV answers, not after.
+   * Once per request; failures are left to the query that follows.
+   */
+  private warmDatabase() {
+    if (memoVersion() !== undefined || this.warming) return;
+    this.warming = this.db()
+      .$client.connect()
+      .then((client) => client.release())
+      .catch(() => {});
   }
 
   /** A refill; when the database is unavailable, the newest complete catalog still at hand, marked STALE. */

@@ -15,17 +15,27 @@ export function shortHash(text: string): string {
 
 /**
  * Every catalog write bumps the version and a restore starts a new epoch, so
- * (epoch, version, tier, view, encoding) names the bytes exactly.
+ * (epoch, version, tier, view) names one state of one view. Weak: the br, gzip
+ * and identity bodies of it are the same JSON, so they share the tag, and
+ * If-None-Match with it is a 304 whatever the encoding (and whoever
+ * re-encodes on the way).
  */
-export const catalogEtag = (at: CatalogVersion, tier: SubscriptionTier, view = "all", encoding: Encoding = "identity") =>
-  `"c${at.epoch.slice(0, 8)}.${at.version}-${tier}-${view === "all" ? "all" : shortHash(view)}${encoding === "identity" ? "" : `-${encoding}`}"`;
+export const catalogEtag = (at: CatalogVersion, tier: SubscriptionTier, view = "all") =>
+  `W/"c${at.epoch.slice(0, 8)}.${at.version}-${tier}-${view === "all" ? "all" : shortHash(view)}"`;
 
-/** RFC 9110 weak comparison against an If-None-Match header. */
+/** An entity tag's opaque part: without W/ and without the encoding suffix tags had before they were weak (`-br`, `-gzip`). */
+const opaque = (tag: string) =>
+  tag
+    .trim()
+    .replace(/^W\//, "")
+    .replace(/-(?:br|gzip)"$/, '"');
+
+/** RFC 9110 weak comparison against an If-None-Match header: `*`, or any tag of the list. */
 export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === "*") return true;
-  const bare = etag.replace(/^W\//, "");
-  return header.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === bare);
+  const current = opaque(etag);
+  return header.split(",").some((candidate) => opaque(candidate) === current);
 }
 
 /**
@@ -36,12 +46,13 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
 export const EDGE_MAX_AGE_SECONDS = 30;
 
 /** Anonymous answers: shared caches may keep them briefly. Per-user answers: the user's cache only. */
-export function publicCacheHeaders(authenticated: boolean, negotiated = false): Record<string, string> {
+export function publicCacheHeaders(authenticated: boolean): Record<string, string> {
   return {
     "Cache-Control": authenticated
       ? "private, max-age=0, must-revalidate"
       : `public, max-age=0, s-maxage=${EDGE_MAX_AGE_SECONDS}, must-revalidate`,
-    Vary: negotiated ? "Authorization, Accept-Encoding" : "Authorization",
+    // Every catalog answer: the coding depends on Accept-Encoding (whoever applies it), the tier on the token.
+    Vary: "Authorization, Accept-Encoding",
   };
 }
 

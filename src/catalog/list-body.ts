@@ -4,17 +4,18 @@
  * per-request JSON.stringify of the whole catalog is needed.
  */
 import type { SubscriptionTier } from "../domain/model-meta";
-import { accessStatusOf, type PublicModel } from "./public-model";
+import { accessStatusOf, type CatalogEntry } from "./public-model";
 
 export interface SerializedModel {
-  model: PublicModel;
+  /** A model with its aliases, or an alias's entry. */
+  model: CatalogEntry;
   /** JSON of the model without its closing brace, ready for `,"access_status":...}`. */
   unclosedJson: string;
   /** When the model entered the catalog, in Unix seconds (OpenAI's `created`). */
   created: number;
 }
 
-export function serializeModel(model: PublicModel, created: number): SerializedModel {
+export function serializeModel(model: CatalogEntry, created: number): SerializedModel {
   const json = JSON.stringify(model);
   return { model, unclosedJson: json.slice(0, -1), created };
 }

@@ -1,20 +1,24 @@
 /**
- * The list filters clients send (`capability`, `provider`, `available`): one
- * query schema and one predicate, for the cached list, the admin listing
- * with archived models, and every other view of the list. Pure.
+ * The list filters clients send (`capability`, `provider`, `available`,
+ * `modality`, `region`, `reasoning`): one query schema and one predicate, for
+ * the cached list, the admin listing with archived models, and every other
+ * view of the list. Pure.
  */
 import { z } from "@hono/zod-openapi";
-import { ModelCapabilitySchema } from "../domain/model-meta";
+import { ModalitySchema, ModelCapabilitySchema, RegionCodeSchema } from "../domain/model-meta";
+import type { PublicModel } from "./public-model";
 
 export const booleanParam = z.enum(["true", "false"], { error: "must be true or false" }).transform((value) => value === "true");
 
+/** A repeatable parameter: one value or several, repeats dropped. */
+const repeatable = <T extends z.ZodType<string>>(item: T, max: number) =>
+  z.union([item, z.array(item).max(max)]).transform((value) => [...new Set(Array.isArray(value) ? value : [value])] as z.infer<T>[]);
+
 export const modelFilterShape = {
-  capability: z
-    .union([ModelCapabilitySchema, z.array(ModelCapabilitySchema).max(5)])
-    .transform((value) => [...new Set(Array.isArray(value) ? value : [value])])
+  capability: repeatable(ModelCapabilitySchema, 5)
     .optional()
     .openapi({ description: "Repeatable: every capability named must be present", example: "vision" }),
-  // A repeated provider/available arrives as an array and is refused by the string schema.
+  // A repeated provider/available/reasoning arrives as an array and is refused by the string schema.
   provider: z
     .string()
     .max(64)
@@ -22,6 +26,15 @@ export const modelFilterShape = {
     .optional()
     .openapi({ example: "openai" }),
   available: booleanParam.optional().openapi({ description: "Only models that are (or are not) available" }),
+  modality: repeatable(ModalitySchema, 5)
+    .optional()
+    .openapi({ description: "Repeatable: every input modality named must be in the model's `modalities.input`", example: "image" }),
+  region: repeatable(RegionCodeSchema, 10)
+    .optional()
+    .openapi({ description: "Repeatable: every region named must be in the model's `regions`", example: "eu" }),
+  reasoning: booleanParam
+    .optional()
+    .openapi({ description: "true: only models with `reasoning: true`; false: the others (false or not stated)" }),
 };
 
 /** Both views: staff may ask for archived models too (403 for anyone else). */
@@ -32,16 +45,23 @@ export const includeArchivedParam = booleanParam
 const FiltersSchema = z.object(modelFilterShape);
 export type ModelFilters = z.infer<typeof FiltersSchema>;
 
-export const isFiltered = (filters: ModelFilters) =>
-  filters.capability !== undefined || filters.provider !== undefined || filters.available !== undefined;
+const FILTER_NAMES = Object.keys(modelFilterShape) as (keyof ModelFilters)[];
+
+export const isFiltered = (filters: ModelFilters) => FILTER_NAMES.some((name) => filters[name] !== undefined);
 
 /** Names a filter combination for ETags: the same filters in another order name the same bytes. */
-export const filterView = (filters: ModelFilters) => JSON.stringify([filters.capability?.toSorted(), filters.provider, filters.available]);
+export const filterView = (filters: ModelFilters) =>
+  JSON.stringify(FILTER_NAMES.map((name) => filters[name]).map((value) => (Array.isArray(value) ? value.toSorted() : value)));
 
-export function matchesFilters(model: { provider: string; is_available: boolean; capabilities: readonly string[] }, filters: ModelFilters) {
+type Filterable = Pick<PublicModel, "provider" | "is_available" | "capabilities" | "modalities" | "regions" | "reasoning">;
+
+export function matchesFilters(model: Filterable, filters: ModelFilters) {
   return (
     (filters.provider === undefined || model.provider === filters.provider) &&
     (filters.available === undefined || model.is_available === filters.available) &&
-    (filters.capability ?? []).every((capability) => model.capabilities.includes(capability))
+    (filters.reasoning === undefined || (model.reasoning ?? false) === filters.reasoning) &&
+    (filters.capability ?? []).every((capability) => model.capabilities.includes(capability)) &&
+    (filters.modality ?? []).every((modality) => model.modalities?.input.includes(modality) ?? false) &&
+    (filters.region ?? []).every((region) => model.regions?.includes(region) ?? false)
   );
 }

@@ -7,8 +7,10 @@
 import { z } from "@hono/zod-openapi";
 import type { ModelRow } from "../../drizzle/schema";
 import {
+  ModalitySchema,
   ModelCapabilitySchema,
   type ModelMeta,
+  SUBSCRIPTION_TIERS,
   type SubscriptionTier,
   SubscriptionTierSchema,
   TierRestrictionModeSchema,
@@ -29,8 +31,59 @@ export const LegacyInfoSchema = z
   })
   .openapi("LegacyInfo");
 
+/** The richer model data (what models.dev and OpenRouter publish): each present when staff set it. */
+const richMetaShape = {
+  modalities: z
+    .strictObject({ input: z.array(ModalitySchema), output: z.array(ModalitySchema) })
+    .optional()
+    .openapi({ description: "What the model reads and writes", example: { input: ["text", "image"], output: ["text"] } }),
+  cache_read_cost_per_million_tokens: z.number().int().optional().openapi({ description: "Cached input, same unit as the other costs" }),
+  cache_write_cost_per_million_tokens: z
+    .number()
+    .int()
+    .optional()
+    .openapi({ description: "Writing the cache, same unit as the other costs" }),
+  reasoning: z.boolean().optional(),
+  structured_outputs: z.boolean().optional(),
+  knowledge_cutoff: z.string().optional().openapi({ description: "YYYY-MM or YYYY-MM-DD", example: "2024-06" }),
+  release_date: z.string().optional().openapi({ description: "YYYY-MM-DD", example: "2024-05-13" }),
+  open_weights: z.boolean().optional(),
+  regions: z
+    .array(z.string())
+    .optional()
+    .openapi({ description: "Where it is served", example: ["us", "eu"] }),
+  rate_limits: z
+    .partialRecord(SubscriptionTierSchema, z.strictObject({ requests_per_minute: z.number().int(), tokens_per_minute: z.number().int() }))
+    .optional()
+    .openapi({ description: "Per tier", example: { pro: { requests_per_minute: 500, tokens_per_minute: 300_000 } } }),
+};
+
+function richMetaOf(meta: ModelMeta) {
+  // In the tiers' order, whatever order the jsonb column keeps keys in.
+  const limits = SUBSCRIPTION_TIERS.flatMap((tier) => {
+    const limit = meta.rateLimits?.[tier];
+    return limit ? [[tier, { requests_per_minute: limit.requestsPerMinute, tokens_per_minute: limit.tokensPerMinute }] as const] : [];
+  });
+  return {
+    ...(meta.modalities && { modalities: meta.modalities }),
+    ...(meta.cacheReadCostPerMillionTokens !== undefined && { cache_read_cost_per_million_tokens: meta.cacheReadCostPerMillionTokens }),
+    ...(meta.cacheWriteCostPerMillionTokens !== undefined && { cache_write_cost_per_million_tokens: meta.cacheWriteCostPerMillionTokens }),
+    ...(meta.reasoning !== undefined && { reasoning: meta.reasoning }),
+    ...(meta.structuredOutputs !== undefined && { structured_outputs: meta.structuredOutputs }),
+    ...(meta.knowledgeCutoff !== undefined && { knowledge_cutoff: meta.knowledgeCutoff }),
+    ...(meta.releaseDate !== undefined && { release_date: meta.releaseDate }),
+    ...(meta.openWeights !== undefined && { open_weights: meta.openWeights }),
+    ...(meta.regions && { regions: meta.regions }),
+    ...(limits.length > 0 && { rate_limits: Object.fromEntries(limits) }),
+  };
+}
+
 const publicModelShape = {
   id: z.string(),
+  alias_for: z
+    .string()
+    .optional()
+    .openapi({ description: "On an alias's entry: the model it points at (the entry shows that model's fields under the alias's id)" }),
   name: z.string(),
   provider: z.string(),
   display_name: z.string(),
@@ -42,6 +95,7 @@ const publicModelShape = {
   input_cost_per_million_tokens: z.number().int(),
   output_cost_per_million_tokens: z.number().int(),
   credits_per_1k_tokens: z.number().int(),
+  ...richMetaShape,
   is_available: z.boolean(),
   is_legacy: z.boolean(),
   is_archived: z.boolean(),
@@ -75,14 +129,25 @@ export const GPT_4_EXAMPLE = {
 /** A model as every client sees it, before the caller's tier is known. */
 export const PublicModelSchema = z.strictObject(publicModelShape).openapi("PublicModel", { example: GPT_4_EXAMPLE });
 
+/** A catalog entry's aliases: sorted ids, [] when none (and on an alias's own entry: no chains). */
+const aliasesField = z.array(z.string()).openapi({ description: "The aliases pointing at this model, sorted ([] when none)" });
+
 /** A model with the caller's access status: what /v1/models and /v1/models/{id} answer. */
 export const PublicModelWithAccessSchema = z
-  .strictObject({ ...publicModelShape, access_status: AccessStatusSchema })
-  .openapi("PublicModelWithAccess", { example: { ...GPT_4_EXAMPLE, access_status: "upgrade_required" } });
+  .strictObject({ ...publicModelShape, aliases: aliasesField, access_status: AccessStatusSchema })
+  .openapi("PublicModelWithAccess", { example: { ...GPT_4_EXAMPLE, aliases: [], access_status: "upgrade_required" } });
 
 export type LegacyInfo = z.infer<typeof LegacyInfoSchema>;
 export type PublicModel = z.infer<typeof PublicModelSchema>;
 export type PublicModelWithAccess = z.infer<typeof PublicModelWithAccessSchema>;
+/** A catalog entry before the caller's tier is known: a model with its aliases, or an alias's entry. */
+export type CatalogEntry = PublicModel & { aliases: string[] };
+
+/** An alias's entry: its target's public fields under the alias's id, `alias_for` naming the target. */
+export function aliasEntry(alias: string, target: PublicModel): PublicModel {
+  const { id, alias_for: _none, ...fields } = target;
+  return { id: alias, alias_for: id, ...fields };
+}
 
 /** The row fields a public model is built from. */
 export type ModelState = Pick<ModelRow, "id" | "name" | "provider" | "isAvailable" | "isLegacy" | "isArchived" | "legacySince" | "meta">;
@@ -111,6 +176,7 @@ export function toPublicModel(model: ModelState): PublicModel {
     input_cost_per_million_tokens: meta.inputCostPerMillionTokens,
     output_cost_per_million_tokens: meta.outputCostPerMillionTokens,
     credits_per_1k_tokens: meta.creditsPer1kTokens,
+    ...richMetaOf(meta),
     is_available: model.isAvailable,
     is_legacy: model.isLegacy,
     is_archived: model.isArchived,
@@ -128,7 +194,7 @@ export function accessStatusOf(model: PublicModel, tier: SubscriptionTier) {
   );
 }
 
-export function withAccess(model: PublicModel, tier: SubscriptionTier): PublicModelWithAccess {
+export function withAccess(model: CatalogEntry, tier: SubscriptionTier): PublicModelWithAccess {
   return { ...model, access_status: accessStatusOf(model, tier) };
 }
 

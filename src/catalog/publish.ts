@@ -19,8 +19,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The whole catalog as the database has it now. */
 export async function readSnapshot(db: Database): Promise<Snapshot> {
-  const { at, rows } = await readCatalog(db);
-  return snapshotFromRows(at, rows);
+  const { at, rows, aliases } = await readCatalog(db);
+  return snapshotFromRows(at, rows, aliases);
 }
 
 /** Makes a snapshot this isolate's memo, unless the memo already holds a newer version. */
@@ -39,9 +39,9 @@ export class CatalogPublisher {
   async afterWrite(committedVersion: number, changedIds: readonly string[] | undefined): Promise<Snapshot> {
     const previous = memoSnapshot(memoVersion() ?? { epoch: "", version: -1 });
     if (changedIds?.length && previous && previous.version === committedVersion - 1) {
-      const { at, rows } = await readCatalog(this.db(), changedIds);
+      const { at, rows, aliases } = await readCatalog(this.db(), changedIds);
       // Nothing else committed in between (same epoch, our version): the previous version plus our rows is this version.
-      if (at.epoch === previous.epoch && at.version === committedVersion) return patchSnapshot(previous, at, changedIds, rows);
+      if (at.epoch === previous.epoch && at.version === committedVersion) return patchSnapshot(previous, at, changedIds, rows, aliases);
     }
     const snapshot = await readSnapshot(this.db());
     if (snapshot.version < committedVersion)

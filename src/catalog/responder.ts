@@ -11,7 +11,7 @@ import type { AppEnv } from "../http/context";
 import { ApiError } from "../http/errors";
 import { readCatalog } from "../queries/catalog";
 import type { CacheOutcome } from "./cache";
-import { negotiateEncoding } from "./encoding";
+import { acceptsIdentity, clientAcceptEncoding, negotiateEncoding } from "./encoding";
 import { catalogEtag, encodedResponse, legacyHeaders, matchesIfNoneMatch, publicCacheHeaders } from "./http-caching";
 import { modelBody } from "./list-body";
 import { findModel } from "./lookup";
@@ -25,8 +25,8 @@ export const tierOf = (c: Context<AppEnv>): SubscriptionTier => c.var.principal?
 
 const JSON_TYPE = { "Content-Type": "application/json; charset=UTF-8" };
 
-function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome, negotiated = false) {
-  return { ...publicCacheHeaders(c.var.principal !== null, negotiated), ETag: etag, "X-Cache": outcome };
+function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome) {
+  return { ...publicCacheHeaders(c.var.principal !== null), ETag: etag, "X-Cache": outcome };
 }
 
 export async function respondWithList(c: Context<AppEnv>, view: CatalogView, query: ModelFilters & { includeArchived?: boolean }) {
@@ -38,14 +38,15 @@ export async function respondWithList(c: Context<AppEnv>, view: CatalogView, que
   const filtered = isFiltered(filters);
   const name = filtered ? view.listPrefix + filterView(filters) : view.name;
   // Whole lists are compressed once per version; filtered ones are built per request, uncompressed.
-  const accepted = filtered ? "identity" : negotiateEncoding(c.req.header("Accept-Encoding"));
+  const acceptEncoding = clientAcceptEncoding(c.req.raw);
+  const accepted = filtered ? "identity" : negotiateEncoding(acceptEncoding);
   if (head.at !== undefined) {
-    const etag = catalogEtag(head.at, tier, name, accepted);
-    if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, cacheHeaders(c, etag, head.outcome, !filtered));
+    const etag = catalogEtag(head.at, tier, name);
+    if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, cacheHeaders(c, etag, head.outcome));
   }
   if (!filtered) {
-    const { at, body, encoding, outcome } = await catalog.body(view, tier, accepted, head);
-    const headers = { ...JSON_TYPE, ...cacheHeaders(c, catalogEtag(at, tier, name, encoding), outcome, true) };
+    const { at, body, encoding, outcome } = await catalog.body(view, tier, accepted, head, acceptsIdentity(acceptEncoding));
+    const headers = { ...JSON_TYPE, ...cacheHeaders(c, catalogEtag(at, tier, name), outcome) };
     return encodedResponse(c.body(body as Uint8Array<ArrayBuffer>, 200, headers), encoding);
   }
   const { snapshot, outcome } = await catalog.snapshot(head);
@@ -69,8 +70,8 @@ async function respondWithArchived(c: Context<AppEnv>, view: CatalogView, filter
     const etag = catalogEtag(await readCatalogVersion(db), tier, name);
     if (matchesIfNoneMatch(ifNoneMatch, etag)) return c.body(null, 304, headers(etag));
   }
-  const { at, rows } = await readCatalog(db);
-  const matching = serializeAll(rows).filter(({ model }) => matchesFilters(model, filters));
+  const { at, rows, aliases } = await readCatalog(db);
+  const matching = serializeAll(rows, aliases).filter(({ model }) => matchesFilters(model, filters));
   return c.body(view.renderList(matching, tier), 200, { ...JSON_TYPE, ...headers(catalogEtag(at, tier, name)) });
 }
 

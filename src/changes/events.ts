@@ -6,12 +6,17 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { type ModelState, type PublicModel, PublicModelSchema, toPublicModel } from "../catalog/public-model";
+import { aliasEntry, type ModelState, type PublicModel, PublicModelSchema, toPublicModel } from "../catalog/public-model";
 import { canonicalJson } from "../domain/canonical-json";
+import { type AliasAction, EVENT_OF_ALIAS_ACTION } from "../lifecycle/alias-rules";
 import { EVENT_OF_ACTION, type LifecycleAction } from "../lifecycle/rules";
 
-/** The lifecycle writes' events, then the cron's warning. */
-export const CHANGE_EVENT_TYPES = [...Object.values(EVENT_OF_ACTION), "model.sunset_approaching"] as const;
+/** The lifecycle writes' events, the cron's warning, then the alias writes' events. */
+export const CHANGE_EVENT_TYPES = [
+  ...Object.values(EVENT_OF_ACTION),
+  "model.sunset_approaching",
+  ...Object.values(EVENT_OF_ALIAS_ACTION),
+] as const;
 export const ChangeEventTypeSchema = z.enum(CHANGE_EVENT_TYPES).openapi("ChangeEventType");
 export type ChangeEventType = z.infer<typeof ChangeEventTypeSchema>;
 
@@ -24,9 +29,12 @@ export const ChangeEventSchema = z
   .strictObject({
     id: z.string().openapi({ description: "Unique; also the webhook-id header of its deliveries (the same on every retry)" }),
     type: ChangeEventTypeSchema,
-    model_id: z.string(),
+    model_id: z.string().openapi({ description: "The model changed; on alias.* events the alias (ids are one space)" }),
     occurred_at: z.string().openapi({ description: "When the change committed (ISO 8601)" }),
-    model: PublicModelSchema.nullable().openapi({ description: "The public model after the change; null when it is archived" }),
+    model: PublicModelSchema.nullable().openapi({
+      description:
+        "The public model after the change; null when it is archived. On alias.* events the alias's entry as /v1/models lists it (its target's fields, `alias_for` set); null when deleted or its target is archived",
+    }),
     changed_fields: z.array(z.string()).openapi({
       description: "Public (snake_case) fields that changed; all of them for model.created; empty for model.sunset_approaching",
     }),
@@ -34,6 +42,12 @@ export const ChangeEventSchema = z
       .union([z.literal(30), z.literal(7), z.literal(1)])
       .optional()
       .openapi({ description: "model.sunset_approaching only: the threshold crossed" }),
+    alias: z.string().optional().openapi({ description: "alias.* events only: the alias" }),
+    target_model_id: z
+      .string()
+      .optional()
+      .openapi({ description: "alias.* events only: the model it points at (alias.deleted: pointed at)" }),
+    previous_target_model_id: z.string().optional().openapi({ description: "alias.repointed only: the model it pointed at before" }),
   })
   .openapi("ChangeEvent", {
     example: {
@@ -48,7 +62,10 @@ export const ChangeEventSchema = z
 export type ChangeEvent = z.infer<typeof ChangeEventSchema>;
 
 /** The stored, public part of an event (change_events.body). */
-export type ChangeEventBody = Pick<ChangeEvent, "model" | "changed_fields" | "days_before">;
+export type ChangeEventBody = Pick<
+  ChangeEvent,
+  "model" | "changed_fields" | "days_before" | "alias" | "target_model_id" | "previous_target_model_id"
+>;
 
 export interface NewChangeEvent {
   type: ChangeEventType;
@@ -73,6 +90,30 @@ export function sunsetApproachingEvent(model: ModelState, daysBefore: SunsetWarn
     type: "model.sunset_approaching",
     modelId: model.id,
     body: { model: toPublicModel(model), changed_fields: [], days_before: daysBefore },
+  };
+}
+
+/** An alias pointing at a model, as an alias event sees it. */
+export interface AliasState {
+  targetModelId: string;
+  target: ModelState;
+}
+
+/** The event of an alias write: `before` null for a creation, `after` null for a deletion. */
+export function aliasEventFor(action: AliasAction, alias: string, before: AliasState | null, after: AliasState | null): NewChangeEvent {
+  const entryOf = (state: AliasState | null) => (state && !state.target.isArchived ? aliasEntry(alias, toPublicModel(state.target)) : null);
+  const [previous, next] = [entryOf(before), entryOf(after)];
+  const changed = previous === null ? (next ? Object.keys(next) : []) : next === null ? [] : changedFields(previous, next);
+  return {
+    type: EVENT_OF_ALIAS_ACTION[action],
+    modelId: alias,
+    body: {
+      model: next,
+      changed_fields: changed,
+      alias,
+      target_model_id: (after ?? before)?.targetModelId,
+      ...(action === "repoint_alias" && { previous_target_model_id: before?.targetModelId }),
+    },
   };
 }
 
@@ -111,6 +152,8 @@ export function feedEventOf(row: {
     model: row.body.model,
     changed_fields: row.body.changed_fields,
     ...(row.body.days_before !== undefined && { days_before: row.body.days_before }),
+    ...(row.body.alias !== undefined && { alias: row.body.alias, target_model_id: row.body.target_model_id }),
+    ...(row.body.previous_target_model_id !== undefined && { previous_target_model_id: row.body.previous_target_model_id }),
   };
 }
 

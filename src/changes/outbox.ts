@@ -55,10 +55,10 @@ export class ChangeOutbox {
     private readonly after: "commit" | "flush" = "commit",
   ) {}
 
-  /** Inside a write's transaction, after it took `catalogVersion`: the changes' events, in order. */
-  async record(tx: Transaction, catalogVersion: number, changes: readonly RecordedChange[]) {
+  /** Inside a write's transaction, after it took `catalogVersion`: the changes' events, in order, then `also` (alias events). */
+  async record(tx: Transaction, catalogVersion: number, changes: readonly RecordedChange[], also: NewChangeEvent[] = []) {
     const events = changes.flatMap(({ action, before, after }) => changeEventFor(action, before, after) ?? []);
-    await this.recordEvents(tx, catalogVersion, events);
+    await this.recordEvents(tx, catalogVersion, [...events, ...also]);
   }
 
   /** Events built elsewhere (the cron's sunset warnings), with their ids if they have them. */

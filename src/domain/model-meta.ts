@@ -73,6 +73,40 @@ function rawJsonProblem(value: unknown, maxDepth: number): string | undefined {
 }
 
 const boundedInt = (max: number) => z.number().int().max(max);
+/** Integer US cents per million tokens (250 = $2.50), every price in one unit. */
+const costPerMillion = () => boundedInt(1_000_000_000).nonnegative();
+const uniqueList = <T extends z.ZodType>(item: T, max: number, what: string) =>
+  z
+    .array(item)
+    .min(1)
+    .max(max)
+    .refine((list) => new Set(list).size === list.length, `must not repeat a ${what}`);
+
+export const MODALITIES = ["text", "image", "audio", "video", "file"] as const;
+export const ModalitySchema = z.enum(MODALITIES);
+
+/** A real calendar date, `YYYY-MM-DD`: 2026-02-30 is refused. */
+export const CalendarDateSchema = z.iso.date({ error: "must be a real calendar date (YYYY-MM-DD)" }).max(10);
+
+/** A month (`YYYY-MM`) or a real calendar date. */
+const MonthOrDateSchema = z
+  .string()
+  .max(10)
+  .refine((value) => /^\d{4}-(0[1-9]|1[0-2])$/.test(value) || CalendarDateSchema.safeParse(value).success, {
+    message: "must be a month (YYYY-MM) or a real calendar date (YYYY-MM-DD)",
+  });
+
+/** Short lowercase codes (`us`, `eu`, `apac`, `us-gov`): 2-32 characters, words of a-z and 0-9 joined by single '-', starting with a letter. */
+export const RegionCodeSchema = z
+  .string()
+  .min(2)
+  .max(32)
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "must be a lowercase region code such as us, eu or apac");
+
+const RateLimitSchema = z.strictObject({
+  requestsPerMinute: boundedInt(1_000_000_000).positive(),
+  tokensPerMinute: boundedInt(1_000_000_000).positive(),
+});
 
 /** The fields, without cross-field rules: the shape partial updates are checked against. */
 export const ModelMetaFields = z.strictObject({
@@ -85,8 +119,10 @@ export const ModelMetaFields = z.strictObject({
   contextLength: boundedInt(100_000_000).positive(),
   maxOutputTokens: boundedInt(100_000_000).positive().optional(),
 
-  inputCostPerMillionTokens: boundedInt(1_000_000_000).nonnegative(),
-  outputCostPerMillionTokens: boundedInt(1_000_000_000).nonnegative(),
+  inputCostPerMillionTokens: costPerMillion(),
+  outputCostPerMillionTokens: costPerMillion(),
+  cacheReadCostPerMillionTokens: costPerMillion().optional(),
+  cacheWriteCostPerMillionTokens: costPerMillion().optional(),
   creditsPer1kTokens: boundedInt(1_000_000_000).positive(),
 
   requiredTier: SubscriptionTierSchema,
@@ -96,6 +132,24 @@ export const ModelMetaFields = z.strictObject({
   legacyReplacementModelId: ModelIdSchema.optional(),
   deprecationNotice: storedText().max(1000).optional(),
   sunsetDate: IsoDateTimeSchema.optional(),
+
+  // What model pickers and routers read (as models.dev and OpenRouter publish it); all public.
+  modalities: z
+    .strictObject({
+      input: uniqueList(ModalitySchema, MODALITIES.length, "modality"),
+      output: uniqueList(ModalitySchema, MODALITIES.length, "modality"),
+    })
+    .optional(),
+  reasoning: z.boolean().optional(),
+  structuredOutputs: z.boolean().optional(),
+  knowledgeCutoff: MonthOrDateSchema.optional(),
+  releaseDate: CalendarDateSchema.optional(),
+  openWeights: z.boolean().optional(),
+  regions: uniqueList(RegionCodeSchema, 20, "region").optional(),
+  rateLimits: z
+    .partialRecord(SubscriptionTierSchema, RateLimitSchema)
+    .refine((limits) => Object.keys(limits).length > 0, "must name at least one tier")
+    .optional(),
 
   providerMetadata: ProviderMetadataSchema.optional(),
 

@@ -7,7 +7,7 @@
 import type { Principal } from "../auth/principal";
 import type { Snapshot } from "../catalog/cache";
 import { successorOf } from "../catalog/http-caching";
-import { findModel } from "../catalog/lookup";
+import { findTarget, resolveId } from "../catalog/lookup";
 import { accessStatusOf, type PublicModel } from "../catalog/public-model";
 import type { SubscriptionTier } from "../domain/model-meta";
 import { isTierAllowed, upgradeTierFor } from "../domain/tier-access";
@@ -24,13 +24,9 @@ export interface Target {
   alias: string | null;
 }
 
-/**
- * The one place an asked-for id becomes the model decided on. Aliases
- * (spec Part 3 "Aliases and dated snapshots") resolve here, with one lookup
- * in the snapshot; until then every id names itself.
- */
-export function resolveTarget(_snapshot: Snapshot, asked: string): Target {
-  return { modelId: asked, alias: null };
+/** The one place an asked-for id becomes the model decided on: an alias resolves to its target with one map lookup. */
+export function resolveTarget(snapshot: Snapshot, asked: string): Target {
+  return resolveId(snapshot, asked);
 }
 
 export interface GateDecision {
@@ -71,9 +67,9 @@ export function decide(snapshot: Snapshot, asked: string, principal: Principal |
   const tier = principal?.tier ?? "free";
   let model: PublicModel;
   try {
-    model = findModel(snapshot, target.modelId).model;
+    model = findTarget(snapshot, asked).entry.model;
   } catch (error) {
-    // 404 unknown, or 410 archived naming the recommended successor (findModel's answer, Link header included).
+    // 404 unknown, or 410 archived (the model, or an alias's target) naming the recommended successor, Link header included.
     return { target, tier, model: undefined, refusal: toApiError(error), known: snapshot.archived.has(target.modelId) };
   }
   const refusal =

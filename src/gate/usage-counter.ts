@@ -75,7 +75,7 @@ export class UsageCounter {
   #windowStart: number | undefined;
   #unsent: UsageMessage[] = [];
   #flushes = 0;
-  // Drawn on the first flush: workerd refuses random values in global scope, where the gate's counter is built.
+  /** Names this isolate in flush ids; drawn at the first flush (Workers refuse random values at global scope). */
   #isolate: string | undefined;
 
   constructor(options: UsageCounterOptions = {}) {

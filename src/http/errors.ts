@@ -11,6 +11,13 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   conflict: 409,
   request_in_progress: 409,
+  /** One id space (aliases and models): the id is a model's, an alias's, or a route's name. */
+  id_taken_by_model: 409,
+  id_taken_by_alias: 409,
+  id_reserved_for_route: 409,
+  /** An alias's target must be a live model, not another alias. */
+  alias_target_archived: 409,
+  alias_target_is_alias: 409,
   model_archived: 410,
   precondition_failed: 412,
   payload_too_large: 413,

@@ -1,5 +1,5 @@
 /**
- * Idempotency-Key for admin POSTs: a retried request gets the first answer
+ * Idempotency-Key for admin writes (POST, and the alias PUT/DELETE): a retried request gets the first answer
  * back instead of doing the write twice. Keys are scoped to the caller; the
  * records live in idempotency_keys (src/db/idempotency-keys.ts).
  */
@@ -18,7 +18,7 @@ async function sha256(text: string): Promise<string> {
 
 export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.req.header("Idempotency-Key");
-  if (c.req.method !== "POST" || key === undefined) return next();
+  if (!["POST", "PUT", "DELETE"].includes(c.req.method) || key === undefined) return next();
   if (!KEY_PATTERN.test(key)) throw new ApiError("invalid_request", "Idempotency-Key must be 1-255 visible ASCII characters");
   const actor = c.var.principal?.subject ?? "";
   const requestHash = await sha256(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
@@ -33,7 +33,10 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
       throw new ApiError("idempotency_key_reused", "this Idempotency-Key was used for a different request");
     }
     if (first.status === null) throw new ApiError("request_in_progress", "a request with this Idempotency-Key is still in progress");
-    return c.json(first.response, first.status as 200, { "Idempotent-Replayed": "true", ...replayedEtag(first.response) });
+    const replayed = { "Idempotent-Replayed": "true", ...replayedEtag(first.response) };
+    // A delete's answer has no body.
+    if (first.status === 204) return c.body(null, 204, replayed);
+    return c.json(first.response, first.status as 200, replayed);
   }
 
   // Lifecycle writes save the answer in their own transaction (Lifecycle via Services.lifecycle).
@@ -50,8 +53,9 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   if (c.res.status >= 500 || c.error) await releaseClaim(db, claim);
 });
 
-/** Lifecycle answers carry the model; its row version is the ETag the first answer had. */
+/** Lifecycle answers carry the model (or the alias); its row version is the ETag the first answer had. */
 function replayedEtag(response: unknown): Record<string, string> {
-  const version = (response as { model?: { row_version?: unknown } } | null)?.model?.row_version;
+  const answer = response as { model?: { row_version?: unknown }; alias?: { row_version?: unknown } } | null;
+  const version = (answer?.model ?? answer?.alias)?.row_version;
   return typeof version === "number" ? { ETag: rowEtag(version) } : {};
 }

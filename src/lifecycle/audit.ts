@@ -1,6 +1,7 @@
 /** The audit trail's rows (model_tier_audit_logs): one per model a write changed, in the write's transaction. */
 import { modelTierAuditLogs } from "../../drizzle/schema";
 import type { Transaction } from "../db/client";
+import type { AliasAction } from "./alias-rules";
 import type { LifecycleAction } from "./rules";
 
 /** Who wrote, under which request. */
@@ -12,8 +13,9 @@ export interface AuditActor {
 
 /** One audit row: what was, what became, and why (if said). */
 export interface AuditEntry {
+  /** The model's id, or the alias's (ids are one space). */
   modelId: string;
-  action: LifecycleAction;
+  action: LifecycleAction | AliasAction;
   previous: unknown;
   next: unknown;
   reason: string | null;

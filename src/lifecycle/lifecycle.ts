@@ -3,22 +3,18 @@
  * model, its audit row, the catalog version, its change-feed event and the
  * Idempotency-Key answer (if any) in one transaction (change(), the one
  * template), then publish the new catalog version to the cache and hand the
- * event to the webhook queue. Busy transactions are retried (transaction.ts).
+ * event to the webhook queue (write.ts). Busy transactions are retried
+ * (transaction.ts). Alias writes (aliases.ts) take the same path.
  */
 import { and, eq, sql } from "drizzle-orm";
 import { type ModelRow, models } from "../../drizzle/schema";
-import type { CatalogCache } from "../catalog/cache";
-import { bumpCatalogVersion } from "../catalog/state";
-import type { ChangeOutbox, RecordedChange } from "../changes/outbox";
-import type { Database, Transaction } from "../db/client";
 import { sqlState } from "../db/errors";
-import { saveAnswer } from "../db/idempotency-keys";
 import { mergeMeta } from "../domain/model-meta";
 import { ApiError } from "../http/errors";
 import { rowEtag } from "../http/if-match";
 import { sunsetAtOrBefore } from "../queries/models";
-import { type AuditEntry, insertAuditRows } from "./audit";
-import type { Change, WriteContext, Written } from "./change";
+import { type AliasChange, assertNoAliasNamed, deleteAliasRow, putAliasRow, repointAliasesOf } from "./aliases";
+import type { AliasWritten, Change, Written } from "./change";
 import type { LegacyOptions, NewModel } from "./inputs";
 import { assertUsableReplacement, lockReplacementGraph, modelsReplacedBy } from "./replacements";
 import {
@@ -33,22 +29,16 @@ import {
   withoutLegacyFields,
   withoutPassedSunset,
 } from "./rules";
-import { retryingTransaction } from "./transaction";
+import { WriteTemplate } from "./write";
 
 /** Why the cron archived a model, in its audit row. */
 const SUNSET_REASON = "sunset date passed";
 
-export class Lifecycle {
-  constructor(
-    private readonly db: Database,
-    private readonly catalog: CatalogCache,
-    private readonly context: WriteContext,
-    private readonly changes: ChangeOutbox,
-  ) {}
-
+export class Lifecycle extends WriteTemplate {
   async addModel(input: NewModel): Promise<ModelRow> {
     const meta = parseMeta(input.meta);
     return this.write(async (tx) => {
+      await assertNoAliasNamed(tx, input.id);
       const [row] = await tx
         .insert(models)
         .values({ id: input.id, name: input.name, provider: input.provider, isAvailable: input.isAvailable ?? true, meta })
@@ -126,6 +116,7 @@ export class Lifecycle {
         return { ...current, isArchived: true };
       },
       alsoWritten: () => ({ affectedModels }),
+      alsoChange: (tx, row) => repointAliasesOf(tx, this.context.actor, [row], reason),
     });
     return { row, affectedModels };
   }
@@ -157,26 +148,29 @@ export class Lifecycle {
         .returning();
       const ids = rows.map((row) => row.id);
       if (rows.length === 0) return { result: ids, changedIds: ids };
-      await this.audit(
-        tx,
-        rows.map((row) => ({
+      const aliases = await repointAliasesOf(tx, this.context.actor, rows, SUNSET_REASON);
+      await this.audit(tx, [
+        ...rows.map((row) => ({
           modelId: row.id,
-          action: "archive",
+          action: "archive" as const,
           previous: { isArchived: false },
           next: { isArchived: true, sunsetDate: row.meta.sunsetDate },
           reason: SUNSET_REASON,
         })),
-      );
+        ...aliases.audit,
+      ]);
       const version = await this.finish(
         tx,
         rows.map((row) => ({ action: "archive", before: { ...row, isArchived: false }, after: row })),
+        undefined,
+        aliases.events,
       );
-      return { result: ids, changedIds: ids, version };
+      return { result: ids, changedIds: [...ids, ...aliases.changedIds], version };
     });
   }
 
   /** The template of every change of one model: lock, If-Match, rules, update, audit, version, event, answer. */
-  private async change({ id, action, ifMatch, reason, lockFirst, decide, alsoWritten }: Change): Promise<ModelRow> {
+  private async change({ id, action, ifMatch, reason, lockFirst, decide, alsoWritten, alsoChange }: Change): Promise<ModelRow> {
     return this.write(async (tx) => {
       await lockFirst?.(tx);
       // The row lock serializes concurrent writers; the If-Match check then sees the winner's version.
@@ -196,32 +190,36 @@ export class Lifecycle {
         .returning();
       const row = updated as ModelRow;
       const { previous, next } = describeChange(before, after);
-      await this.audit(tx, [{ modelId: id, action, previous, next, reason: reason ?? null }]);
-      const version = await this.finish(tx, [{ action, before: current, after: row }], { row, ...alsoWritten?.() });
-      return { result: row, changedIds: [id], version };
+      const also = (await alsoChange?.(tx, row)) ?? { audit: [], events: [], changedIds: [] };
+      await this.audit(tx, [{ modelId: id, action, previous, next, reason: reason ?? null }, ...also.audit]);
+      const version = await this.finish(tx, [{ action, before: current, after: row }], { row, ...alsoWritten?.() }, also.events);
+      return { result: row, changedIds: [id, ...also.changedIds], version };
     });
   }
 
-  /** Runs a write's transaction; then publishes the version it committed, if any, and dispatches its events. */
-  private async write<T>(work: (tx: Transaction) => Promise<{ result: T; changedIds: string[]; version?: number }>): Promise<T> {
-    const { result, changedIds, version } = await retryingTransaction(this.db, this.context.requestId, work);
-    if (version === undefined) return result;
-    await this.catalog.publish(version, changedIds);
-    this.changes.dispatchRecorded();
-    return result;
+  /** Creates an alias, or re-points it (a re-point where it already points changes nothing). */
+  putAlias(alias: string, targetModelId: string, options: { reason?: string; ifMatch?: number } = {}): Promise<AliasWritten> {
+    return this.aliasWrite(options.reason, (tx) => putAliasRow(tx, this.context.actor, alias, targetModelId, options.ifMatch));
   }
 
-  /** The last steps of every write's transaction: the catalog version, the change-feed events, the idempotent answer. */
-  private async finish(tx: Transaction, changes: RecordedChange[], written?: Written): Promise<number> {
-    const version = await bumpCatalogVersion(tx);
-    await this.changes.record(tx, version, changes);
-    const idempotency = this.context.idempotency;
-    if (idempotency && written) await saveAnswer(tx, idempotency.claim, idempotency.answer(written));
-    return version;
+  deleteAlias(alias: string, options: { reason?: string; ifMatch?: number } = {}): Promise<AliasWritten> {
+    return this.aliasWrite(options.reason, (tx) => deleteAliasRow(tx, alias, options.ifMatch));
   }
 
-  private audit(tx: Transaction, entries: AuditEntry[]) {
-    return insertAuditRows(tx, this.context, entries);
+  private aliasWrite(reason: string | undefined, work: (tx: Parameters<Change["decide"]>[1]) => Promise<AliasChange>) {
+    return this.write(async (tx) => {
+      const change = await work(tx);
+      if (!change.changed) {
+        await this.saveAnswer(tx, change.written);
+        return { result: change.written, changedIds: [] };
+      }
+      await this.audit(
+        tx,
+        change.audit.map((entry) => ({ ...entry, reason: reason ?? null })),
+      );
+      const version = await this.finish(tx, [], change.written, change.events);
+      return { result: change.written, changedIds: change.changedIds, version };
+    });
   }
 }
 

@@ -1,10 +1,10 @@
 /**
  * The catalog's reads for the cache: the whole catalog (archived models
- * included, by provider then id), or the rows one write changed, each with the catalog's epoch and version read in the SAME statement
+ * included, by provider then id, and every alias), or the rows one write changed, each with the catalog's epoch and version read in the SAME statement
  * (one snapshot), so what is cached under a version is exactly that version.
  */
 import { eq, inArray, sql } from "drizzle-orm";
-import { catalogState, models } from "../../drizzle/schema";
+import { catalogState, modelAliases, models } from "../../drizzle/schema";
 import type { CatalogVersion } from "../catalog/state";
 import type { Database } from "../db/client";
 
@@ -34,6 +34,9 @@ function statement(db: Database, onlyIds?: readonly string[]) {
         models: sql<CatalogTuple[]>`(SELECT coalesce(json_agg(json_build_array(${models.id}, ${models.name}, ${models.provider},
           ${models.isAvailable}, ${models.isLegacy}, ${models.isArchived}, ${models.legacySince}, ${models.meta}, ${models.createdAt})), '[]')
           FROM ${models} ${which})`,
+        // Every alias (alias -> target), whatever `onlyIds` says: a patch rebuilds the alias entries from it.
+        aliases: sql<Record<string, string>>`(SELECT coalesce(json_object_agg(${modelAliases.alias}, ${modelAliases.targetModelId}), '{}')
+          FROM ${modelAliases})`,
       })
       .from(catalogState)
       // Pins the one row (the CHECK says id = 1): catalog_state is never analyzed, and without this the
@@ -42,8 +45,11 @@ function statement(db: Database, onlyIds?: readonly string[]) {
   );
 }
 
-/** Every model (or only `onlyIds`), with the epoch and version they belong to. */
-export async function readCatalog(db: Database, onlyIds?: readonly string[]): Promise<{ at: CatalogVersion; rows: CatalogRow[] }> {
+/** Every model (or only `onlyIds`) and every alias, with the epoch and version they belong to. */
+export async function readCatalog(
+  db: Database,
+  onlyIds?: readonly string[],
+): Promise<{ at: CatalogVersion; rows: CatalogRow[]; aliases: Map<string, string> }> {
   const [state] = await statement(db, onlyIds);
   if (!state) throw new Error("catalog_state has no row: migrations are incomplete");
   const rows = state.models.map(([id, name, provider, isAvailable, isLegacy, isArchived, legacySince, meta, createdAt]) => ({
@@ -58,5 +64,5 @@ export async function readCatalog(db: Database, onlyIds?: readonly string[]): Pr
     meta,
     createdAt: new Date(createdAt),
   }));
-  return { at: { epoch: state.epoch, version: state.version }, rows };
+  return { at: { epoch: state.epoch, version: state.version }, rows, aliases: new Map(Object.entries(state.aliases)) };
 }

@@ -4,6 +4,7 @@
  * read it, so a route declared once is known everywhere.
  */
 import type { RouteConfig } from "@hono/zod-openapi";
+import { adminAliases } from "./admin-aliases";
 import { adminCache } from "./admin-cache";
 import { adminModels } from "./admin-models";
 import { adminUsage } from "./admin-usage";
@@ -15,7 +16,7 @@ import { publicModels } from "./public-models";
 import { reserveRouteNames } from "./route-names";
 
 // modelChanges before publicModels: /v1/models/changes must win over /v1/models/{id}.
-export const routers = [health, modelChanges, publicModels, openAIModels, adminModels, adminWebhooks, adminCache, adminUsage];
+export const routers = [health, modelChanges, publicModels, openAIModels, adminModels, adminAliases, adminWebhooks, adminCache, adminUsage];
 
 /** Method and OpenAPI path (`/v1/models/{id}`) of every declared route. */
 export const routeTable: Pick<RouteConfig, "method" | "path">[] = routers.flatMap((router) =>

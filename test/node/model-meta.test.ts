@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import {
+  MODALITIES,
   MODEL_CAPABILITIES,
   type ModelMeta,
   ModelMetaPatchSchema,
@@ -38,6 +39,16 @@ const FULL: ModelMeta = {
   providerMetadata: { region: "us-east-1", tuning: { effort: ["low", "high"], cached: true, discount: null } },
   internalNotes: "Capacity reserved until Q4.",
   complianceTags: ["soc2", "gdpr"],
+  modalities: { input: ["text", "image"], output: ["text"] },
+  cacheReadCostPerMillionTokens: 150,
+  cacheWriteCostPerMillionTokens: 1875,
+  reasoning: false,
+  structuredOutputs: true,
+  knowledgeCutoff: "2023-04",
+  releaseDate: "2023-03-14",
+  openWeights: false,
+  regions: ["us", "eu"],
+  rateLimits: { pro: { requestsPerMinute: 500, tokensPerMinute: 300_000 } },
 };
 
 /** The paths the schema complains about ("" for the object itself); [] when it accepts. */
@@ -268,6 +279,8 @@ describe("numbers are integers in range", () => {
     ["maxOutputTokens", 1, 8192], // bounded by contextLength here
     ["inputCostPerMillionTokens", 0, 1_000_000_000],
     ["outputCostPerMillionTokens", 0, 1_000_000_000],
+    ["cacheReadCostPerMillionTokens", 0, 1_000_000_000],
+    ["cacheWriteCostPerMillionTokens", 0, 1_000_000_000],
     ["creditsPer1kTokens", 1, 1_000_000_000],
   ])("%s from %i", (field, min, max) => {
     expect(problems(with_({ [field]: min }))).toEqual([]);
@@ -275,19 +288,25 @@ describe("numbers are integers in range", () => {
     expect(problems(with_({ [field]: min - 1 }))).toEqual([field]);
   });
 
-  it.each(["contextLength", "inputCostPerMillionTokens", "outputCostPerMillionTokens", "creditsPer1kTokens"])(
-    "%s refuses non-integers and non-numbers",
-    (field) => {
-      for (const value of [1.5, Number.NaN, Number.POSITIVE_INFINITY, "100", null]) {
-        expect({ value, problems: problems(with_({ [field]: value })) }).toEqual({ value, problems: [field] });
-      }
-    },
-  );
+  it.each([
+    "contextLength",
+    "inputCostPerMillionTokens",
+    "outputCostPerMillionTokens",
+    "cacheReadCostPerMillionTokens",
+    "cacheWriteCostPerMillionTokens",
+    "creditsPer1kTokens",
+  ])("%s refuses non-integers and non-numbers", (field) => {
+    for (const value of [1.5, Number.NaN, Number.POSITIVE_INFINITY, "100", null]) {
+      expect({ value, problems: problems(with_({ [field]: value })) }).toEqual({ value, problems: [field] });
+    }
+  });
 
   it.each([
     ["contextLength", 100_000_001],
     ["inputCostPerMillionTokens", 1_000_000_001],
     ["outputCostPerMillionTokens", 1_000_000_001],
+    ["cacheReadCostPerMillionTokens", 1_000_000_001],
+    ["cacheWriteCostPerMillionTokens", 1_000_000_001],
     ["creditsPer1kTokens", 1_000_000_001],
   ])("%s refuses %i (over its cap; fits the baseline's int column)", (field, value) => {
     expect(problems(with_({ [field]: value }))).toEqual([field]);
@@ -305,9 +324,130 @@ describe("numbers are integers in range", () => {
     }
   });
 
-  it.each(["inputCostPerMillionTokens", "outputCostPerMillionTokens"])("%s refuses negative costs", (field) => {
-    expect(problems(with_({ [field]: -1 }))).toEqual([field]);
-    expect(problems(with_({ [field]: -0.01 }))).toEqual([field]);
+  it.each(["inputCostPerMillionTokens", "outputCostPerMillionTokens", "cacheReadCostPerMillionTokens", "cacheWriteCostPerMillionTokens"])(
+    "%s refuses negative costs",
+    (field) => {
+      expect(problems(with_({ [field]: -1 }))).toEqual([field]);
+      expect(problems(with_({ [field]: -0.01 }))).toEqual([field]);
+    },
+  );
+});
+
+describe("modalities: input and output lists from the closed list", () => {
+  it.each(MODALITIES)("accepts %s on either side", (modality) => {
+    expect(problems(with_({ modalities: { input: [modality], output: [modality] } }))).toEqual([]);
+  });
+
+  it("accepts all five together", () => {
+    expect(problems(with_({ modalities: { input: [...MODALITIES], output: [...MODALITIES] } }))).toEqual([]);
+  });
+
+  it.each([
+    ["an unknown input modality (pdf is a file)", { input: ["text", "pdf"], output: ["text"] }, "modalities.input.1"],
+    ["an unknown output modality", { input: ["text"], output: ["speech"] }, "modalities.output.0"],
+    ["the wrong case", { input: ["Text"], output: ["text"] }, "modalities.input.0"],
+    ["a repeat", { input: ["text", "image", "text"], output: ["text"] }, "modalities.input"],
+    ["an empty input", { input: [], output: ["text"] }, "modalities.input"],
+    ["a missing output", { input: ["text"] }, "modalities.output"],
+    ["an extra key", { input: ["text"], output: ["text"], both: ["text"] }, "modalities"],
+    ["a flat list", ["text", "image"], "modalities"],
+  ])("refuses %s", (_, modalities, path) => {
+    expect(problems(with_({ modalities }))).toEqual([path]);
+  });
+});
+
+describe("reasoning, structuredOutputs and openWeights are booleans", () => {
+  it.each(["reasoning", "structuredOutputs", "openWeights"])("%s", (field) => {
+    expect(problems(with_({ [field]: true }))).toEqual([]);
+    expect(problems(with_({ [field]: false }))).toEqual([]);
+    for (const value of ["true", 1, null])
+      expect({ value, problems: problems(with_({ [field]: value })) }).toEqual({ value, problems: [field] });
+  });
+});
+
+describe("releaseDate is a real calendar date; knowledgeCutoff a month or a real calendar date", () => {
+  it.each(["2025-05-22", "2024-02-29", "2000-02-29", "1999-12-31"])("releaseDate accepts %s", (releaseDate) => {
+    expect(problems(with_({ releaseDate }))).toEqual([]);
+  });
+
+  it.each([
+    ["Feb 30", "2026-02-30"],
+    ["Feb 29 of a common year", "2025-02-29"],
+    ["Feb 29 of 1900 (not a leap year)", "1900-02-29"],
+    ["Apr 31", "2025-04-31"],
+    ["month 13", "2025-13-01"],
+    ["day 0", "2025-01-00"],
+    ["a month alone", "2025-05"],
+    ["a date-time", "2025-05-22T00:00:00Z"],
+    ["no leading zeros", "2025-5-2"],
+    ["prose", "May 2025"],
+    ["a number", 20250522],
+  ])("releaseDate refuses %s: %j", (_, releaseDate) => {
+    expect(problems(with_({ releaseDate }))).toEqual(["releaseDate"]);
+  });
+
+  it.each(["2024-06", "2024-12", "2024-06-01", "2024-02-29"])("knowledgeCutoff accepts %s", (knowledgeCutoff) => {
+    expect(problems(with_({ knowledgeCutoff }))).toEqual([]);
+  });
+
+  it.each(["2024-13", "2024-00", "2024-6", "2024", "2025-02-29", "2024-06-31", "June 2024", ""])(
+    "knowledgeCutoff refuses %j",
+    (knowledgeCutoff) => {
+      expect(problems(with_({ knowledgeCutoff }))).toEqual(["knowledgeCutoff"]);
+    },
+  );
+});
+
+describe("regions: short lowercase codes, unique", () => {
+  it.each([["us"], ["eu"], ["apac"], ["us-gov"], ["eu-west-1"], ["us", "eu", "apac"]])("accepts %j", (...regions) => {
+    expect(problems(with_({ regions }))).toEqual([]);
+  });
+
+  it.each([
+    ["upper case", ["EU"], "regions.0"],
+    ["one letter", ["u"], "regions.0"],
+    ["a leading digit", ["1us"], "regions.0"],
+    ["a trailing hyphen", ["us-"], "regions.0"],
+    ["a double hyphen", ["us--east"], "regions.0"],
+    ["a space", ["us east"], "regions.0"],
+    ["over 32 characters", [`r${"x".repeat(32)}`], "regions.0"],
+    ["a repeat", ["us", "eu", "us"], "regions"],
+    ["none", [], "regions"],
+    ["more than 20", Array.from({ length: 21 }, (_, i) => `r${i}`), "regions"],
+    ["a string", "us", "regions"],
+  ])("refuses %s", (_, regions, path) => {
+    expect(problems(with_({ regions }))).toEqual([path]);
+  });
+});
+
+describe("rateLimits: per tier, positive integer requests and tokens per minute", () => {
+  it("accepts any tier of the tier enum, perpetual included", () => {
+    const limit = { requestsPerMinute: 1, tokensPerMinute: 1_000_000_000 };
+    expect(problems(with_({ rateLimits: Object.fromEntries(SUBSCRIPTION_TIERS.map((tier) => [tier, limit])) }))).toEqual([]);
+  });
+
+  it.each([
+    ["an unknown tier", { gold: { requestsPerMinute: 1, tokensPerMinute: 1 } }],
+    ["no tier", {}],
+    ["zero requests", { pro: { requestsPerMinute: 0, tokensPerMinute: 1 } }],
+    ["fractional tokens", { pro: { requestsPerMinute: 1, tokensPerMinute: 1.5 } }],
+    ["tokens over the cap", { pro: { requestsPerMinute: 1, tokensPerMinute: 1_000_000_001 } }],
+    ["a missing tokensPerMinute", { pro: { requestsPerMinute: 1 } }],
+    ["an extra key", { pro: { requestsPerMinute: 1, tokensPerMinute: 1, requestsPerDay: 1 } }],
+    ["snake_case keys", { pro: { requests_per_minute: 1, tokens_per_minute: 1 } }],
+    ["a number", 60],
+  ])("refuses %s", (_, rateLimits) => {
+    expect(problems(with_({ rateLimits }))[0]).toMatch(/^rateLimits/);
+  });
+});
+
+describe("the richer fields in a partial update", () => {
+  it("are each optional: null removes them", () => {
+    const merged = mergeMeta(FULL, { modalities: null, regions: null, rateLimits: null, reasoning: null, releaseDate: null });
+    for (const key of ["modalities", "regions", "rateLimits", "reasoning", "releaseDate"]) expect(merged).not.toHaveProperty(key);
+    expect(problems(merged)).toEqual([]);
+    expect(ModelMetaPatchSchema.safeParse({ modalities: null, reasoning: false }).success).toBe(true);
+    expect(ModelMetaPatchSchema.safeParse({ releaseDate: "2026-02-30" }).success).toBe(false);
   });
 });
 

@@ -3,7 +3,7 @@
  * catalog, and deterministic synthetic models for benchmarks, all valid meta.
  */
 import { describe, expect, it } from "vitest";
-import { SEED_MODELS } from "../../scripts/data/seed-catalog";
+import { SEED_ALIASES, SEED_MODELS } from "../../scripts/data/seed-catalog";
 import type { SeedModel } from "../../scripts/lib/seed-model";
 import { syntheticModels } from "../../scripts/lib/synthetic-models";
 import { MODEL_ID_PATTERN, ModelMetaSchema, SUBSCRIPTION_TIERS } from "../../src/domain/model-meta";
@@ -60,6 +60,49 @@ describe("SEED_MODELS", () => {
     expect(new Set(SEED_MODELS.map((model) => model.meta.tierRestrictionMode))).toEqual(new Set(["minimum", "exact", "whitelist"]));
     expect(new Set(SEED_MODELS.flatMap((model) => model.meta.allowedTiers))).toEqual(new Set(SUBSCRIPTION_TIERS));
     expect(SEED_MODELS.some((model) => !model.isAvailable && !model.isArchived)).toBe(true);
+  });
+
+  describe("the richer model data", () => {
+    const PLAN_EXAMPLES = new Set(["gpt-4", "gpt-3.5-turbo", "gpt-2"]);
+    const curated = SEED_MODELS.filter((model) => !PLAN_EXAMPLES.has(model.id));
+
+    it.each(curated.map((model) => [model.id, model] as const))(
+      "%s states its modalities, reasoning, release date and open weights",
+      (_, model) => {
+        const { meta } = model;
+        expect(meta.modalities?.output, model.id).toContain("text");
+        expect(meta.reasoning, model.id).toEqual(expect.any(Boolean));
+        expect(meta.releaseDate, model.id).toEqual(expect.any(String));
+        expect(meta.openWeights, model.id).toEqual(expect.any(Boolean));
+      },
+    );
+
+    it("agrees with the capabilities: image input exactly on vision models", () => {
+      for (const { id, meta } of curated) expect(meta.modalities?.input.includes("image"), id).toBe(meta.capabilities.includes("vision"));
+    });
+
+    it("prices cache reads below the input price, and cache writes above it", () => {
+      for (const { id, meta } of curated) {
+        if (meta.cacheReadCostPerMillionTokens !== undefined)
+          expect(meta.cacheReadCostPerMillionTokens, id).toBeLessThan(meta.inputCostPerMillionTokens);
+        if (meta.cacheWriteCostPerMillionTokens !== undefined)
+          expect(meta.cacheWriteCostPerMillionTokens, id).toBeGreaterThan(meta.inputCostPerMillionTokens);
+      }
+    });
+
+    it("releases a model after its knowledge cutoff, and gives rate limits only to tiers that may call it", () => {
+      for (const { id, meta } of curated) {
+        if (meta.knowledgeCutoff && meta.releaseDate) expect(meta.knowledgeCutoff < meta.releaseDate, id).toBe(true);
+        for (const tier of Object.keys(meta.rateLimits ?? {})) expect(meta.allowedTiers, `${id} ${tier}`).toContain(tier);
+      }
+    });
+
+    it("gives the filters something to find: reasoning and non-reasoning models, image and audio input, several regions", () => {
+      expect(new Set(curated.map((model) => model.meta.reasoning))).toEqual(new Set([true, false]));
+      expect(curated.some((model) => model.meta.modalities?.input.includes("audio"))).toBe(true);
+      expect(new Set(curated.flatMap((model) => model.meta.regions ?? [])).size).toBeGreaterThanOrEqual(4);
+      expect(curated.filter((model) => model.meta.rateLimits).length).toBeGreaterThan(0);
+    });
   });
 
   describe("the plan's three examples", () => {
@@ -158,5 +201,17 @@ describe("syntheticModels", () => {
     expect(new Set(batch.flatMap((model) => model.meta.capabilities)).size).toBe(5);
     expect(new Set(batch.map((model) => model.meta.requiredTier))).toEqual(new Set(SUBSCRIPTION_TIERS));
     expect(new Set(batch.map((model) => model.meta.tierRestrictionMode))).toEqual(new Set(["minimum", "exact", "whitelist"]));
+  });
+});
+
+describe("SEED_ALIASES", () => {
+  it("point at live seed models, under ids no model has, with no alias of an alias", () => {
+    const aliasIds = new Set(SEED_ALIASES.map((entry) => entry.alias));
+    expect(aliasIds.size).toBe(SEED_ALIASES.length);
+    for (const { alias, targetModelId } of SEED_ALIASES) {
+      expect(byId.has(alias), alias).toBe(false);
+      expect(byId.get(targetModelId)?.isArchived, targetModelId).toBe(false);
+      expect(aliasIds.has(targetModelId)).toBe(false);
+    }
   });
 });

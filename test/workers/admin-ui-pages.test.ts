@@ -278,6 +278,55 @@ describe("dashboard lifecycle actions", () => {
     expect(saved.maxOutputTokens).toBeUndefined();
   });
 
+  it("edit meta round-trips the richer fields: modality checkboxes, yes/no, a date, regions and rate limits", async () => {
+    const model = await createModel();
+    const { cookie } = await signIn();
+    const response = await uiPost(`${UI}/models/${model.id}/edit-meta`, cookie, {
+      ...EDIT_FORM_DEFAULTS,
+      ifMatch: `"${model.row_version}"`,
+      "modalities.input": ["text", "image"],
+      "modalities.output": ["text"],
+      reasoning: "true",
+      structuredOutputs: "false",
+      releaseDate: "2025-05-22",
+      knowledgeCutoff: "2025-03",
+      cacheReadCostPerMillionTokens: "30",
+      regions: "us, eu",
+      rateLimits: '{"pro": {"requestsPerMinute": 60, "tokensPerMinute": 90000}}',
+    });
+    expect(response.status, await response.clone().text()).toBe(303);
+    expect((await publicModel(model.id)).body).toMatchObject({
+      modalities: { input: ["text", "image"], output: ["text"] },
+      reasoning: true,
+      structured_outputs: false,
+      release_date: "2025-05-22",
+      knowledge_cutoff: "2025-03",
+      cache_read_cost_per_million_tokens: 30,
+      regions: ["us", "eu"],
+      rate_limits: { pro: { requests_per_minute: 60, tokens_per_minute: 90000 } },
+    });
+    expect((await publicModel(model.id)).body).not.toHaveProperty("open_weights");
+
+    // The form shows them again as it saved them, and the model page lists them.
+    const { html } = await uiGet(`${UI}/models/${model.id}`, cookie);
+    expect(html).toMatch(/<input type="checkbox" name="modalities.input" value="image" checked=""/);
+    expect(html).not.toMatch(/<input type="checkbox" name="modalities.input" value="audio" checked/);
+    expect(html).toMatch(/<select id="meta-reasoning" name="reasoning"[^>]*>.*?<option value="true" selected="">yes<\/option>/s);
+    expect(html).toMatch(/<input type="date" value="2025-05-22" id="meta-releaseDate"/);
+    expect(html).toMatch(/<input type="text" value="us, eu" id="meta-regions"/);
+    expect(html).toContain("<dt>rateLimits</dt>");
+
+    // A date that does not exist is refused beside its field, and nothing is saved.
+    const bad = await uiPost(`${UI}/models/${model.id}/edit-meta`, cookie, {
+      ...EDIT_FORM_DEFAULTS,
+      ifMatch: `"${model.row_version + 1}"`,
+      releaseDate: "2026-02-30",
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/<p id="meta-releaseDate-error" class="field-error">must be a real calendar date/);
+    expect((await publicModel(model.id)).body.release_date).toBe("2025-05-22");
+  });
+
   it("edit meta on a model someone else changed meanwhile says so, shows the current values and overwrites nothing", async () => {
     const model = await createModel({ meta: { displayName: "Original" } });
     const { cookie } = await signIn();

@@ -73,7 +73,9 @@ describe("GET /v1/models caching", () => {
       expect(again.headers.get("ETag")).toBe(etag);
       expect(await again.text()).toBe("");
       // Weak comparison and lists of ETags, as RFC 9110 allows.
-      expect((await call(`/v1/models${query}`, { headers: { "If-None-Match": `"other", W/${etag}` } })).status).toBe(304);
+      const strong = (etag as string).replace(/^W\//, "");
+      expect((await call(`/v1/models${query}`, { headers: { "If-None-Match": `"other", W/${strong}` } })).status).toBe(304);
+      expect((await call(`/v1/models${query}`, { headers: { "If-None-Match": strong } })).status).toBe(304);
     }
   });
 
@@ -164,7 +166,7 @@ describe("GET /v1/models caching", () => {
     }
   });
 
-  it("sends the whole list compressed to clients that accept br or gzip, identity otherwise, each with its own ETag", async () => {
+  it("sends the whole list compressed to clients that accept br or gzip, identity otherwise, under one weak ETag", async () => {
     await createModel({ provider: uniqueProvider() });
     // The app's own Response (callWith), not through the runtime's HTTP layer, whose fetch() decompresses.
     const get = (headers: Record<string, string>) => callWith(env, "/v1/models", { headers });
@@ -186,12 +188,12 @@ describe("GET /v1/models caching", () => {
       expect(new TextDecoder().decode(decoded), accept).toBe(plain);
       expect(bytes.byteLength).toBeLessThan(new TextEncoder().encode(plain).byteLength / 3);
       const etag = response.headers.get("ETag") as string;
-      // Revalidating in the same encoding is a 304; another encoding's ETag does not match.
+      // The same JSON in another coding: the same (weak) tag, and a 304 whichever coding revalidates.
       expect((await get({ "Accept-Encoding": accept, "If-None-Match": etag })).status).toBe(304);
-      if (!etags.has(etag)) expect((await get({ "If-None-Match": etag })).status).toBe(200);
+      expect((await get({ "If-None-Match": etag })).status).toBe(304);
       etags.add(etag);
     }
-    expect(etags.size).toBe(3);
+    expect(etags.size).toBe(1);
   });
 
   it("tells hits from misses on details too", async () => {

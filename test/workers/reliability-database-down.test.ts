@@ -37,7 +37,7 @@ afterEach(() => {
 });
 
 /** The version named by the ETag of the full list: "c<epoch>.<version>-<tier>-all". */
-const listVersion = async () => Number(/^"c\w*\.(\d+)-/.exec((await call("/v1/models")).headers.get("ETag") ?? "")?.[1]);
+const listVersion = async () => Number(/^(?:W\/)?"c\w*\.(\d+)-/.exec((await call("/v1/models")).headers.get("ETag") ?? "")?.[1]);
 
 /** Waits until catalog:last names a stored version that includes `id` (it is advanced in the background). */
 async function lastIncludes(id: string) {

@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { routeTable } from "../../src/routes";
+import { aliasAudit, aliasFor, aliasState } from "./support/aliases";
 import { adminPost, call, expectError, mintToken } from "./support/client";
 import { type AdminModel, createModel, modelState, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
 import { captureConsole, expectNoInternals, failAuditInsertsFor } from "./support/reliability";
@@ -34,9 +35,21 @@ async function publicView(id: string) {
   return { status: response.status, body };
 }
 
-/** Every write on an existing model, from the route table; create has its own test below. */
-// Lifecycle writes on one model: the ones with an audit row (webhook endpoints have none).
-const modelWrites = routeTable.filter((route) => isWrite(route) && route.path.startsWith("/admin/models/{id}"));
+/** Every write on an existing model or its alias, from the route table; create has its own test below. */
+// Lifecycle writes on one model or alias: the ones with an audit row (webhook endpoints have none).
+const modelWrites = routeTable.filter(
+  (route) => isWrite(route) && (route.path.startsWith("/admin/models/{id}") || route.path.startsWith("/admin/aliases/{alias}")),
+);
+
+/** The model, its alias (in these tests: aliasFor), both trails and both public views. */
+async function stateOf(id: string) {
+  const alias = aliasFor(id);
+  return {
+    ...(await modelState(id)),
+    view: await publicView(id),
+    alias: { state: await aliasState(alias), audit: await aliasAudit(alias), view: await publicView(alias) },
+  };
+}
 
 describe("the audit insert fails inside a write", () => {
   it.each(modelWrites.map((route) => [routeName(route), route] as const))(
@@ -46,14 +59,15 @@ describe("the audit insert fails inside a write", () => {
       const replacement = await createModel({ provider: model.provider });
       await prepareFor(route, model.id);
       const current = (await modelState(model.id)).model as AdminModel;
-      const before = { ...(await modelState(model.id)), view: await publicView(model.id) };
+      const before = await stateOf(model.id);
       const logs = captureConsole();
 
       const response = await call(pathFor(route, model.id), {
         method: route.method.toUpperCase(),
         token: await doomedToken(),
         json: exampleBody(route, { model: current, replacement, newId: uniqueId("half") }),
-        headers: { "If-Match": `"${current.row_version}"` },
+        // If-Match names the model's version on a model's write (an alias's write would need the alias's).
+        headers: route.path.startsWith("/admin/models/") ? { "If-Match": `"${current.row_version}"` } : {},
       });
 
       const body = await expectError(response, 500, "internal_error");
@@ -68,7 +82,7 @@ describe("the audit insert fails inside a write", () => {
       expectNoInternals(logs.lines.join("\n"));
       vi.restoreAllMocks();
 
-      expect({ ...(await modelState(model.id)), view: await publicView(model.id) }).toEqual(before);
+      expect(await stateOf(model.id)).toEqual(before);
     },
   );
 

@@ -14,6 +14,7 @@
  */
 import { Hono } from "hono";
 import { ApiError } from "../../http/errors";
+import { aliasesPage } from "./aliases";
 import { dashboardErrorPage } from "./error-page";
 import { UI_ROOT } from "./layout";
 import { formBodyLimit } from "./middleware/body-limit";
@@ -29,7 +30,7 @@ import { sunsetsPage } from "./sunsets";
 /** Pages anyone may load. */
 const PUBLIC_PAGES = [signInPage];
 /** Pages behind the session check (and, for their forms, the CSRF token). */
-const STAFF_PAGES = [signOutAction, modelsPage, modelPage, sunsetsPage];
+const STAFF_PAGES = [signOutAction, modelsPage, modelPage, sunsetsPage, aliasesPage];
 
 export const adminUi = new Hono<AdminUiEnv>();
 

@@ -15,6 +15,7 @@ export const UI_ROOT = "/admin/ui";
 const SECTIONS = [
   { section: "models", label: "Models" },
   { section: "sunsets", label: "Sunsets" },
+  { section: "aliases", label: "Aliases" },
 ] as const;
 
 export type NavSection = (typeof SECTIONS)[number]["section"] | undefined;

@@ -19,7 +19,7 @@ export const OpenAIModelSchema = z
     ...PublicModelWithAccessSchema.shape,
   })
   .openapi("OpenAIModel", {
-    example: { object: "model", created: 1735689600, owned_by: "openai", ...GPT_4_EXAMPLE, access_status: "upgrade_required" },
+    example: { object: "model", created: 1735689600, owned_by: "openai", ...GPT_4_EXAMPLE, aliases: [], access_status: "upgrade_required" },
   });
 
 export const OpenAIModelListSchema = z
@@ -27,7 +27,7 @@ export const OpenAIModelListSchema = z
   .openapi("OpenAIModelList");
 
 const cachedHeaders = z.object({
-  ETag: z.string().openapi({ description: "Names the bytes for this catalog version, tier and view" }),
+  ETag: z.string().openapi({ description: "Weak: one per catalog version, tier and view, whatever the coding" }),
   "X-Cache": z.enum(["HIT", "MISS", "BYPASS", "STALE"]),
 });
 

@@ -9,7 +9,7 @@ import { errorResponses, jsonContent, ModelIdParamSchema, optionalBearer } from 
 const tags = ["Models"];
 
 const cachedHeaders = z.object({
-  ETag: z.string().openapi({ description: "Names the bytes for this catalog version, tier and view" }),
+  ETag: z.string().openapi({ description: "Weak: one per catalog version, tier and view, whatever the coding" }),
   "X-Cache": z.enum(["HIT", "MISS", "BYPASS", "STALE"]).openapi({ description: "How the answer was served" }),
 });
 
@@ -36,7 +36,7 @@ const AccessGrantedSchema = z
   .strictObject({
     allowed: z.literal(true),
     model: z.string().openapi({ description: "The id asked for" }),
-    model_id: z.string().openapi({ description: "The resolved model: what inference must run" }),
+    model_id: z.string().openapi({ description: "The resolved model (an alias's target): what inference must run" }),
     alias: z.string().nullable().openapi({ description: "The alias asked for; null when the id names a model" }),
     user_tier: SubscriptionTierSchema,
     legacy_info: LegacyInfoSchema.optional(),
@@ -73,7 +73,8 @@ export const detail = createRoute({
   operationId: "getModel",
   tags,
   summary: "One model",
-  description: "A model with its `legacy_info`; legacy models carry Deprecation, Sunset and Link headers. Archived: 410.",
+  description:
+    "A model with its `legacy_info` and `aliases`; legacy models carry Deprecation, Sunset and Link headers. Archived: 410. An alias answers its entry: its target's fields under the alias's id, `alias_for` naming the target (410 as its target when that is archived).",
   security: optionalBearer,
   request: { params: ModelIdParamSchema, headers: IfNoneMatchHeaders },
   responses: {
@@ -90,7 +91,7 @@ export const access = createRoute({
   tags,
   summary: "The inference gate",
   description:
-    "May the caller's tier use this model now? 200 allowed (with a warning on legacy models), 403 tier, 404, 410 archived, 503 unavailable.",
+    "May the caller's tier use this model now? 200 allowed (with a warning on legacy models), 403 tier, 404, 410 archived, 503 unavailable. On an alias the gate decides on its target: `model_id` names it, `alias` the name asked for.",
   security: optionalBearer,
   request: { params: ModelIdParamSchema },
   responses: {

@@ -31,6 +31,7 @@ const DOCUMENT_INFO = {
     { name: "Change feed", description: "The catalog's public changes in commit order, to follow instead of re-reading the list" },
     { name: "OpenAI-compatible", description: "The catalog for the OpenAI SDKs: base URL /openai/v1" },
     { name: "Admin: models", description: "Staff lifecycle: create, deprecate, archive, audit" },
+    { name: "Admin: aliases", description: "Staff: moving names over dated snapshots (pin or follow)" },
     { name: "Admin: usage", description: "Staff: who still calls a model, from the gate's counts (hourly rollups)" },
     { name: "Admin: webhooks", description: "Staff: endpoints that receive each catalog change, signed (Standard Webhooks)" },
     { name: "Operations", description: "Health checks and the catalog cache's epoch" },

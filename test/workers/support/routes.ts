@@ -5,6 +5,7 @@
 import { expect } from "vitest";
 import type { ModelMeta } from "../../../src/domain/model-meta";
 import type { routeTable } from "../../../src/routes";
+import { aliasFor, putAlias } from "./aliases";
 import { adminPost } from "./client";
 import { inDays, sampleMeta } from "./fixtures";
 import { createWebhook, receiverUrl } from "./webhooks";
@@ -18,8 +19,8 @@ export const routeName = ({ method, path }: Route) => `${method.toUpperCase()} $
 /** Routes that take a request body. */
 export const isWrite = ({ method }: Route) => method !== "get";
 
-/** The route's path for one model: `{id}` becomes its id. */
-export const pathFor = (route: Route, id: string) => route.path.replaceAll("{id}", id);
+/** The route's path for one model: `{id}` becomes its id, `{alias}` the model's alias in these tests (aliasFor). */
+export const pathFor = (route: Route, id: string) => route.path.replaceAll("{id}", id).replaceAll("{alias}", aliasFor(id));
 
 /** What a route's valid request can refer to: the model on its path, a model to name as replacement, a free id to create. */
 export interface ExampleContext {
@@ -63,6 +64,12 @@ const EXAMPLES: Record<string, { body: (context: ExampleContext) => object; prep
   },
   "POST /admin/webhooks/{id}/rotate-secret": { body: () => ({}) },
   "DELETE /admin/webhooks/{id}": { body: () => ({}) },
+  // Alias routes: the model's alias (aliasFor), pointed at the model; a delete needs it to exist.
+  "PUT /admin/aliases/{alias}": { body: ({ model }) => ({ targetModelId: model.id, reason: "example" }) },
+  "DELETE /admin/aliases/{alias}": {
+    body: () => ({ reason: "example" }),
+    prepare: async (id) => expect([200, 201]).toContain((await putAlias(aliasFor(id), id)).status),
+  },
   // Starts a new catalog epoch: every cached version is left behind, and the catalog republished at once.
   "POST /admin/cache/reset": { body: () => ({}) },
 };
@@ -77,8 +84,12 @@ function exampleOf(route: Route) {
 export const exampleBody = (route: Route, context: ExampleContext): object | undefined =>
   isWrite(route) ? exampleOf(route).body(context) : undefined;
 
-/** The `{id}` a route's path takes in a test: the model's, or for a webhook route a new webhook's (subscribed to sunset warnings only). */
+/**
+ * The `{id}` a route's path takes in a test: the model's, or for a webhook route a new webhook's (subscribed to
+ * sunset warnings only). An alias route's `{alias}` (aliasFor the model) is made to exist, pointing at the model.
+ */
 export async function pathIdFor(route: Route, model: { id: string }): Promise<string> {
+  if (route.path.startsWith("/admin/aliases/{alias}")) expect([200, 201]).toContain((await putAlias(aliasFor(model.id), model.id)).status);
   if (!route.path.startsWith("/admin/webhooks/{id}")) return model.id;
   return (await createWebhook({ url: receiverUrl("example"), events: ["model.sunset_approaching"] })).webhook.id;
 }

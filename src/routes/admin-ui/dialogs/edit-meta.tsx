@@ -5,23 +5,80 @@ import { parseIfMatch } from "../../../http/if-match";
 import { type FieldValues, text } from "../forms";
 import { Field, type FieldErrors } from "../layout";
 import { ActionDialog, DialogButtons, DialogForm, type DialogProps, type DialogSpec, invalidFields } from "./dialog";
-import { editMetaValuesOf, META_FORM, type MetaFormField, metaPatchInput } from "./edit-meta-form";
+import { editMetaValuesOf, groupName, META_FORM, type MetaFormField, metaPatchInput } from "./edit-meta-form";
 
 const NAME = "edit-meta";
+
+function Checkboxes({
+  id,
+  name,
+  legend,
+  options,
+  checked,
+  errors,
+}: {
+  id: string;
+  name: string;
+  legend: string;
+  options: readonly string[];
+  checked: string[];
+  errors?: string[] | undefined;
+}): Child {
+  return (
+    <fieldset aria-describedby={errors ? `${id}-error` : undefined}>
+      <legend>{legend}</legend>
+      {options.map((option) => (
+        <label>
+          <input type="checkbox" name={name} value={option} checked={checked.includes(option)} /> {option}
+        </label>
+      ))}
+      {errors ? (
+        <p id={`${id}-error`} class="field-error">
+          {errors.join("; ")}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
+const listOf = (values: FieldValues, name: string) => (Array.isArray(values[name]) ? (values[name] as string[]) : []);
+
+/** A boolean meta field: yes, no, or not stated (the key is removed). */
+const BOOLEAN_CHOICES = [
+  ["", "not stated"],
+  ["true", "yes"],
+  ["false", "no"],
+] as const;
 
 function MetaInput({ spec, values, errors }: { spec: MetaFormField; values: FieldValues; errors: FieldErrors | undefined }): Child {
   const { field, label, kind, hint } = spec;
   const value = typeof values[field] === "string" ? (values[field] as string) : "";
   const id = `meta-${field}`;
   if (kind === "checkboxes") {
-    const checked = Array.isArray(values[field]) ? (values[field] as string[]) : [];
+    return (
+      <Checkboxes
+        id={id}
+        name={field}
+        legend={label}
+        options={spec.options ?? []}
+        checked={listOf(values, field)}
+        errors={errors?.[field]}
+      />
+    );
+  }
+  if (kind === "groups") {
+    // One error line for the field (zod names it by its first path element).
     return (
       <fieldset aria-describedby={errors?.[field] ? `${id}-error` : undefined}>
         <legend>{label}</legend>
-        {spec.options?.map((option) => (
-          <label>
-            <input type="checkbox" name={field} value={option} checked={checked.includes(option)} /> {option}
-          </label>
+        {spec.groups?.map(({ key, options }) => (
+          <Checkboxes
+            id={`${id}-${key}`}
+            name={groupName(field, key)}
+            legend={key}
+            options={options}
+            checked={listOf(values, groupName(field, key))}
+          />
         ))}
         {errors?.[field] ? (
           <p id={`${id}-error`} class="field-error">
@@ -31,14 +88,15 @@ function MetaInput({ spec, values, errors }: { spec: MetaFormField; values: Fiel
       </fieldset>
     );
   }
-  if (kind === "select") {
+  if (kind === "select" || kind === "boolean") {
+    const choices = kind === "boolean" ? BOOLEAN_CHOICES : (spec.options ?? []).map((option) => [option, option] as const);
     return (
       <Field id={id} name={field} label={label} errors={errors} hint={hint}>
         {(attributes) => (
           <select {...attributes}>
-            {spec.options?.map((option) => (
+            {choices.map(([option, text]) => (
               <option value={option} selected={value === option}>
-                {option}
+                {text}
               </option>
             ))}
           </select>
@@ -53,9 +111,8 @@ function MetaInput({ spec, values, errors }: { spec: MetaFormField; values: Fiel
       </Field>
     );
   }
-  return (
-    <Field id={id} name={field} label={label} type={kind === "number" ? "number" : "text"} value={value} errors={errors} hint={hint} />
-  );
+  const type = kind === "number" ? "number" : kind === "date" ? "date" : "text";
+  return <Field id={id} name={field} label={label} type={type} value={value} errors={errors} hint={hint} />;
 }
 
 const EditMetaDialog = ({ session, model, dialog }: DialogProps) => {

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { MODEL_ID_PATTERN } from "../../../domain/model-meta";
 import { ApiError } from "../../../http/errors";
+import { aliasesOf } from "../../../queries/aliases";
 import { auditTrail } from "../../../queries/audit";
 import { modelById } from "../../../queries/models";
 import { dialogNamed } from "../dialogs";
@@ -36,6 +37,7 @@ async function renderModelPage(
       session={c.var.session}
       model={model}
       audit={trail.entries}
+      aliases={(await aliasesOf(db, id)).map((row) => row.alias)}
       auditNext={trail.nextCursor}
       usage={usage}
       done={options.done}

@@ -17,6 +17,8 @@ export interface ModelPageProps {
   session: StaffSession;
   model: ModelRow;
   audit: AuditRow[];
+  /** The aliases pointing at this model, by id. */
+  aliases?: readonly string[];
   auditNext?: number | undefined;
   usage: ModelUsageSummary;
   /** What the last action did, when it succeeded. */
@@ -26,7 +28,7 @@ export interface ModelPageProps {
 
 const displayValue = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
 
-export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, auditNext, usage, done, dialog }) => {
+export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, aliases = [], auditNext, usage, done, dialog }) => {
   const status = statusOf(model);
   const allowed = availableActions(model);
   const offered = DIALOGS.filter((spec) => allowed.has(spec.action));
@@ -61,6 +63,8 @@ export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, auditNext
         <dd>{model.isLegacy ? `yes, since ${formatInstant(model.legacySince)}` : "no"}</dd>
         <dt>Archived</dt>
         <dd>{model.isArchived ? "yes" : "no"}</dd>
+        <dt>Aliases</dt>
+        <dd>{aliases.length ? aliases.join(", ") : <span class="muted">none</span>}</dd>
         <dt>Version</dt>
         <dd>{model.rowVersion}</dd>
         <dt>Created</dt>
