@@ -37,6 +37,8 @@ export interface Scenario {
   note: string;
   /** The ceiling row this scenario is judged against. */
   ceiling?: string;
+  /** Runs before each of this scenario's load runs (and its warm-up): a switch the scenario needs set. */
+  before?: () => Promise<void>;
 }
 
 /** One load run, with workerd's CPU use over it; `during` runs alongside. */
@@ -96,11 +98,15 @@ export async function inRounds(stage: Stage, group: Scenario[]): Promise<Scenari
   const roundSeconds = roundSecondsOf(options);
   const runsOf = new Map<string, Run[]>();
   progress(`${tag} warming up…`);
-  for (const s of group) await stage.generator.run(stage.worker.baseUrl, { ...s.spec, durationSeconds: options.quick ? 1 : 2 });
+  for (const s of group) {
+    await s.before?.();
+    await stage.generator.run(stage.worker.baseUrl, { ...s.spec, durationSeconds: options.quick ? 1 : 2 });
+  }
   for (let round = 1; round <= rounds; round++) {
     const order = group.map((_, i) => group[(i + round - 1) % group.length] as Scenario);
     for (const s of order) {
       progress(`${tag} ${s.label}: round ${round}/${rounds}, ${roundSeconds} s…`);
+      await s.before?.();
       runsOf.set(s.key, [...(runsOf.get(s.key) ?? []), await load(stage, { ...s.spec, durationSeconds: roundSeconds })]);
     }
   }

@@ -22,6 +22,7 @@ import type { RunResult } from "./report";
 import { dashboardModelsPage } from "./scenarios/dashboard";
 import { databasePath } from "./scenarios/database-path";
 import { filteredList } from "./scenarios/filtered-list";
+import { gateBinding } from "./scenarios/gate-binding";
 import { wholeLists } from "./scenarios/lists";
 import { mixedReadsAndWrites } from "./scenarios/mixed";
 import { smallAnswers } from "./scenarios/small-answers";
@@ -52,11 +53,12 @@ export async function benchAt(models: number, ctx: SizeContext): Promise<RunResu
   }
 
   const sample = await sampleCatalog(stage, models);
-  // --only: a subset, by the table's keys (the list rows: a; the small answers: d; c, f, i, w, g).
+  // --only: a subset, by the table's keys (the list rows: a; the small answers: d; the binding and counting: r; c, f, i, w, g).
   const runs = (key: string) => !ctx.options.only || ctx.options.only.has(key);
   const rows = runs("a") ? await wholeLists(stage, sample) : [];
   const heapAfterWarmUp = await workerHeap(stage.worker.inspectorPort);
   if (runs("d")) rows.push(...(await smallAnswers(stage, sample)));
+  if (runs("r")) rows.push(...(await gateBinding(stage, sample)));
   if (runs("f")) rows.push(await filteredList(stage));
   if (runs("i")) rows.push(await dashboardModelsPage(stage));
   const missPath = runs("c") ? await databasePath(stage) : { row: undefined, profile: {} };

@@ -142,6 +142,8 @@ export function checkTargets(runs: RunResult[]): TargetCheck[] {
   };
   ratioCheck("e", 0.9, 1.25, "inference gate vs its small-body ceiling");
   ratioCheck("d", 0.9, 1.25, "detail vs its small-body ceiling");
+  ratioCheck("r", 0.9, undefined, "checkAccess over the service binding vs a no-op method");
+  ratioCheck("e-on", 0.95, undefined, "HTTP gate with usage counting vs without (cost < 5%)");
   const w = big?.rows.find((r) => r.key === "w");
   if (w) checks.push({ ok: w.p95 < 250, text: `(w) admin write at 10,000 models: p95 ${ms(w.p95)} ms (target < 250 ms)` });
   else missing("(w) admin write at 10,000 models");

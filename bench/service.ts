@@ -49,13 +49,19 @@ function snapshotSources(workDir: string): string {
   for (const entry of readdirSync(ROOT)) if (!skip.has(entry)) cpSync(join(ROOT, entry), join(app, entry), { recursive: true });
   // The bench's own rate limits: its load generator must never meet them (rateLimitVars advertise the same).
   const toml = join(app, "wrangler.toml");
-  writeFileSync(toml, withRateLimit(readFileSync(toml, "utf8"), BENCH_RATE_LIMIT));
+  writeFileSync(toml, `${withRateLimit(readFileSync(toml, "utf8"), BENCH_RATE_LIMIT)}\n${BENCH_INFERENCE_BINDING}`);
   symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"));
   // The one test module the bench entry imports (a "new isolate" for scenario c).
   mkdirSync(join(app, "test"));
   cpSync(join(ROOT, "test/isolate-memo.ts"), join(app, "test/isolate-memo.ts"));
   return app;
 }
+
+/** The bench's copy only: the catalog reaches the example inference Worker (bench/inference/) to forward /__bench/rpc/*. */
+const BENCH_INFERENCE_BINDING = `[[services]]
+binding = "BENCH_INFERENCE"
+service = "inference-worker-bench"
+`;
 
 /** Requests a minute per key: far above anything the bench sends from its one address. */
 const BENCH_RATE_LIMIT = 100_000_000;
@@ -65,6 +71,7 @@ export async function startWorker(workDir: string, vars: Record<string, string>)
     workDir,
     vars: { ...vars, ...rateLimitVars(BENCH_RATE_LIMIT) },
     entry: "bench/worker.ts",
+    auxiliaryConfigs: ["bench/inference/wrangler.toml"],
     cwd: snapshotSources(workDir),
   });
   onCleanup(stop);

@@ -22,6 +22,15 @@
  *                                since the last call (then zeroed): the hit
  *                                rate of (g) without the load generator
  *                                copying every body to read a header
+ * - PUT  /__bench/counting/off|on  usage counting off (the gate counts nothing)
+ *                                or back on, for this isolate: the HTTP gate
+ *                                with and without it
+ * - GET  /__bench/rpc/*          forwarded to the example inference Worker
+ *                                (bench/inference/worker.ts), which calls
+ *                                this Worker's BenchGate over its binding
+ *
+ * It also exports CatalogGate and BenchGate (bench/gate.ts: CatalogGate plus
+ * the noop ceiling) for that binding.
  */
 import { createApp } from "../src/app";
 import { bearerToken, verifyToken } from "../src/auth/jwt";
@@ -31,9 +40,16 @@ import { decodeIndex, encodeIndex, patchSnapshot, snapshotFromRows } from "../sr
 import { publicListView } from "../src/catalog/views";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/client";
+import { gateUsage } from "../src/gate/gate";
 import { readCatalog } from "../src/queries/catalog";
 import { runScheduled } from "../src/scheduled";
 import { forgetMemoizedCatalog } from "../test/isolate-memo";
+
+export { CatalogGate } from "../src/gate/entrypoint";
+export { BenchGate } from "./gate";
+
+/** The bench's own service binding (added to the bench's copy of wrangler.toml only). */
+type BenchEnv = Env & { BENCH_INFERENCE?: Fetcher };
 
 const app = createApp();
 let outcomes: Record<string, number> = {};
@@ -77,6 +93,18 @@ async function bench(request: Request, url: URL, env: Env, ctx: ExecutionContext
     return Response.json({ deleted });
   }
   if (route === "GET /__bench/profile") return profile(request, env, ctx);
+  if (request.method === "PUT" && url.pathname.startsWith("/__bench/counting/")) {
+    // An own property shadows the prototype's count() (off); deleting it restores the production path exactly (on).
+    const on = url.pathname.endsWith("/on");
+    if (on) Reflect.deleteProperty(gateUsage, "count");
+    else gateUsage.count = () => {};
+    return Response.json({ counting: on });
+  }
+  if (url.pathname.startsWith("/__bench/rpc/")) {
+    const inference = (env as BenchEnv).BENCH_INFERENCE;
+    if (!inference) return new Response("no BENCH_INFERENCE binding\n", { status: 503 });
+    return inference.fetch(request);
+  }
   if (route === "GET /__bench/outcomes") {
     const counted = outcomes;
     outcomes = {};

@@ -17,6 +17,8 @@ export interface WranglerDevOptions {
   vars: Record<string, string>;
   /** The Worker entry, when not wrangler.toml's `main`. */
   entry?: string;
+  /** Auxiliary Workers' configs (`-c`, after wrangler.toml): reachable only through service bindings. */
+  auxiliaryConfigs?: string[];
   /** Where wrangler runs (a copy of the sources, for the bench); the repository by default. */
   cwd?: string;
   readyWithinMs?: number;
@@ -45,6 +47,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
     "dev",
     ...(options.entry ? [options.entry] : []),
+    ...(options.auxiliaryConfigs?.length ? ["-c", "wrangler.toml", ...options.auxiliaryConfigs.flatMap((config) => ["-c", config])] : []),
     ...["--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort)],
     ...["--persist-to", persist, "--env-file", envFile, "--log-level", "warn"],
     ...Object.entries(options.vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]),

@@ -169,7 +169,8 @@ describe("staff dashboard in Chromium", () => {
     expect(after.headers.get("Deprecation")).toBeTruthy();
     expect(after.headers.get("Sunset")).toBeTruthy();
     // The audit trail names the signed-in member of staff.
-    expect(await page.locator("tbody tr").first().innerText()).toMatch(/e2e-staff\s+mark_legacy/);
+    const auditTrail = page.locator("table", { has: page.getByRole("columnheader", { name: "Actor" }) });
+    expect(await auditTrail.locator("tbody tr").first().innerText()).toMatch(/e2e-staff\s+mark_legacy/);
     await screenshot("model", { fullPage: true });
   });
 
@@ -179,10 +180,10 @@ describe("staff dashboard in Chromium", () => {
     await dialog("archive").waitFor({ state: "visible" });
     // Empty: the browser itself holds the form back (the field is required).
     await dialog("archive").getByRole("button", { name: "Archive" }).click();
-    expect(await page.getByLabel("Reason").evaluate((field) => (field as HTMLTextAreaElement).validity.valueMissing)).toBe(true);
+    expect(await page.getByLabel("Reason", { exact: true }).evaluate((field) => (field as HTMLTextAreaElement).validity.valueMissing)).toBe(true);
     expect(page.url()).toBe(`${UI}/models/${ids.archive}`);
     // Blank: the server refuses with the API's rule and says so beside the field.
-    await page.getByLabel("Reason").fill("   ");
+    await page.getByLabel("Reason", { exact: true }).fill("   ");
     await dialog("archive").getByRole("button", { name: "Archive" }).click();
     await page.locator("#reason-error").waitFor();
     expect(await page.locator("#reason-error").innerText()).toBe("a reason is required");
@@ -190,7 +191,7 @@ describe("staff dashboard in Chromium", () => {
     expect((await publicModel(ids.archive)).status).toBe(200);
     await screenshot("archive-refused");
 
-    await page.getByLabel("Reason").fill("Superseded by the v2 family");
+    await page.getByLabel("Reason", { exact: true }).fill("Superseded by the v2 family");
     await dialog("archive").getByRole("button", { name: "Archive" }).click();
     await page.waitForURL(/done=archive/);
     expect(await notice()).toBe("The model is archived.");

@@ -20,6 +20,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
     jwt: { secret: string; issuer: string; audience: string };
+    /** The service's database, for tests that seed what the Worker only writes in the background (usage rollups). */
+    database: { url: string; wsProxy: string };
   }
 }
 
@@ -59,6 +61,7 @@ export default async function setup(project: TestProject) {
     stops.push(wrangler.stop);
     project.provide("baseUrl", wrangler.baseUrl);
     project.provide("jwt", { secret, issuer: ISSUER, audience: AUDIENCE });
+    project.provide("database", { url: database.databaseUrl, wsProxy: database.wsProxy });
   } catch (error) {
     await stopAll();
     throw error;

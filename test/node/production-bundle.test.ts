@@ -40,6 +40,8 @@ describe("the production bundle (npm run deploy:check, into dist/)", () => {
     "bench/worker",
     "forgetMemoizedCatalog",
     "test/isolate-memo",
+    "BenchGate",
+    "BENCH_INFERENCE",
   ])("does not contain %s", (marker) => {
     expect(bundle).not.toContain(marker);
   });

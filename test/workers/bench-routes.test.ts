@@ -13,6 +13,8 @@ describe("/__bench/*", () => {
     ["PUT", "/__bench/ceiling/list"],
     ["POST", "/__bench/invalidate"],
     ["GET", "/__bench/profile"],
+    ["PUT", "/__bench/counting/off"],
+    ["GET", "/__bench/rpc/noop"],
   ])("%s %s answers 404, with or without BENCH_ROUTES set", async (method, path) => {
     const body = method === "GET" ? undefined : "x";
     expect((await call(path, { method, ...(body && { body }) })).status).toBe(404);

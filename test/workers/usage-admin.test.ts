@@ -4,40 +4,10 @@
  * models by callers (JSON or CSV). A caller id is data: a comma, a quote, a
  * line break or a formula survives the CSV.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { UsageRow } from "../../src/gate/usage-counter";
-import { addFlush } from "../../src/usage/rollups";
+import { beforeAll, describe, expect, it } from "vitest";
 import { adminPost, adminToken, call, expectError } from "./support/client";
 import { createModel, farSunset, uniqueId, uniqueProvider } from "./support/fixtures";
-import { directDatabase } from "./support/reliability";
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const hourOf = (time: number) => new Date(Math.floor(time / HOUR) * HOUR).toISOString();
-
-const owner = directDatabase();
-afterAll(async () => {
-  await owner.close();
-});
-
-/** Rollups for `modelId`, `ago` ms before now, as a flush would add them. */
-async function seed(modelId: string, rows: { caller: string; ago: number; calls: number; outcome?: "allowed" | "refused" }[]) {
-  const now = Date.now();
-  await addFlush(owner.db, {
-    flush_id: uniqueId("seed"),
-    rows: rows.map(
-      ({ caller, ago, calls, outcome }): UsageRow => ({
-        hour: hourOf(now - ago),
-        model_id: modelId,
-        alias: null,
-        caller,
-        outcome: outcome ?? "allowed",
-        calls,
-        last_seen: new Date(now - ago).toISOString(),
-      }),
-    ),
-  });
-}
+import { DAY, HOUR, hourOf, seedUsage as seed } from "./support/usage";
 
 const get = async (path: string) => call(path, { token: await adminToken() });
 

@@ -8,6 +8,7 @@
 import type { FC } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ModelRow } from "../../../../drizzle/schema";
+import type { Database } from "../../../db/client";
 import type { Lifecycle } from "../../../lifecycle/lifecycle";
 import type { LifecycleAction } from "../../../lifecycle/rules";
 import { type FieldValues, type FormFields, fieldErrorsOf } from "../forms";
@@ -28,12 +29,16 @@ export interface DialogProps {
   session: StaffSession;
   model: ModelRow;
   dialog?: OpenDialog | undefined;
+  /** Distinct gate callers of the model in the last 24 h (../usage). */
+  recentCallers: number;
 }
 
 export interface Submission {
   id: string;
   form: FormFields;
   lifecycle: Lifecycle;
+  /** For a dialog that reads before it writes (archive counts the recent callers). */
+  db: Database;
   /** The request's If-Match header, if a script sent one. */
   ifMatch: string | undefined;
 }

@@ -11,6 +11,7 @@ import type { OpenDialog } from "../dialogs/dialog";
 import { type FormFields, fieldErrorsOfApiError, submittedValues } from "../forms";
 import { UI_ROOT } from "../layout";
 import type { AdminUiEnv } from "../session";
+import { modelUsageSummary } from "../usage/model-usage";
 import { ModelPage } from "./model.view";
 
 const AUDIT_PAGE_SIZE = 50;
@@ -30,6 +31,7 @@ async function renderModelPage(
   const model = await modelById(db, id);
   if (!model) throw new ApiError("not_found", `There is no model ${id}.`);
   const trail = await auditTrail(db, id, AUDIT_PAGE_SIZE, options.auditBefore);
+  const usage = await modelUsageSummary(db, id, new Date());
   return c.html(
     <ModelPage
       session={c.var.session}
@@ -37,6 +39,7 @@ async function renderModelPage(
       audit={trail.entries}
       aliases={(await aliasesOf(db, id)).map((row) => row.alias)}
       auditNext={trail.nextCursor}
+      usage={usage}
       done={options.done}
       dialog={options.dialog}
     />,
@@ -66,6 +69,7 @@ export async function submitDialog(c: Context<AdminUiEnv>) {
       id,
       form,
       lifecycle: c.var.services.lifecycle(c.var.session.principal.subject),
+      db: c.var.services.db,
       ifMatch: c.req.header("If-Match"),
     });
     if (refusal) return refuse(refusal.status, { message: refusal.message, errors: refusal.errors });

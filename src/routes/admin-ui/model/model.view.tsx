@@ -11,6 +11,7 @@ import { DialogButton, type OpenDialog } from "../dialogs/dialog";
 import { formatInstant, Layout, Notice, StatusBadge, UI_ROOT } from "../layout";
 import { statusOf } from "../model-status";
 import type { StaffSession } from "../session";
+import { ModelUsage, type ModelUsageSummary } from "../usage/model-usage";
 
 export interface ModelPageProps {
   session: StaffSession;
@@ -19,6 +20,7 @@ export interface ModelPageProps {
   /** The aliases pointing at this model, by id. */
   aliases?: readonly string[];
   auditNext?: number | undefined;
+  usage: ModelUsageSummary;
   /** What the last action did, when it succeeded. */
   done?: string | undefined;
   dialog?: OpenDialog | undefined;
@@ -26,7 +28,7 @@ export interface ModelPageProps {
 
 const displayValue = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
 
-export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, aliases = [], auditNext, done, dialog }) => {
+export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, aliases = [], auditNext, usage, done, dialog }) => {
   const status = statusOf(model);
   const allowed = availableActions(model);
   const offered = DIALOGS.filter((spec) => allowed.has(spec.action));
@@ -81,6 +83,8 @@ export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, aliases =
         ))}
       </dl>
 
+      <ModelUsage usage={usage} modelId={model.id} />
+
       <h2>Audit trail</h2>
       {audit.length ? (
         <table>
@@ -121,7 +125,7 @@ export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, aliases =
       ) : null}
 
       {offered.map((spec) => (
-        <spec.View session={session} model={model} dialog={dialog} />
+        <spec.View session={session} model={model} dialog={dialog} recentCallers={usage.day.callers} />
       ))}
     </Layout>
   );

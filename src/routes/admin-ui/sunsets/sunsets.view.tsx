@@ -4,10 +4,16 @@ import type { FC } from "hono/jsx";
 import type { ModelRow } from "../../../../drizzle/schema";
 import { formatInstant, Layout, UI_ROOT } from "../layout";
 import type { StaffSession } from "../session";
+import { CallersCells, type CallersPerModel } from "../usage/callers-per-model";
 
 export const SUNSET_WINDOW_DAYS = 30;
 
-export const SunsetsPage: FC<{ session: StaffSession; models: ModelRow[]; now: Date }> = ({ session, models, now }) => (
+export const SunsetsPage: FC<{ session: StaffSession; models: ModelRow[]; usage: CallersPerModel; now: Date }> = ({
+  session,
+  models,
+  usage,
+  now,
+}) => (
   <Layout title="Sunsets" session={session} section="sunsets">
     <h1>Sunsets in the next {SUNSET_WINDOW_DAYS} days</h1>
     <p class="muted">
@@ -23,6 +29,8 @@ export const SunsetsPage: FC<{ session: StaffSession; models: ModelRow[]; now: D
             <th scope="col">Display name</th>
             <th scope="col">Provider</th>
             <th scope="col">Replacement</th>
+            <th scope="col">Callers 24 h</th>
+            <th scope="col">Callers 7 d</th>
           </tr>
         </thead>
         <tbody>
@@ -47,6 +55,7 @@ export const SunsetsPage: FC<{ session: StaffSession; models: ModelRow[]; now: D
                     <span class="muted">none</span>
                   )}
                 </td>
+                <CallersCells usage={usage} modelId={model.id} />
               </tr>
             );
           })}
