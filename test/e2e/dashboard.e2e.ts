@@ -180,7 +180,9 @@ describe("staff dashboard in Chromium", () => {
     await dialog("archive").waitFor({ state: "visible" });
     // Empty: the browser itself holds the form back (the field is required).
     await dialog("archive").getByRole("button", { name: "Archive" }).click();
-    expect(await page.getByLabel("Reason", { exact: true }).evaluate((field) => (field as HTMLTextAreaElement).validity.valueMissing)).toBe(true);
+    expect(await page.getByLabel("Reason", { exact: true }).evaluate((field) => (field as HTMLTextAreaElement).validity.valueMissing)).toBe(
+      true,
+    );
     expect(page.url()).toBe(`${UI}/models/${ids.archive}`);
     // Blank: the server refuses with the API's rule and says so beside the field.
     await page.getByLabel("Reason", { exact: true }).fill("   ");
