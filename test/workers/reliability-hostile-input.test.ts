@@ -251,7 +251,16 @@ function withTextAt(body: object, { path, kind }: { path: JsonPath; kind: "value
   return copy;
 }
 /** Fields whose schema is an enum or a date: refused for not being one of the allowed values, not for the character. */
-const ENUMERATED = new Set(["capabilities", "requiredTier", "tierRestrictionMode", "allowedTiers", "events", "sunsetDate"]);
+const ENUMERATED = new Set([
+  "capabilities",
+  "requiredTier",
+  "tierRestrictionMode",
+  "allowedTiers",
+  "events",
+  "sunsetDate",
+  "action",
+  "effectiveAt",
+]);
 const webhookCount = async () => (await (await call("/admin/webhooks", { token })).json<{ webhooks: unknown[] }>()).webhooks.length;
 /** The write routes whose example carries text, with every string and key in it. */
 const TEXT_ROUTES = routeTable

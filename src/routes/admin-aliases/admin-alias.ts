@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import type { AliasRow } from "../../../drizzle/schema";
 import { ModelIdSchema } from "../../domain/model-meta";
+import { storedText } from "../../domain/text";
 
 export const AdminAliasSchema = z
   .strictObject({
@@ -28,12 +29,12 @@ export const AdminAliasSchema = z
 export const PutAliasRequestSchema = z
   .strictObject({
     targetModelId: ModelIdSchema.openapi({ description: "A live model (not archived, not an alias)" }),
-    reason: z.string().trim().min(1).max(1000).optional().openapi({ description: "Why, in the audit trail" }),
+    reason: storedText().trim().min(1).max(1000).optional().openapi({ description: "Why, in the audit trail" }),
   })
   .openapi("PutAliasRequest", { example: { targetModelId: "gpt-4o-2024-08-06", reason: "the current snapshot" } });
 
 export const DeleteAliasRequestSchema = z
-  .strictObject({ reason: z.string().trim().min(1, "a reason is required").max(1000) })
+  .strictObject({ reason: storedText().trim().min(1, "a reason is required").max(1000) })
   .openapi("DeleteAliasRequest");
 
 export type AdminAlias = z.infer<typeof AdminAliasSchema>;
