@@ -484,10 +484,10 @@ describe("catalog cache races (stubbed KV)", () => {
       expect(kv.puts.filter((key) => key !== LAST_KEY)).toEqual([indexKey(head as NonNullable<typeof head>), HEAD_KEY]);
       await settle();
       const published = await storedIndex(kv.asKv(), head as NonNullable<typeof head>);
-      const { at, rows } = await readCatalog(handle.db);
+      const { at, rows, aliases } = await readCatalog(handle.db);
       // Another test file may have written since: compare at the same version only.
       if (at.version === head?.version) {
-        const full = snapshotFromRows(at, rows);
+        const full = snapshotFromRows(at, rows, aliases);
         // The same models, serialized the same, in the same order; the same archived ids.
         expect(published?.models.map((entry) => entry.unclosedJson)).toEqual(full.models.map((entry) => entry.unclosedJson));
         expect(new Map([...(published?.archived ?? [])].sort())).toEqual(new Map([...full.archived].sort()));
