@@ -17,7 +17,9 @@ export interface WranglerDevOptions {
   vars: Record<string, string>;
   /** The Worker entry, when not wrangler.toml's `main`. */
   entry?: string;
-  /** Auxiliary Workers' configs (`-c`, after wrangler.toml): reachable only through service bindings. */
+  /** The Worker's config, when not wrangler.toml (a copy with other settings, beside it so paths resolve alike). */
+  config?: string;
+  /** Auxiliary Workers' configs (`-c`, after the Worker's): reachable only through service bindings. */
   auxiliaryConfigs?: string[];
   /** Where wrangler runs (a copy of the sources, for the bench); the repository by default. */
   cwd?: string;
@@ -47,7 +49,9 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
     "dev",
     ...(options.entry ? [options.entry] : []),
-    ...(options.auxiliaryConfigs?.length ? ["-c", "wrangler.toml", ...options.auxiliaryConfigs.flatMap((config) => ["-c", config])] : []),
+    ...(options.config || options.auxiliaryConfigs?.length
+      ? ["-c", options.config ?? "wrangler.toml", ...(options.auxiliaryConfigs ?? []).flatMap((config) => ["-c", config])]
+      : []),
     ...["--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort)],
     ...["--persist-to", persist, "--env-file", envFile, "--log-level", "warn"],
     ...Object.entries(options.vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]),

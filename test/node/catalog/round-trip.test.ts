@@ -17,6 +17,7 @@ import { SEED_MODELS } from "../../../scripts/data/seed-catalog";
 import { connect } from "../../../scripts/lib/database";
 import { startLocalDatabase } from "../../../scripts/lib/local-db";
 import { migrate, readMigrations } from "../../../scripts/lib/migrations";
+import { withRateLimit } from "../../../scripts/lib/rate-limit-settings";
 import { insertSeeds } from "../../../scripts/lib/seeding";
 import { startWranglerDev } from "../../../scripts/lib/wrangler-dev";
 
@@ -41,8 +42,13 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "catalog-cli-"));
   stops.push(async () => rmSync(dir, { recursive: true, force: true }));
   const secret = randomBytes(32).toString("hex");
+  // The CLI reads every model per plan: far more than a deployment's 1,200 reads a minute per subject in one test file.
+  const config = join(ROOT, `.wrangler-catalog-cli-${process.pid}.toml`);
+  writeFileSync(config, withRateLimit(readFileSync(join(ROOT, "wrangler.toml"), "utf8"), 1_000_000));
+  stops.push(async () => rmSync(config, { force: true }));
   const wrangler = await startWranglerDev({
     workDir: dir,
+    config,
     readyWithinMs: 150_000,
     vars: {
       DATABASE_URL: database.databaseUrl,
@@ -328,7 +334,8 @@ describe("catalog as code against the running service", { timeout: 120_000 }, ()
           model.is_legacy ? "legacy" : "active",
         ]).toEqual([input, output, lifecycle]);
       }
-      expect((await cli(["plan", out, "--drop-unknown-meta"])).code).toBe(0);
+      const replanned = await cli(["plan", out, "--drop-unknown-meta"]);
+      expect(replanned.code, `${replanned.stdout}\n${replanned.stderr}`).toBe(0);
     }
     const cached = await adminModel("fixture-omni-1");
     if ("cacheReadCostPerMillionTokens" in cached.meta || (await cli(["plan", join(dir, "models.dev.yaml")])).code === 0) {
