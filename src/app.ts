@@ -31,6 +31,16 @@ export function createApp() {
       c.res = replaced;
     });
   });
+  // Hono hands only Error instances to the error handler. The database driver can reject with a value that
+  // is not one (a connection dropped mid-transaction): wrapped, it is answered like any other failure
+  // (503 database_unavailable) instead of escaping as a bare 500.
+  app.use(async (_c, next) => {
+    try {
+      await next();
+    } catch (error) {
+      throw error instanceof Error ? error : new Error(messageOf(error), { cause: error });
+    }
+  });
   app.use(assignRequestId);
 
   app.use(async (c, next) => {
@@ -133,4 +143,9 @@ function setHeader(response: Response, name: string, value: string, replace: (re
     copy.headers.set(name, value);
     replace(copy);
   }
+}
+
+function messageOf(thrown: unknown): string {
+  const message = (thrown as { message?: unknown } | null)?.message;
+  return typeof message === "string" ? message : String(thrown);
 }
