@@ -3,9 +3,9 @@
  * Adds the curated catalog (skipping models already there), and optionally N
  * generated models for benchmarks.
  */
-import { SEED_ALIASES, SEED_MODELS } from "./data/seed-catalog";
+import { SEED_MODELS } from "./data/seed-catalog";
 import { runCli, withDatabase } from "./lib/database";
-import { insertSeedAliases, insertSeeds } from "./lib/seeding";
+import { insertSeeds, seedCuratedCatalog } from "./lib/seeding";
 import { syntheticModels } from "./lib/synthetic-models";
 
 function syntheticCount(): number {
@@ -19,9 +19,8 @@ function syntheticCount(): number {
 await runCli(async () => {
   const synthetic = syntheticCount();
   await withDatabase(async (client, target) => {
-    const curated = await insertSeeds(client, SEED_MODELS);
-    await insertSeedAliases(client, SEED_ALIASES);
-    console.log(`curated catalog: ${curated} added, ${SEED_MODELS.length - curated} already present (${target})`);
+    const curated = await seedCuratedCatalog(client);
+    console.log(`curated catalog: ${curated.models} added, ${SEED_MODELS.length - curated.models} already present (${target})`);
     if (synthetic) {
       const started = Date.now();
       const added = await insertSeeds(client, syntheticModels(synthetic), (done, total) => {

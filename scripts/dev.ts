@@ -6,12 +6,11 @@
  */
 import { spawn } from "node:child_process";
 import { rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { SEED_ALIASES, SEED_MODELS } from "./data/seed-catalog";
 import { connect, DEV_STATE_FILE, EMBEDDED_DATA_DIR, redact, runCli } from "./lib/database";
 import { writeDevVars } from "./lib/dev-settings";
 import { startLocalDatabase } from "./lib/local-db";
 import { migrate, readMigrations } from "./lib/migrations";
-import { insertSeedAliases, insertSeeds } from "./lib/seeding";
+import { seedCuratedCatalog } from "./lib/seeding";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const LOCAL_KV_STATE = new URL("../.wrangler/state/v3/kv", import.meta.url).pathname;
@@ -36,9 +35,8 @@ await runCli(async () => {
     });
     try {
       const applied = await migrate(client, readMigrations());
-      const seeded = await insertSeeds(client, SEED_MODELS);
-      await insertSeedAliases(client, SEED_ALIASES);
-      console.log(`database: ${label}; ${applied.length} migration(s) applied; ${seeded} seed model(s) added`);
+      const seeded = await seedCuratedCatalog(client);
+      console.log(`database: ${label}; ${applied.length} migration(s) applied; ${seeded.models} seed model(s) added`);
     } finally {
       await client.end();
     }

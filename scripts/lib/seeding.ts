@@ -4,6 +4,7 @@
  * audit rows, and the catalog version bumped once so caches refresh.
  */
 import { ModelMetaSchema } from "../../src/domain/model-meta";
+import { SEED_ALIASES, SEED_MODELS } from "../data/seed-catalog";
 import type { SqlSession } from "./migrations";
 import type { SeedModel } from "./seed-model";
 
@@ -102,4 +103,11 @@ export async function insertSeedAliases(db: SqlSession, aliases: readonly { alia
     await db.query("ROLLBACK").catch(() => {});
     throw error;
   }
+}
+
+/** The curated catalog, models then the aliases over them, as `npm run dev` and `npm run db:seed` add it. */
+export async function seedCuratedCatalog(db: SqlSession): Promise<{ models: number; aliases: number }> {
+  const models = await insertSeeds(db, SEED_MODELS);
+  const aliases = await insertSeedAliases(db, SEED_ALIASES);
+  return { models, aliases };
 }

@@ -5,54 +5,26 @@
  * first, then a warm one. One service for the file; it starts with an empty KV.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SEED_MODELS } from "../../scripts/data/seed-catalog";
-import { connect } from "../../scripts/lib/database";
-import { startLocalDatabase } from "../../scripts/lib/local-db";
-import { migrate, readMigrations } from "../../scripts/lib/migrations";
-import { insertSeeds } from "../../scripts/lib/seeding";
-import { startWranglerDev } from "../../scripts/lib/wrangler-dev";
+import { startSeededService } from "../../scripts/lib/seeded-service";
 
 const run = promisify(execFile);
-const stops: Array<() => Promise<void>> = [];
+let stopService = async () => {};
 let baseUrl = "";
 let workDir = "";
 
 beforeAll(async () => {
-  const database = await startLocalDatabase({ dataDir: "memory://" });
-  stops.push(() => database.stop());
-  const client = await connect(database.databaseUrl, database.wsProxy);
-  try {
-    await migrate(client, readMigrations());
-    await insertSeeds(client, SEED_MODELS);
-  } finally {
-    await client.end();
-  }
-  workDir = mkdtempSync(join(tmpdir(), "catalog-dev-encodings-"));
-  stops.push(async () => rmSync(workDir, { recursive: true, force: true }));
-  const wrangler = await startWranglerDev({
-    workDir,
-    readyWithinMs: 150_000,
-    vars: {
-      DATABASE_URL: database.databaseUrl,
-      DB_WS_PROXY: database.wsProxy,
-      JWT_SECRET: "dev-encodings-test-secret-0123456789abcdef",
-      JWT_ISSUER: "model-catalog-dev-encodings",
-      JWT_AUDIENCE: "model-catalog",
-    },
-  });
-  stops.push(wrangler.stop);
-  baseUrl = wrangler.baseUrl;
+  const service = await startSeededService({ name: "catalog-dev-encodings" });
+  stopService = service.stop;
+  baseUrl = service.baseUrl;
+  workDir = service.workDir;
 }, 200_000);
 
-afterAll(async () => {
-  for (const stop of stops.reverse()) await stop().catch(() => {});
-}, 60_000);
+afterAll(() => stopService(), 60_000);
 
 interface Answer {
   status: number;

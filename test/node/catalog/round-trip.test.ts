@@ -4,9 +4,7 @@
  * each test goes on from the catalog the previous one left.
  */
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,65 +12,32 @@ import { type CatalogFile, parseCatalogText, serializeCatalog } from "../../../s
 import { runCatalogCli } from "../../../scripts/catalog/cli";
 import type { Fetch } from "../../../scripts/catalog/http-client";
 import { SEED_MODELS } from "../../../scripts/data/seed-catalog";
-import { connect } from "../../../scripts/lib/database";
-import { startLocalDatabase } from "../../../scripts/lib/local-db";
-import { migrate, readMigrations } from "../../../scripts/lib/migrations";
-import { withRateLimit } from "../../../scripts/lib/rate-limit-settings";
-import { insertSeeds } from "../../../scripts/lib/seeding";
-import { startWranglerDev } from "../../../scripts/lib/wrangler-dev";
+import { startSeededService } from "../../../scripts/lib/seeded-service";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
-const ISSUER = "catalog-cli-test";
-const AUDIENCE = "model-catalog";
-const stops: Array<() => Promise<void>> = [];
+let stopService = async () => {};
 let baseUrl = "";
 let token = "";
 let dir = "";
 
 beforeAll(async () => {
-  const database = await startLocalDatabase({ dataDir: "memory://" });
-  stops.push(() => database.stop());
-  const client = await connect(database.databaseUrl, database.wsProxy);
-  try {
-    await migrate(client, readMigrations());
-    await insertSeeds(client, SEED_MODELS);
-  } finally {
-    await client.end();
-  }
-  dir = mkdtempSync(join(tmpdir(), "catalog-cli-"));
-  stops.push(async () => rmSync(dir, { recursive: true, force: true }));
-  const secret = randomBytes(32).toString("hex");
   // The CLI reads every model per plan: far more than a deployment's 1,200 reads a minute per subject in one test file.
-  const config = join(ROOT, `.wrangler-catalog-cli-${process.pid}.toml`);
-  writeFileSync(config, withRateLimit(readFileSync(join(ROOT, "wrangler.toml"), "utf8"), 1_000_000));
-  stops.push(async () => rmSync(config, { force: true }));
-  const wrangler = await startWranglerDev({
-    workDir: dir,
-    config,
-    readyWithinMs: 150_000,
-    vars: {
-      DATABASE_URL: database.databaseUrl,
-      DB_WS_PROXY: database.wsProxy,
-      JWT_SECRET: secret,
-      JWT_ISSUER: ISSUER,
-      JWT_AUDIENCE: AUDIENCE,
-    },
-  });
-  stops.push(wrangler.stop);
-  baseUrl = wrangler.baseUrl;
+  const service = await startSeededService({ name: "catalog-cli", rateLimit: 1_000_000 });
+  stopService = service.stop;
+  baseUrl = service.baseUrl;
+  dir = service.workDir;
+  const { secret, issuer, audience } = service.jwt;
   token = await new SignJWT({ role: "admin" })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject("catalog-cli-test")
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
+    .setIssuer(issuer)
+    .setAudience(audience)
     .setIssuedAt()
     .setExpirationTime("1h")
     .sign(new TextEncoder().encode(secret));
 }, 240_000);
 
-afterAll(async () => {
-  for (const stop of stops.reverse()) await stop().catch(() => {});
-}, 60_000);
+afterAll(() => stopService(), 60_000);
 
 interface Run {
   code: number;
