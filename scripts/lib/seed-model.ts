@@ -3,7 +3,7 @@
  * (scripts/data/seed-catalog.ts) and the synthetic generator
  * (synthetic-models.ts) build them with. Every meta must pass `ModelMetaSchema.parse`.
  */
-import { type MODALITIES, type ModelCapability, type ModelMeta, type SubscriptionTier, TIER_LADDER } from "../../src/domain/model-meta";
+import { type Modality, type ModelCapability, type ModelMeta, type SubscriptionTier, TIER_LADDER } from "../../src/domain/model-meta";
 
 export interface SeedModel {
   id: string;
@@ -42,8 +42,6 @@ export function seedModel(id: string, provider: string, meta: ModelMeta, lifecyc
 }
 
 export const EVERY_CAPABILITY = ["text", "vision", "function_calling", "code", "long_context"] satisfies ModelCapability[];
-
-type Modality = (typeof MODALITIES)[number];
 
 /** A model that writes text, reading the given modalities. */
 export const reads = (...input: Modality[]): NonNullable<ModelMeta["modalities"]> => ({ input, output: ["text"] });

@@ -84,12 +84,13 @@ const uniqueList = <T extends z.ZodType>(item: T, max: number, what: string) =>
 
 export const MODALITIES = ["text", "image", "audio", "video", "file"] as const;
 export const ModalitySchema = z.enum(MODALITIES);
+export type Modality = z.infer<typeof ModalitySchema>;
 
 /** A real calendar date, `YYYY-MM-DD`: 2026-02-30 is refused. */
 export const CalendarDateSchema = z.iso.date({ error: "must be a real calendar date (YYYY-MM-DD)" }).max(10);
 
 /** A month (`YYYY-MM`) or a real calendar date. */
-const MonthOrDateSchema = z
+export const MonthOrDateSchema = z
   .string()
   .max(10)
   .refine((value) => /^\d{4}-(0[1-9]|1[0-2])$/.test(value) || CalendarDateSchema.safeParse(value).success, {

@@ -6,14 +6,11 @@
  *
  * The catalog's unit: integer US cents per million tokens (250 = $2.50 per 1M).
  */
-import { TIER_LADDER } from "../../../src/domain/model-meta";
+import { MODALITIES, type Modality, MonthOrDateSchema, TIER_LADDER } from "../../../src/domain/model-meta";
 import type { CatalogFile, DeclaredModel, LegacyFields, Lifecycle } from "../catalog-file";
 
 export const IMPORT_SOURCES = ["models.dev", "litellm", "openrouter"] as const;
 export type ImportSource = (typeof IMPORT_SOURCES)[number];
-
-export const MODALITIES = ["text", "image", "audio", "video", "file"] as const;
-export type Modality = (typeof MODALITIES)[number];
 
 /** As the seed catalog decides long_context. */
 const LONG_CONTEXT_MIN = 128_000;
@@ -277,18 +274,11 @@ export function mapModalities(builder: ImportBuilder, entry: string, field: stri
   return mapped;
 }
 
-/** A calendar date (YYYY-MM-DD) or month (YYYY-MM), or undefined. */
+/** A calendar date (YYYY-MM-DD) or month (YYYY-MM), as meta's date fields take them, or undefined. */
 export function calendarDate(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
-  const match = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(value.trim());
-  if (!match) return undefined;
-  const [, year, month, day] = match;
-  if (Number(month) < 1 || Number(month) > 12) return undefined;
-  if (day !== undefined) {
-    const days = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
-    if (Number(day) < 1 || Number(day) > days) return undefined;
-  }
-  return value.trim();
+  const trimmed = value.trim();
+  return MonthOrDateSchema.safeParse(trimmed).success ? trimmed : undefined;
 }
 
 /**

@@ -6,15 +6,8 @@
  * `sample_spec` entry documenting the fields. Prices are US dollars per token.
  * Only chat-like modes are models here; embeddings, image and audio models are skipped.
  */
-import {
-  deprecation,
-  ImportBuilder,
-  type ImportOptions,
-  type ImportResult,
-  type Modality,
-  mapModalities,
-  optional,
-} from "./import-builder";
+import type { Modality } from "../../../src/domain/model-meta";
+import { deprecation, ImportBuilder, type ImportOptions, type ImportResult, mapModalities, optional } from "./import-builder";
 
 const MAPPED = new Set([
   "litellm_provider",
