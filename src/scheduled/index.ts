@@ -1,5 +1,6 @@
 /**
- * The Cron Trigger: runs the jobs in order, one structured log line per run.
+ * The Cron Trigger: runs the jobs in order, one structured log line per run
+ * (`scheduled_run`, each job's result under its name).
  * A failed run changes nothing it did not commit, and the next run retries.
  * Adding a job: its file (a ScheduledJob) and one line in JOBS.
  */
@@ -11,7 +12,7 @@ import { openDatabase } from "../db/client";
 import { Lifecycle } from "../lifecycle/lifecycle";
 import { log } from "../log";
 import { ScheduledChanges } from "../scheduled-changes/scheduled-changes";
-import type { ScheduledJob, ScheduledRun } from "./job";
+import type { JobReport, ScheduledJob, ScheduledRun } from "./job";
 import { keyPurge } from "./key-purge";
 import { outboxSweep } from "./outbox-sweep";
 import { scheduledChangesJob } from "./scheduled-changes";
@@ -27,7 +28,7 @@ export async function runScheduled(controller: ScheduledController, env: Env, ct
   const runId = `cron-${controller.scheduledTime}-${crypto.randomUUID().slice(0, 8)}`;
   const loaded = loadConfig(env);
   if (!loaded.ok) {
-    log.error("sunset_run_failed", { runId, reason: "config_invalid", problems: loaded.problems });
+    log.error("scheduled_run_failed", { runId, reason: "config_invalid", problems: loaded.problems });
     throw new Error("configuration is invalid");
   }
   const database = openDatabase(loaded.config);
@@ -47,23 +48,27 @@ export async function runScheduled(controller: ScheduledController, env: Env, ct
     scheduledChangesAs: (name) =>
       new ScheduledChanges(database.db, cache, { actor: `${SYSTEM_ACTOR_PREFIX}${name}`, requestId: runId }, outbox),
   };
+  const jobs: Record<string, JobReport["log"] | "failed"> = {};
+  let current: ScheduledJob | undefined;
   try {
-    const fields: Record<string, unknown> = {};
     let wrote = false;
     for (const job of JOBS) {
+      current = job;
       const report = await job.run(run).catch((error: unknown) => {
         if (!job.housekeeping) throw error;
         log.warn(`${job.name}_failed`, { runId, error });
-        return { log: {}, wrote: false };
+        return "failed" as const;
       });
-      Object.assign(fields, report.log);
-      wrote ||= report.wrote ?? false;
+      jobs[job.name] = report === "failed" ? report : report.log;
+      if (report !== "failed") wrote ||= report.wrote ?? false;
     }
+    current = undefined;
     // With nothing written, the run still checks the head, so a publish that failed earlier heals within one period.
     if (!wrote) await cache.repairHead();
-    log.info("sunset_run", { runId, cron: controller.cron, ...fields, ms: Date.now() - started });
+    log.info("scheduled_run", { runId, cron: controller.cron, jobs, ms: Date.now() - started });
   } catch (error) {
-    log.error("sunset_run_failed", { runId, cron: controller.cron, ms: Date.now() - started, error });
+    // The jobs before the failed one committed what they did: their results are part of the line.
+    log.error("scheduled_run_failed", { runId, cron: controller.cron, failedJob: current?.name, jobs, ms: Date.now() - started, error });
     throw error;
   } finally {
     ctx.waitUntil(database.close().catch(() => {}));

@@ -27,7 +27,7 @@ export interface ScheduledRun {
   scheduledChangesAs(name: string): ScheduledChanges;
 }
 
-/** Fields for the run's one log line, and whether the job committed a catalog version (and published it). */
+/** The job's result in the run's one log line (under its name), and whether it committed a catalog version (and published it). */
 export interface JobReport {
   log: Record<string, unknown>;
   wrote?: boolean;

@@ -6,6 +6,6 @@ export const keyPurge: ScheduledJob = {
   name: "idempotency_purge",
   housekeeping: true,
   async run(run) {
-    return { log: { purgedIdempotencyKeys: await purgeExpiredKeys(run.db) } };
+    return { log: { purged: await purgeExpiredKeys(run.db) } };
   },
 };

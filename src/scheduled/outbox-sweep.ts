@@ -13,6 +13,6 @@ export const outboxSweep: ScheduledJob = {
     const dispatched = await (async () => (await run.outbox.flush()) + (await sweepUndispatched(run.db, run.queue, new Date())))().catch(
       () => undefined,
     );
-    return { log: { eventsDispatched: dispatched ?? "failed" } };
+    return { log: { dispatched: dispatched ?? "failed" } };
   },
 };

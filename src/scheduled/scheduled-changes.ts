@@ -66,9 +66,6 @@ export const scheduledChangesJob: ScheduledJob = {
   async run(run) {
     const counts = { applied: 0, failed: 0, skipped: 0 };
     for (const change of await dueChanges(run.db, run.now, BATCH)) counts[await applyScheduledChange(run, change)]++;
-    return {
-      log: { scheduledApplied: counts.applied, scheduledFailed: counts.failed, scheduledSkipped: counts.skipped },
-      wrote: counts.applied + counts.failed > 0,
-    };
+    return { log: counts, wrote: counts.applied + counts.failed > 0 };
   },
 };

@@ -61,6 +61,6 @@ export const sunsetWarnings: ScheduledJob = {
   async run(run) {
     const { announced, version } = await announceApproachingSunsets(run.db, run.outbox, run.now);
     if (version !== undefined) await run.cache.publish(version);
-    return { log: { sunsetWarnings: announced }, wrote: version !== undefined };
+    return { log: { announced }, wrote: version !== undefined };
   },
 };

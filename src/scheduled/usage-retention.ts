@@ -7,6 +7,6 @@ export const usageRetention: ScheduledJob = {
   housekeeping: true,
   async run(run) {
     const purged = await purgeUsage(run.db, run.now);
-    return { log: { purgedUsageRollups: purged.rollups, purgedUsageFlushes: purged.flushes } };
+    return { log: { rollups: purged.rollups, flushes: purged.flushes } };
   },
 };

@@ -266,9 +266,11 @@ describe("the sunset cron while the database is down", () => {
 
     await expect(runCron(failedRunAt, deadDatabaseEnv())).rejects.toThrow();
 
-    const failures = logs.events("sunset_run_failed");
+    const failures = logs.events("scheduled_run_failed");
     expect(failures).toHaveLength(1);
     expect(failures[0]?.runId).toMatch(new RegExp(`^cron-${failedRunAt}-`));
+    // The first job could not reach the database: none ran to the end.
+    expect(failures[0]).toMatchObject({ failedJob: "scheduled_changes", jobs: {} });
     // No secrets (and no SQL or stack trace: see the next test).
     expectNoSecrets(logs.lines.join("\n"));
     vi.restoreAllMocks();
@@ -288,7 +290,7 @@ describe("the sunset cron while the database is down", () => {
   it("logs the failed run without SQL or a stack trace", async () => {
     const logs = captureConsole();
     await runCron(Date.parse("2015-01-01T00:00:00Z"), deadDatabaseEnv()).catch(() => {});
-    expect(logs.events("sunset_run_failed")).toHaveLength(1);
+    expect(logs.events("scheduled_run_failed")).toHaveLength(1);
     expectNoInternals(logs.lines.join("\n"));
   });
 });

@@ -250,7 +250,7 @@ describe("/__scheduled", () => {
       await expectError(response, 404, "not_found");
     }
     expect((await call("/__scheduled?cron=*+*+*+*+*", { token: await adminToken() })).status).toBe(404);
-    expect(logs.events("sunset_run")).toEqual([]);
+    expect(logs.events("scheduled_run")).toEqual([]);
     vi.restoreAllMocks();
     expect(await modelState(model.id)).toEqual(before);
   });

@@ -114,7 +114,7 @@ describe("the sunset Cron Trigger", () => {
     expect((await current(model.id)).model).toEqual(back);
   });
 
-  it("logs one structured line per run with the models archived and the time taken", async () => {
+  it("logs one structured line per run with each job's result (the models archived) and the time taken", async () => {
     const model = await legacyModelDueIn(2 * SECOND);
     const lines: string[] = [];
     vi.spyOn(console, "log").mockImplementation((line: unknown) => {
@@ -123,10 +123,19 @@ describe("the sunset Cron Trigger", () => {
 
     await runCron(Date.now() + 60 * SECOND);
 
-    const runs = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.event === "sunset_run");
+    const runs = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.event === "scheduled_run");
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ level: "info", archived: expect.any(Number), ms: expect.any(Number) });
-    expect(runs[0]?.models).toContain(model.id);
+    expect(runs[0]).toMatchObject({
+      level: "info",
+      cron: "* * * * *",
+      jobs: {
+        scheduled_changes: { applied: expect.any(Number), failed: expect.any(Number), skipped: expect.any(Number) },
+        sunset_archive: { archived: expect.any(Number), models: expect.arrayContaining([model.id]) },
+        sunset_warnings: { announced: expect.any(Number) },
+        outbox_sweep: { dispatched: expect.any(Number) },
+      },
+      ms: expect.any(Number),
+    });
   });
 });
 
