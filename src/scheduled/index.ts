@@ -1,6 +1,7 @@
 /**
  * The Cron Trigger: runs the jobs in order, one structured log line per run
- * (`scheduled_run`, each job's result under its name).
+ * (`scheduled_run`, each job's result under its name). The trigger fires every
+ * minute; a job with its own cadence (`due`) sits out the runs that are not its.
  * A failed run changes nothing it did not commit, and the next run retries.
  * Adding a job: its file (a ScheduledJob) and one line in JOBS.
  */
@@ -20,7 +21,12 @@ import { sunsetArchive } from "./sunset-archive";
 import { sunsetWarnings } from "./sunset-warnings";
 import { usageRetention } from "./usage-retention";
 
-/** In order: the writes first, then the sweep that sends their events, then housekeeping. */
+/**
+ * In order: the writes first, then the sweep that sends their events, then
+ * housekeeping. Every minute: scheduled changes (due within 2 minutes of their
+ * time), sunsets and their warnings (SPEC: each run announces what is due), the
+ * sweep; hourly: the purges.
+ */
 const JOBS: readonly ScheduledJob[] = [scheduledChangesJob, sunsetArchive, sunsetWarnings, outboxSweep, keyPurge, usageRetention];
 
 export async function runScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
@@ -48,11 +54,15 @@ export async function runScheduled(controller: ScheduledController, env: Env, ct
     scheduledChangesAs: (name) =>
       new ScheduledChanges(database.db, cache, { actor: `${SYSTEM_ACTOR_PREFIX}${name}`, requestId: runId }, outbox),
   };
-  const jobs: Record<string, JobReport["log"] | "failed"> = {};
+  const jobs: Record<string, JobReport["log"] | "failed" | "not_due"> = {};
   let current: ScheduledJob | undefined;
   try {
     let wrote = false;
     for (const job of JOBS) {
+      if (job.due && !job.due(run.now)) {
+        jobs[job.name] = "not_due";
+        continue;
+      }
       current = job;
       const report = await job.run(run).catch((error: unknown) => {
         if (!job.housekeeping) throw error;

@@ -37,5 +37,14 @@ export interface ScheduledJob {
   name: string;
   /** A housekeeping job's failure is logged and the run goes on; any other job's fails the run (the next run retries). */
   housekeeping?: boolean;
+  /** Whether the run scheduled at `now` is one of this job's; every run (every minute) when absent. */
+  due?(now: Date): boolean;
   run(run: ScheduledRun): Promise<JobReport>;
 }
+
+/**
+ * Hourly, for housekeeping that need not run every minute: the trigger fires
+ * every minute, and a run's scheduled time is its minute, so the run at
+ * minute 0 is the hour's. A failed or missed one waits for the next hour.
+ */
+export const onTheHour = (now: Date) => now.getUTCMinutes() === 0;

@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { idempotencyKeys } from "../../drizzle/schema";
 import { openDatabase } from "../../src/db/client";
-import { adminToken, call, type ErrorBody, runCron } from "./support/client";
+import { adminToken, call, type ErrorBody, hourlyRunAt, runCron } from "./support/client";
 import { type AdminModel, auditOf, createModel, sampleMeta, uniqueId } from "./support/fixtures";
+import { captureConsole } from "./support/reliability";
 
 const newKey = () => `key-${crypto.randomUUID()}`;
 
@@ -202,22 +203,49 @@ describe("Idempotency-Key on admin POSTs", () => {
 describe("expired Idempotency-Key rows", () => {
   const HOUR = 3600;
 
-  it("are purged by the cron once past their 24-hour window; answers still replayable and claims in flight stay", async () => {
-    const path = "/admin/models/none/archive";
-    const body = JSON.stringify({ reason: "x" });
+  const path = "/admin/models/none/archive";
+  const body = JSON.stringify({ reason: "x" });
+  async function plantKeys() {
     const keys = { expiredAnswer: newKey(), expiredClaim: newKey(), freshAnswer: newKey(), inFlight: newKey() };
     await plantClaim(keys.expiredAnswer, path, body, { ageSeconds: 25 * HOUR, status: 200, response: { model: null } });
     await plantClaim(keys.expiredClaim, path, body, { ageSeconds: 25 * HOUR });
     await plantClaim(keys.freshAnswer, path, body, { ageSeconds: 23 * HOUR, status: 200, response: { model: null } });
     await plantClaim(keys.inFlight, path, body, { ageSeconds: 10 });
-
-    await runCron(Date.now());
-
-    const left = await database.db
+    return keys;
+  }
+  async function left(keys: Record<string, string>) {
+    const rows = await database.db
       .select({ key: idempotencyKeys.key })
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.actor, "admin-alice"), inArray(idempotencyKeys.key, Object.values(keys))));
-    expect(left.map((row) => row.key).sort()).toEqual([keys.freshAnswer, keys.inFlight].sort());
+    return rows.map((row) => row.key).sort();
+  }
+
+  it("are purged by the hourly run once past their 24-hour window; answers still replayable and claims in flight stay", async () => {
+    const keys = await plantKeys();
+
+    await runCron(hourlyRunAt(Date.now()));
+
+    expect(await left(keys)).toEqual([keys.freshAnswer, keys.inFlight].sort());
+  });
+
+  it("are left alone by the runs between the hours: the purge runs once an hour, not every minute", async () => {
+    const keys = await plantKeys();
+    const hour = hourlyRunAt(Date.now());
+    const logs = captureConsole();
+
+    for (const minute of [1, 17, 59]) await runCron(hour + minute * 60_000);
+
+    vi.restoreAllMocks();
+    expect(logs.events("scheduled_run").map((run) => (run.jobs as Record<string, unknown>).idempotency_purge)).toEqual([
+      "not_due",
+      "not_due",
+      "not_due",
+    ]);
+    expect(await left(keys)).toEqual(Object.values(keys).sort());
+
+    await runCron(hour + 60 * 60_000);
+    expect(await left(keys)).toEqual([keys.freshAnswer, keys.inFlight].sort());
   });
 });
 

@@ -10,7 +10,7 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { routeTable } from "../../src/routes";
-import { adminToken, runCron } from "./support/client";
+import { adminToken, hourlyRunAt, runCron } from "./support/client";
 import { createModel, inDays, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
 import { callWith, directDatabase, embeddedDatabase, type TestEnv } from "./support/reliability";
 import { exampleBody, isWrite, pathFor, pathIdFor, prepareFor, routeName } from "./support/routes";
@@ -112,7 +112,8 @@ describe.skipIf(embeddedDatabase())("the Worker as a catalog_app member, not the
       await owner.db.execute(
         sql`INSERT INTO idempotency_keys (actor, key, request_hash, status, response, created_at) VALUES ('least', ${key}, 'h', 200, '{}', now() - interval '2 days')`,
       );
-      await runCron(Date.parse(sunset) + 60_000, workerEnv);
+      // The next hour's run: the sunset is behind it and the purge is due in it.
+      await runCron(hourlyRunAt(Date.parse(sunset)) + 3_600_000, workerEnv);
       const left = await owner.db.execute(sql`SELECT count(*)::int AS n FROM idempotency_keys WHERE key = ${key}`);
       expect(left.rows[0]).toEqual({ n: 0 });
     } finally {

@@ -12,7 +12,7 @@ import { gateUsage } from "../../src/gate/gate";
 import type { UsageMessage, UsageRow } from "../../src/gate/usage-counter";
 import { consumeUsageBatch, USAGE_QUEUE } from "../../src/usage/consumer";
 import { addFlush } from "../../src/usage/rollups";
-import { adminPost, adminToken, call, runCron, userToken } from "./support/client";
+import { adminPost, adminToken, call, hourlyRunAt, runCron, userToken } from "./support/client";
 import { createModel, uniqueId, uniqueProvider } from "./support/fixtures";
 import { captureConsole, deadDatabaseEnv, directDatabase, eventually, type TestEnv } from "./support/reliability";
 
@@ -159,9 +159,9 @@ describe("the usage consumer", () => {
 });
 
 describe("usage retention (the cron)", () => {
-  it("purges rollups older than 90 days and flush ids older than 15 days, keeping the rest", async () => {
+  it("purges rollups older than 90 days and flush ids older than 15 days, keeping the rest, once an hour", async () => {
     const { id } = await createModel({ provider: uniqueProvider("usage") });
-    const now = Date.now();
+    const now = hourlyRunAt(Date.now());
     await addFlush(owner.db, {
       flush_id: uniqueId("flush"),
       rows: [
@@ -174,9 +174,12 @@ describe("usage retention (the cron)", () => {
     await owner.db.execute(
       sql`INSERT INTO usage_flushes (id, received_at) VALUES (${oldFlush}, now() - interval '16 days'), (${freshFlush}, now() - interval '14 days')`,
     );
-    await runCron(now);
-    const rollups = await owner.db.execute(sql`SELECT caller FROM usage_rollups WHERE model_id = ${id} ORDER BY caller`);
-    expect(rollups.rows).toEqual([{ caller: "kept" }]);
+    const callers = async () => (await owner.db.execute(sql`SELECT caller FROM usage_rollups WHERE model_id = ${id} ORDER BY caller`)).rows;
+    // A run between the hours: the purge is not due.
+    await runCron(now + 30 * 60_000);
+    expect(await callers()).toEqual([{ caller: "kept" }, { caller: "old" }]);
+    await runCron(now + HOUR);
+    expect(await callers()).toEqual([{ caller: "kept" }]);
     const flushes = await owner.db.execute(sql`SELECT id FROM usage_flushes WHERE id IN (${oldFlush}, ${freshFlush})`);
     expect(flushes.rows).toEqual([{ id: freshFlush }]);
   });

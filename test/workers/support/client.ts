@@ -100,6 +100,9 @@ export async function expectError(response: Response, status: number, code?: str
 /** What the OpenAI view calls our error codes (routes/openai-models/openai-error.ts): a path that names no model route is unknown_url. */
 const OPENAI_CODES: Record<string, string[]> = { not_found: ["model_not_found", "unknown_url"] };
 
+/** The scheduled time of the run at the top of the hour `time` falls in: the run the hourly jobs (the purges) are due in. */
+export const hourlyRunAt = (time: number) => Math.floor(time / 3_600_000) * 3_600_000;
+
 /** Runs the Cron Trigger as Cloudflare would, at `scheduledTime`, waiting for its background work. */
 export async function runCron(scheduledTime: number, environment: typeof env = env) {
   const ctx = createExecutionContext();
