@@ -99,6 +99,12 @@ export type OpenAIError = z.infer<typeof OpenAIErrorSchema>;
 
 export const openAIErrorResponses = <S extends ErrorStatus>(...statuses: S[]) => statusResponses(OpenAIErrorSchema, statuses);
 
+/** `?limit&before` of the newest-first admin pages (audit trails, webhook deliveries). */
+export const NewestFirstPageQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ type: "integer", example: 50 }),
+  before: z.coerce.number().int().positive().optional().openapi({ type: "integer", description: "The next_cursor of the previous page" }),
+});
+
 /** A JSON response declaration. */
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
   description,

@@ -2,8 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ModelIdSchema } from "../../domain/model-meta";
 import { storedText } from "../../domain/text";
-import { adminSecurity, errorResponses, jsonBody, jsonContent } from "../../http/openapi";
-import { AuditEntrySchema } from "../admin-models/admin-model";
+import { adminSecurity, errorResponses, jsonBody, jsonContent, NewestFirstPageQuerySchema } from "../../http/openapi";
+import { auditTrailSchema } from "../admin-models/admin-model";
 import { AdminAliasSchema, DeleteAliasRequestSchema, PutAliasRequestSchema } from "./admin-alias";
 
 const tags = ["Admin: aliases"];
@@ -90,16 +90,10 @@ export const audit = createRoute({
   security: adminSecurity,
   request: {
     params: AliasParamSchema,
-    query: z.strictObject({
-      limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ type: "integer", example: 50 }),
-      before: z.coerce.number().int().positive().optional().openapi({ type: "integer", description: "next_cursor of the previous page" }),
-    }),
+    query: NewestFirstPageQuerySchema,
   },
   responses: {
-    200: jsonContent(
-      z.strictObject({ entries: z.array(AuditEntrySchema), next_cursor: z.number().int().nullable() }).openapi("AliasAuditTrail"),
-      "Newest first",
-    ),
+    200: jsonContent(auditTrailSchema("AliasAuditTrail"), "Newest first"),
     ...errorResponses(403, 404),
   },
 });

@@ -40,6 +40,10 @@ export const AuditEntrySchema = z
   })
   .openapi("AuditEntry");
 
+/** A page of an audit trail (a model's, an alias's), named `name` in the document. */
+export const auditTrailSchema = (name: string) =>
+  z.strictObject({ entries: z.array(AuditEntrySchema), next_cursor: z.number().int().nullable() }).openapi(name);
+
 export type AdminModel = z.infer<typeof AdminModelSchema>;
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 

@@ -2,10 +2,18 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ModelMetaPatchSchema } from "../../domain/model-meta";
 import { storedText } from "../../domain/text";
-import { adminSecurity, errorResponses, jsonBody, jsonContent, ModelIdParamSchema, optionalJsonBody } from "../../http/openapi";
+import {
+  adminSecurity,
+  errorResponses,
+  jsonBody,
+  jsonContent,
+  ModelIdParamSchema,
+  NewestFirstPageQuerySchema,
+  optionalJsonBody,
+} from "../../http/openapi";
 import { ArchiveRequestSchema, EmptyRequestSchema, LegacyOptionsSchema, NewModelSchema } from "../../lifecycle/inputs";
 import { isRouteName } from "../route-names";
-import { AdminModelSchema, AuditEntrySchema } from "./admin-model";
+import { AdminModelSchema, auditTrailSchema } from "./admin-model";
 
 const tags = ["Admin: models"];
 
@@ -150,16 +158,10 @@ export const audit = createRoute({
   security: adminSecurity,
   request: {
     params: ModelIdParamSchema,
-    query: z.strictObject({
-      limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ type: "integer", example: 50 }),
-      before: z.coerce.number().int().positive().optional().openapi({ type: "integer", description: "next_cursor of the previous page" }),
-    }),
+    query: NewestFirstPageQuerySchema,
   },
   responses: {
-    200: jsonContent(
-      z.strictObject({ entries: z.array(AuditEntrySchema), next_cursor: z.number().int().nullable() }).openapi("AuditTrail"),
-      "Newest first",
-    ),
+    200: jsonContent(auditTrailSchema("AuditTrail"), "Newest first"),
     ...errorResponses(403, 404),
   },
 });

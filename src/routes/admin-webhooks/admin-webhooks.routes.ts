@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ChangeEventTypeSchema } from "../../changes/events";
 import { storedText } from "../../domain/text";
-import { adminSecurity, errorResponses, jsonBody, jsonContent, optionalJsonBody } from "../../http/openapi";
+import { adminSecurity, errorResponses, jsonBody, jsonContent, NewestFirstPageQuerySchema, optionalJsonBody } from "../../http/openapi";
 import { EmptyRequestSchema } from "../../lifecycle/inputs";
 import { DeliverySchema, SecretSchema, WebhookSchema } from "./admin-webhook";
 
@@ -69,10 +69,7 @@ export const deliveries = createRoute({
   security: adminSecurity,
   request: {
     params: WebhookIdParamSchema,
-    query: z.strictObject({
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      before: z.coerce.number().int().positive().optional().openapi({ description: "The next_cursor of the previous page" }),
-    }),
+    query: NewestFirstPageQuerySchema,
   },
   responses: {
     200: jsonContent(
