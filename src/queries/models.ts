@@ -5,9 +5,9 @@
  */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { type ModelRow, models } from "../../drizzle/schema";
-import type { Database } from "../db/client";
+import type { Database, Transaction } from "../db/client";
 
-export async function modelById(db: Database, id: string): Promise<ModelRow | undefined> {
+export async function modelById(db: Database | Transaction, id: string): Promise<ModelRow | undefined> {
   const [row] = await db.select().from(models).where(eq(models.id, id));
   return row;
 }

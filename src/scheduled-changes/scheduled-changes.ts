@@ -19,6 +19,7 @@ import { ApiError } from "../http/errors";
 import { type AuditAction, insertAuditRows } from "../lifecycle/audit";
 import { retryingTransaction } from "../lifecycle/transaction";
 import { transition } from "../lifecycle/transitions";
+import { modelById } from "../queries/models";
 import { pendingChangesOf, scheduledChangeById } from "../queries/scheduled-changes";
 import { assertLeadTime, parsedBody, type ScheduleChange } from "./inputs";
 
@@ -98,10 +99,7 @@ export class ScheduledChanges {
         if (!existing) throw new ApiError("not_found", `scheduled change ${id} does not exist`);
         throw new ApiError("conflict", `scheduled change ${id} is ${existing.status}, not pending`);
       }
-      const [model] = await tx
-        .select()
-        .from(models)
-        .where(eq(models.id, row.modelId ?? ""));
+      const model = await modelById(tx, row.modelId ?? "");
       const version = model ? await this.record(tx, row, model, "cancel_scheduled_change", { status: "cancelled" }) : undefined;
       return { result: row, version };
     });
@@ -119,10 +117,7 @@ export class ScheduledChanges {
         .where(and(eq(scheduledChanges.id, change.id), eq(scheduledChanges.status, "pending")))
         .returning();
       if (!row) return { result: false };
-      const [model] = await tx
-        .select()
-        .from(models)
-        .where(eq(models.id, row.modelId ?? ""));
+      const model = await modelById(tx, row.modelId ?? "");
       const failure = { code: error.code, message: error.message };
       const version = model ? await this.record(tx, row, model, "scheduled_change_failed", failure, undefined, failure) : undefined;
       return { result: true, version };
