@@ -3,28 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCatalogText } from "../../../scripts/catalog/catalog-file";
-import { runCatalogCli } from "../../../scripts/catalog/cli";
 import type { Fetch } from "../../../scripts/catalog/http-client";
+import { runCli } from "./support";
 
 const TOKEN = "eyJhbGciOiJIUzI1NiJ9.secret-admin-token.signature";
 const FIXTURES = new URL("../../fixtures/catalog/", import.meta.url).pathname;
 
-async function run(args: string[], options: { fetch?: Fetch; env?: Record<string, string> } = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCatalogCli(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: options.env ?? {},
-    now: () => new Date("2026-12-03T00:00:00Z"),
-    ...(options.fetch && { fetch: options.fetch }),
-  });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], options: { fetch?: Fetch; env?: Record<string, string> } = {}) =>
+  runCli(args, { env: options.env ?? {}, now: () => new Date("2026-12-03T00:00:00Z"), ...(options.fetch && { fetch: options.fetch }) });
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });

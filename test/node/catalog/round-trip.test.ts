@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CatalogFile, parseCatalogText, serializeCatalog } from "../../../scripts/catalog/catalog-file";
-import { runCatalogCli } from "../../../scripts/catalog/cli";
 import type { Fetch } from "../../../scripts/catalog/http-client";
 import { SEED_MODELS } from "../../../scripts/data/seed-catalog";
 import { startSeededService } from "../../../scripts/lib/seeded-service";
+import { runCli } from "./support";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
 let stopService = async () => {};
@@ -39,28 +39,8 @@ beforeAll(async () => {
 
 afterAll(() => stopService(), 60_000);
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], fetch?: Fetch): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCatalogCli(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: { CATALOG_URL: baseUrl, CATALOG_TOKEN: token },
-    now: () => new Date(),
-    ...(fetch && { fetch }),
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], fetch?: Fetch) =>
+  runCli(args, { env: { CATALOG_URL: baseUrl, CATALOG_TOKEN: token }, now: () => new Date(), ...(fetch && { fetch }) });
 
 async function adminModel(id: string) {
   const response = await fetch(`${baseUrl}/admin/models/${id}`, { headers: { Authorization: `Bearer ${token}` } });
@@ -323,12 +303,7 @@ describe("catalog as code against the running service", { timeout: 120_000 }, ()
     expect(requests).toBe(0);
 
     const badToken = `${token.slice(0, -4)}AAAA`;
-    let stderr = "";
-    const code = await runCatalogCli(["plan", join(dir, "catalog.yaml"), "--token", badToken], {
-      stdout: () => {},
-      stderr: (text) => {
-        stderr += text;
-      },
+    const { code, stderr } = await runCli(["plan", join(dir, "catalog.yaml"), "--token", badToken], {
       env: { CATALOG_URL: baseUrl },
       now: () => new Date(),
     });
