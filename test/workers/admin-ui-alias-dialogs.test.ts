@@ -5,8 +5,8 @@
  * as it was sent, nothing changed.
  */
 import { describe, expect, it } from "vitest";
-import { adminPost, mintToken } from "./support/client";
 import { aliasAudit, aliasState, createAlias, putAlias } from "./support/aliases";
+import { adminPost, mintToken } from "./support/client";
 import { dialogIn, fieldErrorIn, inputValueIn, isDialogOpen, signIn, UI, uiGet, uiPost } from "./support/dashboard";
 import { createModel, uniqueId } from "./support/fixtures";
 
