@@ -77,7 +77,7 @@ describe("planning on the model page, in Chromium", () => {
 
     await dialog("schedule-change").getByLabel("Action").selectOption("update_meta");
     await dialog("schedule-change").getByLabel("Input cost per million tokens").fill("4321");
-    await dialog("schedule-change").getByLabel("Reason").fill("Provider price rise");
+    await dialog("schedule-change").getByLabel("Reason", { exact: true }).fill("Provider price rise");
     expect(await dialog("schedule-change").locator("output.local-time").innerText()).toMatch(/in your time zone \(.+\)\.$/);
     await screenshot("schedule-change-dialog");
     await dialog("schedule-change").getByRole("button", { name: "Schedule change" }).click();
@@ -117,13 +117,13 @@ describe("planning on the model page, in Chromium", () => {
     const repoint = dialog(`repoint-alias-${ids.alias}`);
     await repoint.waitFor({ state: "visible" });
     await repoint.getByLabel("Target model").fill("no-such-model");
-    await repoint.getByLabel("Reason").fill("Newer snapshot");
+    await repoint.getByLabel("Reason", { exact: true }).fill("Newer snapshot");
     await repoint.getByRole("button", { name: "Re-point alias" }).click();
     const error = page.locator(`[id="repoint-alias-${ids.alias}-target-error"]`);
     await error.waitFor();
     expect(await error.innerText()).toContain("(not_found)");
     const reopened = dialog(`repoint-alias-${ids.alias}`);
-    expect(await reopened.getByLabel("Reason").inputValue()).toBe("Newer snapshot");
+    expect(await reopened.getByLabel("Reason", { exact: true }).inputValue()).toBe("Newer snapshot");
 
     await reopened.getByLabel("Target model").fill(ids.next);
     await screenshot("repoint-alias-dialog");
