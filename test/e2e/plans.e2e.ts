@@ -74,12 +74,13 @@ describe("planning on the model page, in Chromium", () => {
     expect(await dialog("schedule-change").isVisible()).toBe(true);
     expect(await dialog("schedule-change").getByLabel("Effective at (UTC)").inputValue()).toBe(at);
     expect(await pendingOf(ids.model)).toEqual([]);
+    await screenshot("schedule-change-refused");
 
     await dialog("schedule-change").getByLabel("Action").selectOption("update_meta");
     await dialog("schedule-change").getByLabel("Input cost per million tokens").fill("4321");
     await dialog("schedule-change").getByLabel("Reason", { exact: true }).fill("Provider price rise");
-    expect(await dialog("schedule-change").locator("output.local-time").innerText()).toMatch(/in your time zone \(.+\)\.$/);
-    await screenshot("schedule-change-dialog");
+    const local = dialog("schedule-change").locator("output.local-time");
+    expect(await local.innerText()).toMatch(/in your time zone \(.+\)\.$/);
     await dialog("schedule-change").getByRole("button", { name: "Schedule change" }).click();
     await page.waitForURL(/done=schedule-change/);
     expect(await notice()).toBe("The change is scheduled.");
@@ -124,15 +125,27 @@ describe("planning on the model page, in Chromium", () => {
     expect(await error.innerText()).toContain("(not_found)");
     const reopened = dialog(`repoint-alias-${ids.alias}`);
     expect(await reopened.getByLabel("Reason", { exact: true }).inputValue()).toBe("Newer snapshot");
+    expect(await reopened.getByLabel("Target model").inputValue()).toBe("no-such-model");
+    await screenshot("repoint-alias-refused");
 
     await reopened.getByLabel("Target model").fill(ids.next);
-    await screenshot("repoint-alias-dialog");
     await reopened.getByRole("button", { name: "Re-point alias" }).click();
     await page.waitForURL(/done=repoint-alias/);
     expect(await notice()).toBe("The alias is re-pointed.");
     expect((await publicModel(ids.alias)).body).toMatchObject({ id: ids.alias, alias_for: ids.next });
     await openModel(ids.next);
     expect(await page.locator(`tr[data-alias="${ids.alias}"]`).isVisible()).toBe(true);
+  });
+
+  it("lists a scheduled archive among the sunsets page's scheduled retirements", async () => {
+    const effectiveAt = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    await adminApi("POST", "/admin/scheduled-changes", { modelId: ids.next, action: "archive", body: { reason: "EOL" }, effectiveAt });
+    await page.getByRole("link", { name: "Sunsets" }).click();
+    await page.waitForURL(`${UI}/sunsets`);
+    expect(await page.locator("#scheduled-retirements").innerText()).toMatch(
+      new RegExp(`${ids.next}\\s+Archive at .+ UTC\\s+api-bob\\s+EOL`),
+    );
+    await screenshot("sunsets-scheduled");
   });
 
   it("loaded nothing from anywhere but the service", () => {

@@ -59,7 +59,7 @@ export const ScheduledRetirements: FC<{ retirements: readonly Retirement[]; days
                   : `Mark legacy at ${formatInstant(change.effectiveAt)}, sunset date ${formatInstant(at)}`}
               </td>
               <td>{change.createdBy}</td>
-              <td>{change.reason ?? ""}</td>
+              <td>{change.reason ?? (typeof change.body.reason === "string" ? change.body.reason : "")}</td>
             </tr>
           ))}
         </tbody>
