@@ -7,16 +7,17 @@
  * (aliases and successors are facts of the present catalog).
  */
 import type { Context } from "hono";
+import type { Database } from "../db/client";
 import type { AppEnv } from "../http/context";
 import { ApiError } from "../http/errors";
 import { modelTrail } from "../queries/history";
-import { publicHistory, versionAt, versionsOf } from "./history";
+import { type HistoryEntry, publicHistory, versionAt, versionsOf } from "./history";
 import { legacyHeaders, publicCacheHeaders, shortHash } from "./http-caching";
 import { accessStatusOf, toPublicModel } from "./public-model";
 import { tierOf } from "./responder";
 
-async function versionsFor(c: Context<AppEnv>, id: string) {
-  const found = await modelTrail(c.var.services.db, id);
+async function versionsFor(db: Database, id: string) {
+  const found = await modelTrail(db, id);
   if (!found) throw new ApiError("not_found", `model ${id} does not exist`);
   return versionsOf(found.model, found.trail);
 }
@@ -26,7 +27,7 @@ export async function respondAsOf(c: Context<AppEnv>, id: string, at: string) {
   if (instant.getTime() > Date.now()) {
     throw new ApiError("invalid_request", "at must not be in the future", { details: [{ path: ["at"], message: "is in the future" }] });
   }
-  const version = versionAt(await versionsFor(c, id), instant);
+  const version = versionAt(await versionsFor(c.var.services.db, id), instant);
   if (!version) throw new ApiError("not_found", `model ${id} did not exist at ${instant.toISOString()}`);
   if (version.state.isArchived) {
     const replacement = version.state.meta.legacyReplacementModelId;
@@ -46,9 +47,14 @@ export async function respondAsOf(c: Context<AppEnv>, id: string, at: string) {
   });
 }
 
+/** The model's whole public history, oldest first (also the dashboard's model page). */
+export async function modelHistory(db: Database, id: string): Promise<HistoryEntry[]> {
+  return publicHistory(await versionsFor(db, id));
+}
+
 /** A page of the public history: entries after version `after`, oldest first. */
 export async function historyPage(c: Context<AppEnv>, id: string, after: number | undefined, limit: number) {
-  const entries = publicHistory(await versionsFor(c, id)).filter((entry) => after === undefined || entry.version > after);
+  const entries = (await modelHistory(c.var.services.db, id)).filter((entry) => after === undefined || entry.version > after);
   const page = entries.slice(0, limit);
   const last = page.at(-1);
   return { model_id: id, entries: page, next_cursor: entries.length > limit && last ? String(last.version) : null };

@@ -152,3 +152,6 @@ export function availableActions(model: ModelFlags): ReadonlySet<LifecycleAction
   }
   return allowed;
 }
+
+/** Whether a page's action is one of the lifecycle's model actions (the others, such as alias writes, are not judged by availableActions). */
+export const isLifecycleAction = (action: string): action is LifecycleAction => Object.hasOwn(EVENT_OF_ACTION, action);

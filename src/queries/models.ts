@@ -48,3 +48,14 @@ export function sunsetDueModels(db: Database, cutoff: Date): Promise<ModelRow[]>
     .where(and(eq(models.isLegacy, true), eq(models.isArchived, false), sunsetAtOrBefore(cutoff)))
     .orderBy(asc(sql`(${models.meta} ->> 'sunsetDate')::timestamptz`), asc(models.id));
 }
+
+/** Live model ids of one provider, by id, at most `limit` (the dashboard's Target model suggestions). */
+export async function liveModelIdsOf(db: Database, provider: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: models.id })
+    .from(models)
+    .where(and(eq(models.provider, provider), eq(models.isArchived, false)))
+    .orderBy(asc(models.id))
+    .limit(limit);
+  return rows.map((row) => row.id);
+}

@@ -1,5 +1,5 @@
 /** Reads of the scheduled changes (scheduled_changes, 0010). */
-import { and, asc, eq, lte, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, type SQL } from "drizzle-orm";
 import { type ScheduledChangeRow, scheduledChanges } from "../../drizzle/schema";
 import type { Database, Transaction } from "../db/client";
 
@@ -38,6 +38,16 @@ export function dueChanges(db: Database, now: Date, limit: number) {
     .select()
     .from(scheduledChanges)
     .where(and(eq(scheduledChanges.status, "pending"), lte(scheduledChanges.effectiveAt, now)))
+    .orderBy(...soonestFirst)
+    .limit(limit);
+}
+
+/** Pending changes that retire a model or set its sunset date (the dashboard's sunsets page), soonest first. */
+export function pendingRetirements(db: Database, limit: number) {
+  return db
+    .select()
+    .from(scheduledChanges)
+    .where(and(eq(scheduledChanges.status, "pending"), inArray(scheduledChanges.action, ["archive", "mark_legacy"])))
     .orderBy(...soonestFirst)
     .limit(limit);
 }

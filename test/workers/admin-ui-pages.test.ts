@@ -157,20 +157,20 @@ describe("GET /admin/ui/models/:id", () => {
     const page = async () => (await uiGet(`${UI}/models/${model.id}`, cookie)).html;
     const dialogs = (html: string) => [...html.matchAll(/<dialog id="dialog-([a-z-]+)"/g)].map((match) => match[1]);
 
-    expect(offered(await page())).toEqual(["Mark legacy", "Archive", "Edit meta"]);
-    expect(dialogs(await page())).toEqual(["mark-legacy", "archive", "edit-meta"]);
+    expect(offered(await page())).toEqual(["Mark legacy", "Archive", "Edit meta", "Schedule change"]);
+    expect(dialogs(await page())).toEqual(["mark-legacy", "archive", "edit-meta", "schedule-change"]);
     // Not offered to an active model, and the lifecycle refuses it too: nothing changes.
     const refused = await uiPost(`${UI}/models/${model.id}/unmark-legacy`, cookie, {});
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain("Nothing was changed: the model is not legacy.");
 
     expect((await uiPost(`${UI}/models/${model.id}/mark-legacy`, cookie, {})).status).toBe(303);
-    expect(offered(await page())).toEqual(["Mark legacy", "Unmark legacy", "Archive", "Edit meta"]);
-    expect(dialogs(await page())).toEqual(["mark-legacy", "unmark-legacy", "archive", "edit-meta"]);
+    expect(offered(await page())).toEqual(["Mark legacy", "Unmark legacy", "Archive", "Edit meta", "Schedule change"]);
+    expect(dialogs(await page())).toEqual(["mark-legacy", "unmark-legacy", "archive", "edit-meta", "schedule-change"]);
 
     expect((await uiPost(`${UI}/models/${model.id}/archive`, cookie, { reason: "done with it" })).status).toBe(303);
-    expect(offered(await page())).toEqual(["Unarchive", "Edit meta"]);
-    expect(dialogs(await page())).toEqual(["unarchive", "edit-meta"]);
+    expect(offered(await page())).toEqual(["Unarchive", "Edit meta", "Schedule change"]);
+    expect(dialogs(await page())).toEqual(["unarchive", "edit-meta", "schedule-change"]);
   });
 
   it("answers an unknown model with a 404 page", async () => {

@@ -48,3 +48,23 @@ export async function uiPost(
   if (options.fetchSite) headers["Sec-Fetch-Site"] = options.fetchSite;
   return call(path, { method: "POST", body, headers });
 }
+
+/** The HTML of one <dialog> of a page, by its DOM name (`dialog-<name>`); "" when the page has none. */
+export function dialogIn(html: string, name: string): string {
+  const start = html.indexOf(`<dialog id="dialog-${name}"`);
+  return start < 0 ? "" : html.slice(start, html.indexOf("</dialog>", start) + "</dialog>".length);
+}
+
+/** Whether the page renders that dialog open (a form that came back). */
+export const isDialogOpen = (html: string, name: string) => /^<dialog [^>]*\bopen=""/.test(dialogIn(html, name));
+
+/** The error shown beside a field (`<id>-error`), undefined when there is none. */
+export function fieldErrorIn(html: string, fieldId: string): string | undefined {
+  return new RegExp(`<p id="${fieldId.replace(/[.:]/g, "\\$&")}-error" class="field-error">([^<]*)</p>`).exec(html)?.[1];
+}
+
+/** The value attribute of an input, by id. */
+export function inputValueIn(html: string, fieldId: string): string | undefined {
+  const tag = new RegExp(`<input[^>]*id="${fieldId.replace(/[.:]/g, "\\$&")}"[^>]*>`).exec(html)?.[0];
+  return tag && /value="([^"]*)"/.exec(tag)?.[1];
+}

@@ -50,10 +50,17 @@ const BOOLEAN_CHOICES = [
   ["false", "no"],
 ] as const;
 
-function MetaInput({ spec, values, errors }: { spec: MetaFormField; values: FieldValues; errors: FieldErrors | undefined }): Child {
+interface MetaInputProps {
+  values: FieldValues;
+  errors: FieldErrors | undefined;
+  /** Field ids are `<idPrefix>-<field>`: unique on a page with more than one meta form. */
+  idPrefix?: string;
+}
+
+function MetaInput({ spec, values, errors, idPrefix = "meta" }: MetaInputProps & { spec: MetaFormField }): Child {
   const { field, label, kind, hint } = spec;
   const value = typeof values[field] === "string" ? (values[field] as string) : "";
-  const id = `meta-${field}`;
+  const id = `${idPrefix}-${field}`;
   if (kind === "checkboxes") {
     return (
       <Checkboxes
@@ -115,6 +122,20 @@ function MetaInput({ spec, values, errors }: { spec: MetaFormField; values: Fiel
   return <Field id={id} name={field} label={label} type={type} value={value} errors={errors} hint={hint} />;
 }
 
+/** Every editable meta field, in META_FORM's order (also the Schedule change dialog's update_meta fields). */
+export const MetaFields = ({ values, errors, idPrefix }: MetaInputProps): Child =>
+  META_FORM.map((entry) =>
+    Array.isArray(entry) ? (
+      <div class="grid2">
+        {entry.map((spec) => (
+          <MetaInput spec={spec} values={values} errors={errors} idPrefix={idPrefix} />
+        ))}
+      </div>
+    ) : (
+      <MetaInput spec={entry as MetaFormField} values={values} errors={errors} idPrefix={idPrefix} />
+    ),
+  );
+
 const EditMetaDialog = ({ session, model, dialog }: DialogProps) => {
   const mine = dialog?.name === NAME;
   // After a conflict the form shows the model as it is now, not what was sent.
@@ -125,17 +146,7 @@ const EditMetaDialog = ({ session, model, dialog }: DialogProps) => {
       <DialogForm session={session} model={model} name={NAME}>
         {/* The version this form was filled from: the server checks it as If-Match, so a concurrent change is never overwritten. */}
         <input type="hidden" name="ifMatch" value={`"${model.rowVersion}"`} />
-        {META_FORM.map((entry) =>
-          Array.isArray(entry) ? (
-            <div class="grid2">
-              {entry.map((spec) => (
-                <MetaInput spec={spec} values={values} errors={errors} />
-              ))}
-            </div>
-          ) : (
-            <MetaInput spec={entry as MetaFormField} values={values} errors={errors} />
-          ),
-        )}
+        <MetaFields values={values} errors={errors} />
         <DialogButtons name={NAME} confirm="Save meta" />
       </DialogForm>
     </ActionDialog>

@@ -1,20 +1,24 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { modelHistory } from "../../../catalog/as-of";
 import { MODEL_ID_PATTERN } from "../../../domain/model-meta";
 import { ApiError } from "../../../http/errors";
 import { aliasesOf } from "../../../queries/aliases";
 import { auditTrail } from "../../../queries/audit";
-import { modelById } from "../../../queries/models";
+import { liveModelIdsOf, modelById } from "../../../queries/models";
+import { pendingChangesOf } from "../../../queries/scheduled-changes";
 import { dialogNamed } from "../dialogs";
-import type { OpenDialog } from "../dialogs/dialog";
-import { type FormFields, fieldErrorsOfApiError, submittedValues } from "../forms";
+import { ITEM_FIELDS, type OpenDialog } from "../dialogs/dialog";
+import { type FormFields, fieldErrorsOfApiError, submittedValues, text } from "../forms";
 import { UI_ROOT } from "../layout";
 import type { AdminUiEnv } from "../session";
 import { modelUsageSummary } from "../usage/model-usage";
 import { ModelPage } from "./model.view";
 
 const AUDIT_PAGE_SIZE = 50;
+/** How many live models of the same provider the Target model field suggests. */
+const TARGET_SUGGESTIONS = 200;
 
 function modelId(id: string | undefined): string {
   if (!id || !MODEL_ID_PATTERN.test(id)) throw new ApiError("not_found", "There is no model with this id.");
@@ -37,7 +41,10 @@ async function renderModelPage(
       session={c.var.session}
       model={model}
       audit={trail.entries}
-      aliases={(await aliasesOf(db, id)).map((row) => row.alias)}
+      aliases={await aliasesOf(db, id)}
+      pending={await pendingChangesOf(db, id)}
+      history={await modelHistory(db, id)}
+      targets={(await liveModelIdsOf(db, model.provider, TARGET_SUGGESTIONS)).filter((target) => target !== id)}
       auditNext={trail.nextCursor}
       usage={usage}
       done={options.done}
@@ -61,14 +68,16 @@ export async function submitDialog(c: Context<AdminUiEnv>) {
   const spec = dialogNamed(c.req.param("action"));
   if (!spec) throw new ApiError("not_found", "There is no such action.");
   const form: FormFields = await c.req.parseBody({ all: true });
+  const item = spec.item && text(form, ITEM_FIELDS[spec.item]);
   const refuse = (status: ContentfulStatusCode, dialog: Omit<OpenDialog, "name" | "values">) =>
-    renderModelPage(c, id, { status, dialog: { name: spec.name, values: submittedValues(form), ...dialog } });
+    renderModelPage(c, id, { status, dialog: { name: spec.name, item, values: submittedValues(form), ...dialog } });
 
   try {
     const refusal = await spec.submit({
       id,
       form,
       lifecycle: c.var.services.lifecycle(c.var.session.principal.subject),
+      scheduling: c.var.services.scheduledChanges(c.var.session.principal.subject),
       db: c.var.services.db,
       ifMatch: c.req.header("If-Match"),
     });

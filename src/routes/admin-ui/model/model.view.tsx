@@ -4,21 +4,28 @@
  * allow in its state, each behind a confirmation dialog (../dialogs).
  */
 import type { FC } from "hono/jsx";
-import type { AuditRow, ModelRow } from "../../../../drizzle/schema";
-import { availableActions } from "../../../lifecycle/rules";
-import { DIALOGS } from "../dialogs";
-import { DialogButton, type OpenDialog } from "../dialogs/dialog";
+import type { AliasRow, AuditRow, ModelRow, ScheduledChangeRow } from "../../../../drizzle/schema";
+import type { HistoryEntry } from "../../../catalog/history";
+import { offeredDialogs } from "../dialogs";
+import { DialogButton, type DialogSpec, type OpenDialog } from "../dialogs/dialog";
 import { formatInstant, Layout, Notice, StatusBadge, UI_ROOT } from "../layout";
 import { statusOf } from "../model-status";
 import type { StaffSession } from "../session";
 import { ModelUsage, type ModelUsageSummary } from "../usage/model-usage";
+import { AliasesSection, HistorySection, ScheduledSection } from "./model-sections";
 
 export interface ModelPageProps {
   session: StaffSession;
   model: ModelRow;
   audit: AuditRow[];
   /** The aliases pointing at this model, by id. */
-  aliases?: readonly string[];
+  aliases: readonly AliasRow[];
+  /** Its pending scheduled changes, soonest first. */
+  pending: readonly ScheduledChangeRow[];
+  /** Its public history, oldest first. */
+  history: readonly HistoryEntry[];
+  /** Live models an alias may be re-pointed at. */
+  targets: readonly string[];
   auditNext?: number | undefined;
   usage: ModelUsageSummary;
   /** What the last action did, when it succeeded. */
@@ -28,10 +35,19 @@ export interface ModelPageProps {
 
 const displayValue = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
 
-export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, aliases = [], auditNext, usage, done, dialog }) => {
+/** Whether the dialog that came back is on the page (an alias re-pointed elsewhere, a change applied meanwhile, are not). */
+function dialogOnPage(dialog: OpenDialog, offered: readonly DialogSpec[], props: ModelPageProps) {
+  const spec = offered.find((candidate) => candidate.name === dialog.name);
+  if (!spec) return false;
+  if (spec.item === "alias") return props.aliases.some((row) => row.alias === dialog.item);
+  if (spec.item === "scheduled_change") return props.pending.some((row) => row.id === dialog.item);
+  return true;
+}
+
+export const ModelPage: FC<ModelPageProps> = (props) => {
+  const { session, model, audit, aliases, pending, history, targets, auditNext, usage, done, dialog } = props;
   const status = statusOf(model);
-  const allowed = availableActions(model);
-  const offered = DIALOGS.filter((spec) => allowed.has(spec.action));
+  const offered = offeredDialogs(model);
   const meta = model.meta as Record<string, unknown>;
   return (
     <Layout title={`${model.id}`} session={session} section="models">
@@ -43,12 +59,14 @@ export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, aliases =
       </h1>
       {done ? <Notice kind="success">{done}</Notice> : null}
       {/* A refusal whose dialog no longer applies (archiving what someone just archived) is said on the page. */}
-      {dialog?.message && !offered.some((spec) => spec.name === dialog.name) ? <Notice kind="error">{dialog.message}</Notice> : null}
+      {dialog?.message && !dialogOnPage(dialog, offered, props) ? <Notice kind="error">{dialog.message}</Notice> : null}
 
       <div class="actions">
-        {offered.map((spec) => (
-          <DialogButton target={spec.name} label={spec.label} />
-        ))}
+        {offered
+          .filter((spec) => !spec.item)
+          .map((spec) => (
+            <DialogButton target={spec.name} label={spec.label} />
+          ))}
       </div>
 
       <h2>Flags</h2>
@@ -64,7 +82,7 @@ export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, aliases =
         <dt>Archived</dt>
         <dd>{model.isArchived ? "yes" : "no"}</dd>
         <dt>Aliases</dt>
-        <dd>{aliases.length ? aliases.join(", ") : <span class="muted">none</span>}</dd>
+        <dd>{aliases.length ? aliases.map((row) => row.alias).join(", ") : <span class="muted">none</span>}</dd>
         <dt>Version</dt>
         <dd>{model.rowVersion}</dd>
         <dt>Created</dt>
@@ -83,7 +101,12 @@ export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, aliases =
         ))}
       </dl>
 
+      <AliasesSection aliases={aliases} offered={offered} />
+      <ScheduledSection pending={pending} offered={offered} />
+
       <ModelUsage usage={usage} modelId={model.id} />
+
+      <HistorySection model={model} history={history} />
 
       <h2>Audit trail</h2>
       {audit.length ? (
@@ -125,7 +148,15 @@ export const ModelPage: FC<ModelPageProps> = ({ session, model, audit, aliases =
       ) : null}
 
       {offered.map((spec) => (
-        <spec.View session={session} model={model} dialog={dialog} recentCallers={usage.day.callers} />
+        <spec.View
+          session={session}
+          model={model}
+          dialog={dialog}
+          recentCallers={usage.day.callers}
+          aliases={aliases}
+          pending={pending}
+          targets={targets}
+        />
       ))}
     </Layout>
   );

@@ -5,15 +5,17 @@ import type { ModelRow } from "../../../../drizzle/schema";
 import { formatInstant, Layout, UI_ROOT } from "../layout";
 import type { StaffSession } from "../session";
 import { CallersCells, type CallersPerModel } from "../usage/callers-per-model";
+import { type Retirement, ScheduledRetirements } from "./scheduled-retirements";
 
 export const SUNSET_WINDOW_DAYS = 30;
 
-export const SunsetsPage: FC<{ session: StaffSession; models: ModelRow[]; usage: CallersPerModel; now: Date }> = ({
-  session,
-  models,
-  usage,
-  now,
-}) => (
+export const SunsetsPage: FC<{
+  session: StaffSession;
+  models: ModelRow[];
+  usage: CallersPerModel;
+  now: Date;
+  retirements: readonly Retirement[];
+}> = ({ session, models, usage, now, retirements }) => (
   <Layout title="Sunsets" session={session} section="sunsets">
     <h1>Sunsets in the next {SUNSET_WINDOW_DAYS} days</h1>
     <p class="muted">
@@ -64,5 +66,6 @@ export const SunsetsPage: FC<{ session: StaffSession; models: ModelRow[]; usage:
     ) : (
       <p>No model reaches its sunset date in the next {SUNSET_WINDOW_DAYS} days.</p>
     )}
+    <ScheduledRetirements retirements={retirements} days={SUNSET_WINDOW_DAYS} />
   </Layout>
 );
