@@ -11,7 +11,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../http/context";
 import { ApiError } from "../http/errors";
-import { historyRowAt, historyRowsFrom, modelExists } from "../queries/history";
+import { historyRowAt, historyRowsFrom } from "../queries/history";
+import { modelExists } from "../queries/models";
 import { type HistoryEntry, type ModelVersion, publicHistory, versionFromHistory } from "./history";
 import { legacyHeaders, publicCacheHeaders, shortHash } from "./http-caching";
 import { resolveId } from "./lookup";

@@ -36,11 +36,6 @@ export function historyRowsFrom(db: Database, id: string, from: number, count: n
     .limit(count);
 }
 
-export async function modelExists(db: Database, id: string) {
-  const [row] = await db.select({ id: models.id }).from(models).where(eq(models.id, id));
-  return row !== undefined;
-}
-
 /** The model as it is now and its audit trail, oldest first: what the projection is checked against. */
 export async function modelTrail(db: Database, id: string) {
   const [model] = await db.select().from(models).where(eq(models.id, id));
