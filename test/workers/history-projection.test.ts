@@ -93,6 +93,26 @@ describe("the public-history projection", () => {
   });
 });
 
+describe("GET /v1/models/:id/history read from the projection", () => {
+  it("fills a page past runs of staff-only versions, each page's first entry compared with the cursor's version", async () => {
+    const model = await createModel();
+    expect((await patchMeta(model.id, { inputCostPerMillionTokens: 110 })).status).toBe(200);
+    for (const note of ["a", "b", "c", "d"]) expect((await patchMeta(model.id, { internalNotes: note })).status).toBe(200);
+    expect((await patchMeta(model.id, { inputCostPerMillionTokens: 120 })).status).toBe(200);
+    const pages: number[][] = [];
+    let cursor: string | null = "";
+    while (cursor !== null) {
+      const response = await call(`/v1/models/${model.id}/history?limit=1${cursor ? `&after=${cursor}` : ""}`);
+      const page: { entries: { version: number; changes: object }[]; next_cursor: string | null } = await response.json();
+      pages.push(page.entries.map((entry) => entry.version));
+      if (page.entries[0]?.version === 7)
+        expect(page.entries[0].changes).toEqual({ input_cost_per_million_tokens: { from: 110, to: 120 } });
+      cursor = page.next_cursor;
+    }
+    expect(pages).toEqual([[1], [2], [7]]);
+  });
+});
+
 describe("GET /v1/models/:alias/history and ?at=", () => {
   it("answer the history of the model the alias points at, and its entry then under the alias", async () => {
     const model = await createModel();
