@@ -129,10 +129,14 @@ export interface HistoryEntry {
  */
 export function publicHistory(versions: readonly ModelVersion[], before?: ModelVersion): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
-  versions.forEach((current, i) => {
-    const prior = i === 0 ? before : versions[i - 1];
-    const changes = publicChanges(prior ? toPublicModel(prior.state) : null, toPublicModel(current.state));
-    if (prior && Object.keys(changes).length === 0) return;
+  // Each version made public once (a page is 100 of them): each is compared with the next.
+  let prior = before ? toPublicModel(before.state) : null;
+  versions.forEach((current) => {
+    const next = toPublicModel(current.state);
+    const changes = publicChanges(prior, next);
+    const compared = prior !== null;
+    prior = next;
+    if (compared && Object.keys(changes).length === 0) return;
     entries.push({ version: current.version, at: current.at.toISOString(), action: current.action, changes });
   });
   return entries;
