@@ -25,6 +25,7 @@ import { filteredList } from "./scenarios/filtered-list";
 import { gateBinding } from "./scenarios/gate-binding";
 import { wholeLists } from "./scenarios/lists";
 import { mixedReadsAndWrites } from "./scenarios/mixed";
+import { modelHistoryReads } from "./scenarios/model-history";
 import { smallAnswers } from "./scenarios/small-answers";
 import { adminWrites } from "./scenarios/writes";
 import { startWorker } from "./service";
@@ -65,6 +66,7 @@ export async function benchAt(models: number, ctx: SizeContext): Promise<RunResu
   if (missPath.row) rows.push(missPath.row);
   if (runs("w")) rows.push(await adminWrites(stage));
   if (runs("g")) rows.push(await mixedReadsAndWrites(stage, sample));
+  if (runs("y")) rows.push(...(await modelHistoryReads(stage, ctx)));
 
   const heapAtEnd = await workerHeap(stage.worker.inspectorPort);
   say(`${tag} Worker heap: ${heapText(heapAfterWarmUp)} after warm-up, ${heapText(heapAtEnd)} at the end`);

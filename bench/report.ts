@@ -148,6 +148,11 @@ export function checkTargets(runs: RunResult[]): TargetCheck[] {
   if (w) checks.push({ ok: w.p95 < 250, text: `(w) admin write at 10,000 models: p95 ${ms(w.p95)} ms (target < 250 ms)` });
   else missing("(w) admin write at 10,000 models");
   ratioCheck("g", 0.8, undefined, "list during 1 write/s vs (h)");
+  for (const key of ["y", "t"]) {
+    const row = runs.at(-1)?.rows.find((r) => r.key === key);
+    if (row) checks.push({ ok: row.p95 < 50, text: `${row.label}: p95 ${ms(row.p95)} ms (target < 50 ms)` });
+    else missing(`(${key}) model history at 1,000 changes`);
+  }
   const g = big?.rows.find((r) => r.key === "g");
   if (g?.hitRate !== undefined)
     checks.push({ ok: g.hitRate > 0.99, text: `(g) at 10,000 models: hit rate ${fixed(g.hitRate * 100, 2)}% (target > 99%)` });

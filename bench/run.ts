@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --models 1000|10000] [--quick] [--postgres] [--duration S] [--connections C]
- *                [--only c,queries]   (a subset of the scenarios by key: a d r f i c w g, queries; never written)
+ *                [--only c,queries]   (a subset of the scenarios by key: a d r f i c w g y, queries; never written)
  *
  * Starts the service as `npm run dev` does (a throwaway embedded PGlite, or
  * a throwaway database on DATABASE_URL's server, or --postgres for a

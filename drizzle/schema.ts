@@ -166,6 +166,30 @@ export const scheduledChanges = pgTable("scheduled_changes", {
   cancelledBy: text("cancelled_by"),
 });
 
+/**
+ * The public-history projection (0011_model_history): one row per version of a
+ * model, its lifecycle state then (the allowlist makes it public when read),
+ * written in each write's transaction beside its audit row.
+ */
+export const modelHistory = pgTable(
+  "model_history",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    modelId: text("model_id").notNull(),
+    version: integer("version").notNull(),
+    effectiveAt: timestamp("effective_at", { withTimezone: true, mode: "date" }).notNull(),
+    catalogVersion: bigint("catalog_version", { mode: "number" }),
+    action: text("action").notNull(),
+    /** {id, name, provider, isAvailable, isLegacy, isArchived, legacySince (ISO 8601 or null), meta}. */
+    state: jsonb("state").$type<Record<string, unknown>>().notNull(),
+    recordedAt: timestamp("recorded_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("idx_model_history_at").on(t.modelId, t.effectiveAt.desc(), t.id.desc()),
+    index("idx_model_history_version").on(t.modelId, t.version, t.id),
+  ],
+);
+
 export type ModelRow = typeof models.$inferSelect;
 export type AliasRow = typeof modelAliases.$inferSelect;
 export type AuditRow = typeof modelTierAuditLogs.$inferSelect;

@@ -60,6 +60,15 @@ export async function insertSeeds(
           `INSERT INTO model_tier_audit_logs (admin_user_id, model_id, action, previous_value, new_value, reason, request_id) VALUES ${auditRows.join(", ")}`,
           auditParams,
         );
+        // Their public history starts at their creation (model_history, 0011), as the Worker's writes record it.
+        await db.query(
+          `INSERT INTO model_history (model_id, version, effective_at, action, state)
+           SELECT id, row_version, created_at, 'create',
+                  jsonb_build_object('id', id, 'name', name, 'provider', provider, 'isAvailable', is_available, 'isLegacy', is_legacy,
+                                     'isArchived', is_archived, 'legacySince', legacy_since, 'meta', meta)
+           FROM models WHERE id = ANY($1::text[])`,
+          [inserted.map((row) => row.id)],
+        );
       }
       added += inserted.length;
       onProgress?.(Math.min(start + BATCH, seeds.length), seeds.length);

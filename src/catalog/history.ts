@@ -1,5 +1,10 @@
 /**
- * A model's versions, rebuilt from the append-only audit trail: walking back
+ * A model's versions and its public history. The answers are read from the
+ * projection (model_history, 0011; versionFromHistory); versionsOf is the
+ * replay of the audit trail the projection was backfilled with and must agree
+ * with (test/workers/history-projection.test.ts).
+ *
+ * The replay: walking back
  * from the model as it is now, each row's `previous` undoes its change, so the
  * first state reached is the model at its creation, also for the models 0002
  * backfilled (their trail has no create row: the creation is dated at their
@@ -87,6 +92,22 @@ export function versionsOf(model: ModelRow, trail: readonly TrailEntry[]): Model
   return withLegacySince(versions, model.legacySince);
 }
 
+/** A model_history row as a version (its state's legacySince is stored as ISO 8601). */
+export function versionFromHistory(row: {
+  version: number;
+  effectiveAt: Date;
+  action: string;
+  state: Record<string, unknown>;
+}): ModelVersion {
+  const { legacySince, ...state } = row.state;
+  return {
+    version: row.version,
+    at: row.effectiveAt,
+    action: row.action,
+    state: { ...(state as Omit<ModelState, "legacySince">), legacySince: typeof legacySince === "string" ? new Date(legacySince) : null },
+  };
+}
+
 /** The version in effect at `instant` (undefined: the model did not exist yet). */
 export function versionAt(versions: readonly ModelVersion[], instant: Date): ModelVersion | undefined {
   let found: ModelVersion | undefined;
@@ -101,13 +122,21 @@ export interface HistoryEntry {
   changes: PublicChanges;
 }
 
-/** The public history: the creation (every public field) and each version that changed a public field. */
-export function publicHistory(versions: readonly ModelVersion[]): HistoryEntry[] {
+/**
+ * The public history: the creation (every public field) and each version that
+ * changed a public field. `before`: the version just before the first one (a
+ * later page's), whose public fields the first one is compared with.
+ */
+export function publicHistory(versions: readonly ModelVersion[], before?: ModelVersion): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
-  versions.forEach((current, i) => {
-    const previous = i === 0 ? null : toPublicModel((versions[i - 1] as ModelVersion).state);
-    const changes = publicChanges(previous, toPublicModel(current.state));
-    if (i > 0 && Object.keys(changes).length === 0) return;
+  // Each version made public once (a page is 100 of them): each is compared with the next.
+  let prior = before ? toPublicModel(before.state) : null;
+  versions.forEach((current) => {
+    const next = toPublicModel(current.state);
+    const changes = publicChanges(prior, next);
+    const compared = prior !== null;
+    prior = next;
+    if (compared && Object.keys(changes).length === 0) return;
     entries.push({ version: current.version, at: current.at.toISOString(), action: current.action, changes });
   });
   return entries;

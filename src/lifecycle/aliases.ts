@@ -59,9 +59,17 @@ async function lockedAlias(tx: Transaction, alias: string, ifMatch: number | und
 }
 
 /** Creates `alias` or re-points it at `targetId`. */
-export async function putAliasRow(tx: Transaction, actor: string, alias: string, targetId: string, ifMatch?: number): Promise<AliasChange> {
+export async function putAliasRow(
+  tx: Transaction,
+  actor: string,
+  alias: string,
+  targetId: string,
+  ifMatch?: number,
+  existing = false,
+): Promise<AliasChange> {
   assertAliasId(alias);
   const current = await lockedAlias(tx, alias, ifMatch);
+  if (!current && existing) throw new ApiError("not_found", `alias ${alias} does not exist`);
   if (!current) assertAliasIdFree(alias, { isModel: (await modelRow(tx, alias)) !== undefined, isRouteName: isRouteName(alias) });
   const [targetAlias] = await tx.select({ alias: modelAliases.alias }).from(modelAliases).where(eq(modelAliases.alias, targetId));
   const target = await modelRow(tx, targetId, true);

@@ -164,9 +164,18 @@ export class Lifecycle extends WriteTemplate {
     });
   }
 
-  /** Creates an alias, or re-points it (a re-point where it already points changes nothing). */
-  putAlias(alias: string, targetModelId: string, options: { reason?: string; ifMatch?: number } = {}): Promise<AliasWritten> {
-    return this.aliasWrite(options.reason, (tx) => putAliasRow(tx, this.context.actor, alias, targetModelId, options.ifMatch));
+  /**
+   * Creates an alias, or re-points it (a re-point where it already points
+   * changes nothing). `existing`: only re-point, 404 when there is no such alias (a scheduled re-point).
+   */
+  putAlias(
+    alias: string,
+    targetModelId: string,
+    options: { reason?: string; ifMatch?: number; existing?: boolean } = {},
+  ): Promise<AliasWritten> {
+    return this.aliasWrite(options.reason, (tx) =>
+      putAliasRow(tx, this.context.actor, alias, targetModelId, options.ifMatch, options.existing),
+    );
   }
 
   deleteAlias(alias: string, options: { reason?: string; ifMatch?: number } = {}): Promise<AliasWritten> {

@@ -7,11 +7,12 @@
 import type { CatalogCache } from "../catalog/cache";
 import { bumpCatalogVersion } from "../catalog/state";
 import type { NewChangeEvent } from "../changes/events";
-import type { ChangeOutbox, RecordedChange } from "../changes/outbox";
+import type { ChangeOutbox } from "../changes/outbox";
 import type { Database, Transaction } from "../db/client";
 import { saveAnswer } from "../db/idempotency-keys";
 import { type AuditEntry, insertAuditRows } from "./audit";
 import type { AnyWritten, WriteContext } from "./change";
+import { insertHistoryRows, type RowChange } from "./history";
 import { retryingTransaction } from "./transaction";
 
 export abstract class WriteTemplate {
@@ -38,11 +39,12 @@ export abstract class WriteTemplate {
   /**
    * The last steps of every write's transaction: the catalog version, the
    * change-feed events (the models' changes', then `events`, in that order),
-   * the idempotent answer.
+   * the models' public-history rows, the idempotent answer.
    */
-  protected async finish(tx: Transaction, changes: RecordedChange[], written?: AnyWritten, events: NewChangeEvent[] = []): Promise<number> {
+  protected async finish(tx: Transaction, changes: RowChange[], written?: AnyWritten, events: NewChangeEvent[] = []): Promise<number> {
     const version = await bumpCatalogVersion(tx);
     await this.changes.record(tx, version, changes, events);
+    await insertHistoryRows(tx, version, changes, this.context.scheduled?.effectiveAt);
     if (written) await this.saveAnswer(tx, written);
     return version;
   }

@@ -1,9 +1,42 @@
-/** What a model's public history is built from: the model as it is now and its audit trail, oldest first. */
-import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
-import { models, modelTierAuditLogs } from "../../drizzle/schema";
+/**
+ * A model's history: its public-history projection (model_history, 0011), read
+ * by index (the version in effect at an instant; a page of versions), and its
+ * audit trail, which the projection was built from and must agree with.
+ */
+import { and, asc, desc, eq, gte, inArray, isNotNull, lte } from "drizzle-orm";
+import { modelHistory, models, modelTierAuditLogs } from "../../drizzle/schema";
 import { STATE_ACTIONS, type TrailEntry } from "../catalog/history";
 import type { Database } from "../db/client";
 
+const versionColumns = {
+  version: modelHistory.version,
+  effectiveAt: modelHistory.effectiveAt,
+  action: modelHistory.action,
+  state: modelHistory.state,
+};
+
+/** The version in effect at `instant`: one row of idx_model_history_at. */
+export async function historyRowAt(db: Database, id: string, instant: Date) {
+  const [row] = await db
+    .select(versionColumns)
+    .from(modelHistory)
+    .where(and(eq(modelHistory.modelId, id), lte(modelHistory.effectiveAt, instant)))
+    .orderBy(desc(modelHistory.effectiveAt), desc(modelHistory.id))
+    .limit(1);
+  return row;
+}
+
+/** Up to `count` versions from version `from` on, oldest first: a range of idx_model_history_version. */
+export function historyRowsFrom(db: Database, id: string, from: number, count: number) {
+  return db
+    .select(versionColumns)
+    .from(modelHistory)
+    .where(and(eq(modelHistory.modelId, id), gte(modelHistory.version, from)))
+    .orderBy(asc(modelHistory.version), asc(modelHistory.id))
+    .limit(count);
+}
+
+/** The model as it is now and its audit trail, oldest first: what the projection is checked against. */
 export async function modelTrail(db: Database, id: string) {
   const [model] = await db.select().from(models).where(eq(models.id, id));
   if (!model) return undefined;

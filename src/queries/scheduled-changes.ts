@@ -1,5 +1,5 @@
 /** Reads of the scheduled changes (scheduled_changes, 0010). */
-import { and, asc, eq, inArray, lte, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, or, type SQL } from "drizzle-orm";
 import { type ScheduledChangeRow, scheduledChanges } from "../../drizzle/schema";
 import type { Database, Transaction } from "../db/client";
 
@@ -9,7 +9,8 @@ const soonestFirst = [asc(scheduledChanges.effectiveAt), asc(scheduledChanges.cr
 export function listScheduledChanges(db: Database, filter: { status?: ScheduledChangeRow["status"]; model?: string }) {
   const where: SQL[] = [];
   if (filter.status) where.push(eq(scheduledChanges.status, filter.status));
-  if (filter.model) where.push(eq(scheduledChanges.modelId, filter.model));
+  // A model's changes, or an alias's re-points (ids are one space).
+  if (filter.model) where.push(or(eq(scheduledChanges.modelId, filter.model), eq(scheduledChanges.alias, filter.model)) as SQL);
   return db
     .select()
     .from(scheduledChanges)

@@ -6,22 +6,20 @@
  * change is the cron's, through Lifecycle (scheduled/scheduled-changes.ts).
  */
 import { and, eq, sql } from "drizzle-orm";
-import { models, type ScheduledChangeRow, scheduledChanges } from "../../drizzle/schema";
+import { type ScheduledChangeRow, scheduledChanges } from "../../drizzle/schema";
 import type { CatalogCache } from "../catalog/cache";
-import { toPublicModel } from "../catalog/public-model";
 import { bumpCatalogVersion } from "../catalog/state";
-import { type PendingChange, stateAfter } from "../catalog/upcoming";
-import { EVENT_OF_SCHEDULING, publicChanges, scheduledChangeEvent } from "../changes/events";
+import type { PendingChange } from "../catalog/upcoming";
+import { EVENT_OF_SCHEDULING, scheduledChangeEvent } from "../changes/events";
 import type { ChangeOutbox } from "../changes/outbox";
 import type { Database, Transaction } from "../db/client";
 import { type Answer, type Claim, saveAnswer } from "../db/idempotency-keys";
 import { ApiError } from "../http/errors";
 import { type AuditAction, insertAuditRows } from "../lifecycle/audit";
 import { retryingTransaction } from "../lifecycle/transaction";
-import { transition } from "../lifecycle/transitions";
-import { modelById } from "../queries/models";
-import { pendingChangesOf, scheduledChangeById } from "../queries/scheduled-changes";
+import { scheduledChangeById } from "../queries/scheduled-changes";
 import { assertLeadTime, parsedBody, type ScheduleChange } from "./inputs";
+import { asSubjectEvent, planModelChange, planRepoint, type Subject, subjectOf } from "./subjects";
 
 export interface SchedulingContext {
   actor: string;
@@ -31,12 +29,6 @@ export interface SchedulingContext {
 }
 
 const newScheduledChangeId = () => `sc_${crypto.randomUUID().replaceAll("-", "")}`;
-const pendingOf = (row: ScheduledChangeRow): PendingChange => ({
-  id: row.id,
-  action: row.action,
-  body: row.body,
-  effectiveAt: row.effectiveAt,
-});
 
 export class ScheduledChanges {
   constructor(
@@ -48,38 +40,36 @@ export class ScheduledChanges {
 
   /**
    * Refused (409, or 400 for a body whose result is invalid) when the action
-   * will not be legal at effectiveAt, judged on the model as the changes
-   * pending before it will leave it.
+   * will not be legal at effectiveAt, judged on the model (a re-point: on the
+   * alias and its target) as the changes pending before it will leave it.
    */
   schedule(input: ScheduleChange, now: Date, ifMatch?: number): Promise<ScheduledChangeRow> {
     assertLeadTime(input.effectiveAt, now);
     const body = parsedBody(input.action, input.body);
     const effectiveAt = new Date(input.effectiveAt);
     return this.write(async (tx) => {
-      // The model's row lock serializes scheduling per model: each plan is judged after the one before it.
-      const [model] = await tx.select().from(models).where(eq(models.id, input.modelId)).for("update");
-      if (!model) throw new ApiError("not_found", `model ${input.modelId} does not exist`);
-      const earlier = (await pendingChangesOf(tx, model.id)).filter((row) => row.effectiveAt <= effectiveAt).map(pendingOf);
-      const before = stateAfter(model, earlier);
-      // Throws what the rules refuse: the action will not be legal then.
-      const after = { ...before, ...transition(input.action, body, before, effectiveAt) };
-      const changes = publicChanges(toPublicModel(before), toPublicModel(after));
+      const plan =
+        input.alias !== undefined
+          ? await planRepoint(tx, input.alias, String(body.targetModelId), effectiveAt)
+          : await planModelChange(tx, input.modelId ?? "", input.action as PendingChange["action"], body, effectiveAt);
       const [row] = await tx
         .insert(scheduledChanges)
         .values({
           id: newScheduledChangeId(),
-          modelId: model.id,
+          modelId: plan.modelId,
+          alias: plan.alias,
           action: input.action,
           body,
           effectiveAt,
           reason: input.reason ?? null,
           ifMatch: ifMatch ?? null,
-          publicChanges: Object.keys(changes).length > 0 ? changes : null,
+          publicChanges: Object.keys(plan.changes).length > 0 ? plan.changes : null,
           createdBy: this.context.actor,
         })
         .returning();
       const created = row as ScheduledChangeRow;
-      const version = await this.record(tx, created, model, "schedule_change", { action: input.action, body, effectiveAt }, input.reason);
+      const details = { action: input.action, body, effectiveAt };
+      const version = await this.record(tx, created, plan.subject, "schedule_change", details, input.reason);
       const idempotency = this.context.idempotency;
       if (idempotency) await saveAnswer(tx, idempotency.claim, idempotency.answer(created));
       return { result: created, version };
@@ -99,8 +89,7 @@ export class ScheduledChanges {
         if (!existing) throw new ApiError("not_found", `scheduled change ${id} does not exist`);
         throw new ApiError("conflict", `scheduled change ${id} is ${existing.status}, not pending`);
       }
-      const model = await modelById(tx, row.modelId ?? "");
-      const version = model ? await this.record(tx, row, model, "cancel_scheduled_change", { status: "cancelled" }) : undefined;
+      const version = await this.record(tx, row, await subjectOf(tx, row), "cancel_scheduled_change", { status: "cancelled" });
       return { result: row, version };
     });
   }
@@ -117,29 +106,29 @@ export class ScheduledChanges {
         .where(and(eq(scheduledChanges.id, change.id), eq(scheduledChanges.status, "pending")))
         .returning();
       if (!row) return { result: false };
-      const model = await modelById(tx, row.modelId ?? "");
       const failure = { code: error.code, message: error.message };
-      const version = model ? await this.record(tx, row, model, "scheduled_change_failed", failure, undefined, failure) : undefined;
+      const version = await this.record(tx, row, await subjectOf(tx, row), "scheduled_change_failed", failure, undefined, failure);
       return { result: true, version };
     });
   }
 
-  /** The audit row in the model's trail; for a change announced to clients, the catalog version and the feed event. */
+  /** The audit row in the trail of the model (or alias); for a change announced to clients, the catalog version and the feed event. */
   private async record(
     tx: Transaction,
     change: ScheduledChangeRow,
-    model: typeof models.$inferSelect,
+    subject: Subject,
     action: AuditAction & keyof typeof EVENT_OF_SCHEDULING,
     details: Record<string, unknown>,
     reason?: string,
     failure?: { code: string; message: string },
   ): Promise<number | undefined> {
     await insertAuditRows(tx, this.context, [
-      { modelId: model.id, action, previous: null, next: { scheduledChangeId: change.id, ...details }, reason: reason ?? null },
+      { modelId: subject.id, action, previous: null, next: { scheduledChangeId: change.id, ...details }, reason: reason ?? null },
     ]);
-    if (change.publicChanges === null) return undefined;
+    if (change.publicChanges === null || !subject.model) return undefined;
     const version = await bumpCatalogVersion(tx);
-    const event = scheduledChangeEvent(EVENT_OF_SCHEDULING[action], model, { ...change, publicChanges: change.publicChanges }, failure);
+    const announced = { ...change, publicChanges: change.publicChanges };
+    const event = asSubjectEvent(subject, scheduledChangeEvent(EVENT_OF_SCHEDULING[action], subject.model, announced, failure));
     await this.changes.recordEvents(tx, version, [event]);
     return version;
   }

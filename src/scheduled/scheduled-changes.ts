@@ -21,7 +21,7 @@ const BATCH = 100;
 /** Another run settled the change first: this run's transaction rolls back and changes nothing. */
 class AlreadySettled extends Error {}
 
-function applyWith(lifecycle: Lifecycle, change: ScheduledChangeRow) {
+function applyWith(lifecycle: Lifecycle, change: ScheduledChangeRow): Promise<unknown> {
   const id = change.modelId ?? "";
   const ifMatch = change.ifMatch ?? undefined;
   switch (change.action) {
@@ -35,6 +35,9 @@ function applyWith(lifecycle: Lifecycle, change: ScheduledChangeRow) {
       return lifecycle.archive(id, String(change.body.reason), ifMatch);
     case "unarchive":
       return lifecycle.unarchive(id, ifMatch);
+    case "repoint":
+      // Through the alias write, its rules judged again now: a target archived meanwhile is refused (409), so failed.
+      return lifecycle.putAlias(change.alias ?? "", String(change.body.targetModelId), { existing: true });
   }
 }
 

@@ -1,5 +1,6 @@
 /** Alias writes go through Lifecycle (transaction + audit + feed event + cache publish); reads come from queries/. */
 import type { Context } from "hono";
+import { EVENT_OF_SCHEDULING } from "../../changes/events";
 import type { AppEnv } from "../../http/context";
 import { ApiError } from "../../http/errors";
 import { ifMatchVersion, rowEtag } from "../../http/if-match";
@@ -12,7 +13,8 @@ import { toAuditEntry } from "../admin-models/admin-model";
 import { toAdminAlias } from "./admin-alias";
 import type * as routes from "./admin-aliases.routes";
 
-const ALIAS_ACTIONS = Object.keys(EVENT_OF_ALIAS_ACTION);
+// With what happened to its scheduled re-points (scheduled-changes/), which are written in the alias's trail.
+const ALIAS_ACTIONS = [...Object.keys(EVENT_OF_ALIAS_ACTION), ...Object.keys(EVENT_OF_SCHEDULING)];
 
 const ifMatch = (c: Context<AppEnv>) => ifMatchVersion(c.req.header("If-Match"));
 

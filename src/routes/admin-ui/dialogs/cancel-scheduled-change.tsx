@@ -5,7 +5,7 @@ import { scheduledChangeById } from "../../../queries/scheduled-changes";
 import { text } from "../forms";
 import { formatInstant } from "../layout";
 import { ActionDialog, DialogButtons, DialogForm, type DialogProps, type DialogSpec, isOpen, itemDialogName } from "./dialog";
-import { SCHEDULED_ACTION_LABELS } from "./schedule-change-form";
+import { SCHEDULED_CHANGE_LABELS } from "./schedule-change-form";
 
 const NAME = "cancel-scheduled-change";
 
@@ -18,7 +18,7 @@ const CancelDialogs = ({ session, model, dialog, pending }: DialogProps) => (
           <DialogForm session={session} model={model} name={NAME}>
             <input type="hidden" name="change" value={change.id} />
             <p>
-              {SCHEDULED_ACTION_LABELS[change.action]} of {model.id}, due {formatInstant(change.effectiveAt)}, planned by {change.createdBy}
+              {SCHEDULED_CHANGE_LABELS[change.action]} of {model.id}, due {formatInstant(change.effectiveAt)}, planned by {change.createdBy}
               , will not be applied.
             </p>
             <DialogButtons name={dom} confirm="Cancel change" dismiss="Keep it" danger />

@@ -8,6 +8,7 @@
 import type { ModelRow } from "../../../../drizzle/schema";
 import { canonicalJson } from "../../../domain/canonical-json";
 import type { ModelAction } from "../../../lifecycle/transitions";
+import type { ScheduledAction } from "../../../scheduled-changes/inputs";
 import { type FieldValues, type FormFields, fieldErrorsOf, text } from "../forms";
 import type { FieldErrors } from "../layout";
 import { editMetaValuesOf, metaPatchInput } from "./edit-meta-form";
@@ -21,6 +22,9 @@ export const SCHEDULED_ACTION_LABELS: Record<ModelAction, string> = {
   archive: "Archive",
   unarchive: "Unarchive",
 };
+
+/** A pending change as the page names it: the model actions and an alias's re-point (scheduled through the API). */
+export const SCHEDULED_CHANGE_LABELS: Record<ScheduledAction, string> = { ...SCHEDULED_ACTION_LABELS, repoint: "Re-point alias" };
 
 /** `<input type="datetime-local">` gives "2027-01-01T09:30" (no zone): the form says it is UTC. */
 export function effectiveAtOf(value: string): string {

@@ -9,7 +9,7 @@ import type { FC } from "hono/jsx";
 import type { AliasRow, ModelRow, ScheduledChangeRow } from "../../../../drizzle/schema";
 import type { HistoryEntry } from "../../../catalog/history";
 import { DialogButton, itemDialogName } from "../dialogs/dialog";
-import { SCHEDULED_ACTION_LABELS } from "../dialogs/schedule-change-form";
+import { SCHEDULED_CHANGE_LABELS } from "../dialogs/schedule-change-form";
 import { formatInstant } from "../layout";
 
 const json = (value: unknown) => (value === undefined ? "" : JSON.stringify(value));
@@ -101,7 +101,7 @@ export const ScheduledSection: FC<{ pending: readonly ScheduledChangeRow[]; offe
               <td>
                 <time datetime={change.effectiveAt.toISOString()}>{formatInstant(change.effectiveAt)}</time>
               </td>
-              <td>{SCHEDULED_ACTION_LABELS[change.action]}</td>
+              <td>{SCHEDULED_CHANGE_LABELS[change.action]}</td>
               <td>
                 <ChangeSummary change={change} />
               </td>
