@@ -8,7 +8,7 @@ import { QUERIES } from "../../../bench/queries";
 import { rollbackLatest } from "../../../scripts/lib/migrations";
 import { insertSeeds } from "../../../scripts/lib/seeding";
 import { syntheticModels } from "../../../scripts/lib/synthetic-models";
-import { MIGRATIONS, migrationUnderTest, schemaShape, type ScratchSchema } from "./support";
+import { MIGRATIONS, migrationUnderTest, type ScratchSchema, schemaShape } from "./support";
 
 const NAME = "0012_gin_direct_updates";
 const CAPABILITY_QUERIES = QUERIES.filter((query) => query.name.startsWith("capabilit"));
@@ -40,9 +40,12 @@ describe("0012 GIN direct updates", () => {
     ]);
   });
 
-  it.each(CAPABILITY_QUERIES.map((query) => [query.name, query.sql]))("lets the planner choose the index for the bench's %s", async (_name, sql) => {
-    expect(await plan(m.db, sql)).toContain("Bitmap Index Scan on idx_models_meta_capabilities");
-  });
+  it.each(CAPABILITY_QUERIES.map((query) => [query.name, query.sql]))(
+    "lets the planner choose the index for the bench's %s",
+    async (_name, sql) => {
+      expect(await plan(m.db, sql)).toContain("Bitmap Index Scan on idx_models_meta_capabilities");
+    },
+  );
 
   describe("its rollback", () => {
     beforeAll(async () => {
