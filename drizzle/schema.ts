@@ -35,9 +35,10 @@ export const models = pgTable(
   (t) => [
     index("idx_models_is_legacy").on(t.isLegacy),
     index("idx_models_is_archived").on(t.isArchived),
-    index("idx_models_meta_gin").using("gin", t.meta),
+    // fastupdate off (migration 0012): no pending list, so the planner's costs hold on a catalog filled after its build.
+    index("idx_models_meta_gin").using("gin", t.meta).with({ fastupdate: "off" }),
     index("idx_models_meta_required_tier").using("btree", sql`(${t.meta} ->> 'requiredTier')`),
-    index("idx_models_meta_capabilities").using("gin", sql`(${t.meta} -> 'capabilities')`),
+    index("idx_models_meta_capabilities").using("gin", sql`(${t.meta} -> 'capabilities')`).with({ fastupdate: "off" }),
   ],
 );
 

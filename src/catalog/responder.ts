@@ -20,6 +20,22 @@ import { serializeAll } from "./snapshot";
 import { readCatalogVersion } from "./state";
 import type { CatalogView } from "./views";
 
+const SEND_CHUNK = 256 * 1024;
+
+/**
+ * `body` as a stream of known length (Content-Length kept), and a promise that
+ * settles once its last chunk has been read (or the reader went away).
+ */
+function sentInChunks(body: Uint8Array): { readable: ReadableStream; sent: Promise<void> } {
+  const { readable, writable } = new FixedLengthStream(body.byteLength);
+  const writer = writable.getWriter();
+  const sent = (async () => {
+    for (let offset = 0; offset < body.byteLength; offset += SEND_CHUNK) await writer.write(body.subarray(offset, offset + SEND_CHUNK));
+    await writer.close();
+  })().catch(() => {});
+  return { readable, sent };
+}
+
 /** The caller's tier; no token reads as free. */
 export const tierOf = (c: Context<AppEnv>): SubscriptionTier => c.var.principal?.tier ?? "free";
 
@@ -47,6 +63,12 @@ export async function respondWithList(c: Context<AppEnv>, view: CatalogView, que
   if (!filtered) {
     const { at, body, encoding, outcome } = await catalog.body(view, tier, accepted, head, acceptsIdentity(acceptEncoding));
     const headers = { ...JSON_TYPE, ...cacheHeaders(c, catalogEtag(at, tier, name), outcome) };
+    if (outcome === "MISS") {
+      // The refill's background publish waits for these bytes to be read out (CatalogCache.bodySent).
+      const { readable, sent } = sentInChunks(body);
+      catalog.bodySent(sent);
+      return encodedResponse(c.body(readable, 200, headers), encoding);
+    }
     return encodedResponse(c.body(body as Uint8Array<ArrayBuffer>, 200, headers), encoding);
   }
   const { snapshot, outcome } = await catalog.snapshot(head);

@@ -52,6 +52,17 @@ describe("GET /v1/models caching", () => {
     expect(await second.text()).toBe(await first.text());
   });
 
+  it("answers a miss (streamed out before the refill is stored) with every byte a hit answers", async () => {
+    await createModel({ provider: uniqueProvider() });
+    await coldCache();
+    const miss = await call("/v1/models");
+    expect(miss.headers.get("X-Cache")).toBe("MISS");
+    const missBytes = new Uint8Array(await miss.arrayBuffer());
+    const hit = await call("/v1/models");
+    expect(hit.headers.get("X-Cache")).toBe("HIT");
+    expect(new Uint8Array(await hit.arrayBuffer())).toEqual(missBytes);
+  });
+
   it("serves filtered lists from the cached catalog too", async () => {
     const provider = uniqueProvider();
     await createModel({ provider });
