@@ -47,7 +47,8 @@ export async function consumeUsageBatch(batch: MessageBatch<UsageMessage>, env: 
         message.ack();
       } catch (error) {
         // From the dead-letter queue: once its own retries are spent the queue deletes the message, and these calls are lost.
-        if (deadLettered) log.error("usage_dead_letter_failed", { flushId, attempts: message.attempts, calls: callsOf(parsed.data), error });
+        if (deadLettered)
+          log.error("usage_dead_letter_failed", { flushId, attempts: message.attempts, calls: callsOf(parsed.data), error });
         else log.error("usage_consumer_error", { flushId, attempts: message.attempts, error });
         message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
       }
