@@ -18,6 +18,8 @@ export interface CatalogSample {
   total: number;
   detailPaths: string[];
   gatePaths: string[];
+  /** The bench's aliases (bench-alias-N, seeded by one-size.ts) and their targets, pairwise: the gate on each. */
+  aliasIds: { aliases: string[]; targets: string[] };
   firstDetail: Uint8Array;
   firstGate: Uint8Array;
   /** Bytes of the anonymous list per Content-Encoding. */
@@ -48,11 +50,18 @@ export async function sampleCatalog(stage: Stage, models: number): Promise<Catal
     throw new Error(`GET /v1/models lists ${listed.total} models, not the ${fmt(models)} synthetic ones just seeded (a stale cache?)`);
   }
   const proModels = (
-    JSON.parse(new TextDecoder().decode(proList)) as { models: Array<{ id: string; access_status: string; is_available: boolean }> }
+    JSON.parse(new TextDecoder().decode(proList)) as {
+      models: Array<{ id: string; access_status: string; is_available: boolean; alias_for?: string }>;
+    }
   ).models;
-  const detailPaths = spread(listed.models, 500).map((m) => `/v1/models/${m.id}`);
+  const aliased = proModels.filter((m) => m.id.startsWith("bench-alias-") && m.alias_for && m.access_status === "allowed");
+  const aliasIds = { aliases: aliased.map((m) => m.id), targets: aliased.map((m) => m.alias_for as string) };
+  const detailPaths = spread(
+    listed.models.filter((m) => !m.id.startsWith("bench-alias-")),
+    500,
+  ).map((m) => `/v1/models/${m.id}`);
   const gatePaths = spread(
-    proModels.filter((m) => m.access_status === "allowed" && m.is_available),
+    proModels.filter((m) => m.access_status === "allowed" && m.is_available && m.alias_for === undefined),
     500,
   ).map((m) => `/v1/models/${m.id}/access`);
   const firstDetail = await warm(stage, detailPaths[0] as string);
@@ -64,7 +73,9 @@ export async function sampleCatalog(stage: Stage, models: number): Promise<Catal
     detail: await ceilingOf(stage, "detail", firstDetail),
     gate: await ceilingOf(stage, "gate", firstGate),
   };
-  return { anonymousList, proList, total: listed.total, detailPaths, gatePaths, firstDetail, firstGate, wire, ceilingPaths };
+  if (aliasIds.aliases.length === 0) throw new Error("the list has none of the bench's aliases (bench-alias-N): were they seeded?");
+  await warm(stage, `/v1/models/${aliasIds.aliases[0]}/access`, stage.pro);
+  return { anonymousList, proList, total: listed.total, detailPaths, gatePaths, aliasIds, firstDetail, firstGate, wire, ceilingPaths };
 }
 
 /** The list as it goes on the wire to clients that accept gzip or br: compressed once per version, sent as is. */

@@ -8,8 +8,9 @@ import { SignJWT } from "jose";
 import { SEED_MODELS } from "../scripts/data/seed-catalog";
 import { connect } from "../scripts/lib/database";
 import { migrate, readMigrations } from "../scripts/lib/migrations";
-import { insertSeeds } from "../scripts/lib/seeding";
+import { insertSeedAliases, insertSeeds } from "../scripts/lib/seeding";
 import { syntheticModels } from "../scripts/lib/synthetic-models";
+import { isTierAllowed } from "../src/domain/tier-access";
 import { sampleCatalog } from "./catalog-sample";
 import { onCleanup } from "./cleanup";
 import type { BenchDatabase } from "./database";
@@ -23,6 +24,7 @@ import { dashboardModelsPage } from "./scenarios/dashboard";
 import { databasePath } from "./scenarios/database-path";
 import { filteredList } from "./scenarios/filtered-list";
 import { gateBinding } from "./scenarios/gate-binding";
+import { gateProfile } from "./scenarios/gate-profile";
 import { wholeLists } from "./scenarios/lists";
 import { mixedReadsAndWrites } from "./scenarios/mixed";
 import { modelHistoryReads } from "./scenarios/model-history";
@@ -59,6 +61,7 @@ export async function benchAt(models: number, ctx: SizeContext): Promise<RunResu
   const rows = runs("a") ? await wholeLists(stage, sample) : [];
   const heapAfterWarmUp = await workerHeap(stage.worker.inspectorPort);
   if (runs("d")) rows.push(...(await smallAnswers(stage, sample)));
+  const breakdown = runs("d") ? await gateProfile(stage, sample) : undefined;
   if (runs("r")) rows.push(...(await gateBinding(stage, sample)));
   if (runs("f")) rows.push(await filteredList(stage));
   if (runs("i")) rows.push(await dashboardModelsPage(stage));
@@ -80,6 +83,7 @@ export async function benchAt(models: number, ctx: SizeContext): Promise<RunResu
     rows,
     queries,
     profile: missPath.profile,
+    breakdown,
   };
 }
 
@@ -90,9 +94,9 @@ async function seedAndQuery(models: number, tag: string, ctx: SizeContext): Prom
   const seedStarted = performance.now();
   await migrate(client, readMigrations());
   await insertSeeds(client, SEED_MODELS);
-  await insertSeeds(client, syntheticModels(models), (done, total) =>
-    progress(`${tag} seeding ${fmt(done)}/${fmt(total)} synthetic models`),
-  );
+  const synthetic = syntheticModels(models);
+  await insertSeeds(client, synthetic, (done, total) => progress(`${tag} seeding ${fmt(done)}/${fmt(total)} synthetic models`));
+  await insertSeedAliases(client, benchAliases(synthetic));
   // Fresh planner statistics, as autovacuum would leave them on a live database.
   await client.query("ANALYZE models");
   say(
@@ -107,6 +111,19 @@ async function seedAndQuery(models: number, tag: string, ctx: SizeContext): Prom
   );
   say(`${tag} JSONB queries: worst p95 ${Math.max(...queries.filter((q) => !q.name.startsWith("cache")).map((q) => q.p95)).toFixed(1)} ms`);
   return queries;
+}
+
+/** Aliases the alias rows call: `bench-alias-N` over live, available synthetic models the pro tier may use. */
+export const BENCH_ALIAS_PREFIX = "bench-alias-";
+const BENCH_ALIASES = 50;
+
+function benchAliases(synthetic: ReturnType<typeof syntheticModels>) {
+  const usable = synthetic.filter((m) => !m.isArchived && m.isAvailable && !m.isLegacy && isTierAllowed(m.meta, "pro"));
+  const step = Math.max(1, Math.floor(usable.length / BENCH_ALIASES));
+  return usable
+    .filter((_, i) => i % step === 0)
+    .slice(0, BENCH_ALIASES)
+    .map((m, i) => ({ alias: `${BENCH_ALIAS_PREFIX}${i + 1}`, targetModelId: m.id }));
 }
 
 /** `wrangler dev` of the bench entry on this size's database, with a pro and an admin token for it. */

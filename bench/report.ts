@@ -43,6 +43,16 @@ export interface RunResult {
   queries: QueryResult[];
   /** Median ms per step of a cache miss, and per request on the hit path (GET /__bench/profile). */
   profile: Record<string, number>;
+  /** Where the gate's and the detail's isolate CPU goes, from V8's profiler. */
+  breakdown?: Breakdown[];
+}
+
+/** One route's sampled isolate CPU per request, by the src/ module on the stack (bench/scenarios/gate-profile.ts). */
+export interface Breakdown {
+  scenario: string;
+  requests: number;
+  busyMsPerRequest: number;
+  parts: Array<{ part: string; msPerRequest: number }>;
 }
 
 export interface MachineInfo {
@@ -114,6 +124,24 @@ export function profileTable(runs: RunResult[]): string {
   ].join("\n");
 }
 
+/** Each profiled route's parts, in ms of isolate CPU per request. */
+export function breakdownTable(runs: RunResult[]): string {
+  const lines: string[] = [];
+  for (const run of runs) {
+    for (const b of run.breakdown ?? []) {
+      lines.push(
+        "",
+        `**${n(run.models)} models, ${b.scenario}**: ${ms(b.busyMsPerRequest)} ms of sampled isolate CPU per request (${n(b.requests)} requests)`,
+        "",
+        "| part (nearest src/ module on the stack) | ms per request | share |",
+        "|---|---:|---:|",
+        ...b.parts.map((p) => `| ${p.part} | ${p.msPerRequest.toFixed(3)} | ${fixed((p.msPerRequest / b.busyMsPerRequest) * 100, 0)}% |`),
+      );
+    }
+  }
+  return lines.join("\n").trim();
+}
+
 export interface TargetCheck {
   ok: boolean | undefined;
   text: string;
@@ -144,6 +172,8 @@ export function checkTargets(runs: RunResult[]): TargetCheck[] {
   ratioCheck("d", 0.9, 1.25, "detail vs its small-body ceiling");
   ratioCheck("r", 0.9, undefined, "checkAccess over the service binding vs a no-op method");
   ratioCheck("e-on", 0.95, undefined, "HTTP gate with usage counting vs without (cost < 5%)");
+  ratioCheck("e-alias", 0.95, undefined, "HTTP gate on an alias vs on its target");
+  ratioCheck("r-alias", 0.95, undefined, "checkAccess on an alias vs on its target");
   const w = big?.rows.find((r) => r.key === "w");
   if (w) checks.push({ ok: w.p95 < 250, text: `(w) admin write at 10,000 models: p95 ${ms(w.p95)} ms (target < 250 ms)` });
   else missing("(w) admin write at 10,000 models");
@@ -205,6 +235,8 @@ export function summary(runs: RunResult[], machine: MachineInfo): string {
     "",
     profileTable(runs),
     "",
+    breakdownTable(runs),
+    "",
     `${machine.loadGenerator}; Accept-Encoding: ${machine.acceptEncoding}; ${machine.settings}`,
   ].join("\n");
 }
@@ -259,6 +291,10 @@ export function writeDoc(file: string, kind: "embedded" | "postgres", runs: RunR
     "Where the time goes (`GET /__bench/profile`, in the Worker: a cache miss's statement and functions timed one by one, where the `store:` steps are the ones the refill starts in the background, then a write's patch; then the KV read of the head and the JWT check, averaged over 100 calls, which the hit path now pays at most once a second and once per request):",
     "",
     profileTable(runs),
+    "",
+    "Where the gate's and the detail's isolate CPU goes (V8's sampling profiler over the DevTools port during one 5 s load run each, bench/cpu-profile.ts; the runtime's C++ and the rate-limit binding's Durable Object are outside the isolate and not in these numbers):",
+    "",
+    breakdownTable(runs),
     "",
     plans(runs),
     end,

@@ -25,6 +25,11 @@
  * - PUT  /__bench/counting/off|on  usage counting off (the gate counts nothing)
  *                                or back on, for this isolate: the HTTP gate
  *                                with and without it
+ * - PUT  /__bench/rate-limits/off|on  the app sees no rate-limit bindings (so
+ *                                limits nothing, as src/http/rate-limit.ts does
+ *                                without one) or its own again: what Miniflare's
+ *                                binding, a Durable Object fetch per request,
+ *                                costs the gate and the detail
  * - GET  /__bench/rpc/*          forwarded to the example inference Worker
  *                                (bench/inference/worker.ts), which calls
  *                                this Worker's BenchGate over its binding
@@ -52,6 +57,20 @@ export { BenchGate } from "./gate";
 type BenchEnv = Env & { BENCH_INFERENCE?: Fetcher };
 
 const app = createApp();
+let limited = true;
+/** One copy of the env without the limiters per env, so config is still parsed once (loadConfig's WeakMap). */
+const unlimited = new WeakMap<Env, Env>();
+const appEnv = (env: Env): Env => {
+  if (limited) return env;
+  let copy = unlimited.get(env);
+  if (!copy) {
+    const rest: Record<string, unknown> = { ...env };
+    for (const name of ["ANONYMOUS_LIMITER", "AUTHENTICATED_LIMITER", "WRITE_LIMITER", "SIGN_IN_LIMITER"]) delete rest[name];
+    copy = rest as unknown as Env;
+    unlimited.set(env, copy);
+  }
+  return copy;
+};
 let outcomes: Record<string, number> = {};
 const ceilings = new Map<string, Partial<Record<Encoding, Uint8Array<ArrayBuffer>>>>();
 
@@ -99,6 +118,10 @@ async function bench(request: Request, url: URL, env: Env, ctx: ExecutionContext
     if (on) Reflect.deleteProperty(gateUsage, "count");
     else gateUsage.count = () => {};
     return Response.json({ counting: on });
+  }
+  if (request.method === "PUT" && url.pathname.startsWith("/__bench/rate-limits/")) {
+    limited = url.pathname.endsWith("/on");
+    return Response.json({ rateLimits: limited });
   }
   if (url.pathname.startsWith("/__bench/rpc/")) {
     const inference = (env as BenchEnv).BENCH_INFERENCE;
@@ -196,7 +219,7 @@ export default {
     // One URL parse per request, for the app's requests too: the bench's routing must not tilt a ratio.
     const url = new URL(request.url);
     if (url.pathname.startsWith("/__bench/")) return bench(request, url, env, ctx);
-    const response = await app.fetch(request, env, ctx);
+    const response = await app.fetch(request, appEnv(env), ctx);
     if (request.method === "GET" && url.pathname === "/v1/models") {
       const outcome = response.headers.get("X-Cache") ?? "none";
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;

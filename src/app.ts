@@ -55,8 +55,8 @@ export function createApp() {
       c.env.MODEL_CACHE,
       c.env.WEBHOOK_QUEUE,
       (p) => c.executionCtx.waitUntil(p),
-      c.var.requestId,
-      c.var.clientRequestId,
+      c.get("requestId"),
+      c.get("clientRequestId"),
     );
     c.set("services", services);
     try {

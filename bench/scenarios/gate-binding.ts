@@ -28,7 +28,12 @@ function freeGatePaths(sample: CatalogSample): string[] {
 export async function gateBinding(stage: Stage, sample: CatalogSample) {
   const { base, pro } = stage;
   const ids = sample.gatePaths.map((path) => decodeURIComponent(path.split("/")[3] ?? ""));
-  const rpc = (method: string) => ids.map((id) => `/__bench/rpc/${method}?model=${encodeURIComponent(id)}&calls=${RPC_CALLS_PER_REQUEST}`);
+  const rpcOf = (method: string, list: string[]) =>
+    list.map((id) => `/__bench/rpc/${method}?model=${encodeURIComponent(id)}&calls=${RPC_CALLS_PER_REQUEST}`);
+  const rpc = (method: string) => rpcOf(method, ids);
+  const { aliases, targets } = sample.aliasIds;
+  const gateOn = (list: string[]) => list.map((id) => `/v1/models/${encodeURIComponent(id)}/access`);
+  const aliasNote = `${aliases.length} bench aliases (bench-alias-N) round-robin`;
   const counting = (state: "on" | "off") => async () => {
     const response = await fetch(stage.url(`/__bench/counting/${state}`), { method: "PUT" });
     if (!response.ok) throw new Error(`PUT /__bench/counting/${state}: ${response.status}`);
@@ -47,6 +52,19 @@ export async function gateBinding(stage: Stage, sample: CatalogSample) {
       spec: { ...base, paths: rpc("checkAccess"), headers: pro },
       note,
       ceiling: "hr",
+    },
+    {
+      key: "r-target",
+      label: "(r-target) checkAccess on the aliases' targets",
+      spec: { ...base, paths: rpcOf("checkAccess", targets), headers: pro },
+      note: `the ${targets.length} models the bench aliases point at, round-robin`,
+    },
+    {
+      key: "r-alias",
+      label: "(r-alias) checkAccess on their aliases",
+      spec: { ...base, paths: rpcOf("checkAccess", aliases), headers: pro },
+      note: aliasNote,
+      ceiling: "r-target",
     },
   ]);
   rows.push(
@@ -71,6 +89,22 @@ export async function gateBinding(stage: Stage, sample: CatalogSample) {
         label: "(e-anon) HTTP gate, anonymous (no token to verify)",
         spec: { ...base, paths: freeGatePaths(sample) },
         note: "counting on; the difference to (e-on) is the JWT verification",
+        before: counting("on"),
+      },
+      {
+        key: "e-target",
+        label: "(e-target) HTTP gate on the aliases' targets, pro",
+        spec: { ...base, paths: gateOn(targets), headers: pro },
+        note: `the ${targets.length} models the bench aliases point at, round-robin`,
+        before: counting("on"),
+      },
+      {
+        key: "e-alias",
+        label: "(e-alias) HTTP gate on their aliases, pro",
+        spec: { ...base, paths: gateOn(aliases), headers: pro },
+        note: aliasNote,
+        ceiling: "e-target",
+        before: counting("on"),
       },
     ])),
   );

@@ -9,6 +9,7 @@ import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey, jwtVerif
 import type { Config } from "../config";
 import { ApiError } from "../http/errors";
 import { ClaimsSchema, type Principal, principalFromClaims, SYSTEM_ACTOR_PREFIX } from "./principal";
+import { VerifiedTokens } from "./verified-tokens";
 
 /** Longer tokens are refused before any parsing: no legitimate token is this big. */
 export const MAX_TOKEN_LENGTH = 8192;
@@ -82,8 +83,24 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match[1];
 }
 
+/** Per configuration (its secret or key server, issuer, audience): a token verified under one says nothing under another. */
+const verifiedTokens = new WeakMap<Config, VerifiedTokens>();
+
 export async function verifyToken(token: string, config: Config): Promise<Principal> {
   if (token.length > MAX_TOKEN_LENGTH) throw unauthorized("token is too long");
+  let verified = verifiedTokens.get(config);
+  if (!verified) {
+    verified = new VerifiedTokens();
+    verifiedTokens.set(config, verified);
+  }
+  const known = verified.get(token, Date.now());
+  if (known) return known;
+  const principal = await verifyWithJose(token, config);
+  verified.set(token, principal.principal, principal.exp, Date.now());
+  return principal.principal;
+}
+
+async function verifyWithJose(token: string, config: Config): Promise<{ principal: Principal; exp: number }> {
   const options = {
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
@@ -103,7 +120,8 @@ export async function verifyToken(token: string, config: Config): Promise<Princi
     if (claims.data.sub.trim().toLowerCase().startsWith(SYSTEM_ACTOR_PREFIX)) {
       throw unauthorized(`token subject must not start with the reserved prefix ${SYSTEM_ACTOR_PREFIX}`);
     }
-    return principalFromClaims(claims.data);
+    // requiredClaims made jose check that exp is there (and a number in the future).
+    return { principal: principalFromClaims(claims.data), exp: payload.exp as number };
   } catch (error) {
     if (error instanceof ApiError) throw error;
     // The key server failing is our outage, never a reason to let a caller in or blame their token.

@@ -6,13 +6,13 @@ import { bearerToken, verifyToken } from "./jwt";
 /** Verifies a token when one is sent; a bad token is a 401, never a silent downgrade to anonymous. */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c.req.header("Authorization"));
-  c.set("principal", token ? await verifyToken(token, c.var.config) : null);
+  c.set("principal", token ? await verifyToken(token, c.get("config")) : null);
   await next();
 });
 
 /** For /admin/*: a valid token with role admin or super_admin. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  const principal = c.var.principal;
+  const principal = c.get("principal");
   if (!principal) {
     throw new ApiError("unauthorized", "an admin token is required", { headers: { "WWW-Authenticate": "Bearer" } });
   }

@@ -64,12 +64,36 @@ export function successorOf(legacy: { replacement_model_id?: string; recommended
 /** `Link: <.../ID>; rel="successor-version"`, under the view's own base path. */
 export const successorLink = (id: string, basePath = "/v1/models") => `<${basePath}/${encodeURIComponent(id)}>; rel="successor-version"`;
 
+type LegacyFields = { deprecated_at?: string; sunset_date?: string; replacement_model_id?: string; recommended_model_id?: string | null };
+
+/**
+ * Per legacy_info object and base path. A snapshot's objects are never
+ * mutated (a new version builds new ones), so the dates are parsed and
+ * formatted once per model per version, not per request. Callers spread the
+ * result, never change it.
+ */
+const formatted = new WeakMap<object, Map<string, Readonly<Record<string, string>>>>();
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** RFC 9745 Deprecation, RFC 8594 Sunset and the successor link for a legacy model. */
-export function legacyHeaders(
-  legacy: { deprecated_at?: string; sunset_date?: string; replacement_model_id?: string; recommended_model_id?: string | null } | undefined,
-  basePath = "/v1/models",
-): Record<string, string> {
-  if (!legacy) return {};
+export function legacyHeaders(legacy: LegacyFields | undefined, basePath = "/v1/models"): Readonly<Record<string, string>> {
+  if (!legacy) return NO_HEADERS;
+  let byPath = formatted.get(legacy);
+  if (!byPath) {
+    byPath = new Map();
+    formatted.set(legacy, byPath);
+  }
+  let headers = byPath.get(basePath);
+  if (!headers) {
+    // Without a deprecated_at that parses, the Deprecation date is "now": formatted per request, not kept.
+    if (Number.isNaN(Date.parse(legacy.deprecated_at ?? ""))) return formatLegacyHeaders(legacy, basePath);
+    headers = formatLegacyHeaders(legacy, basePath);
+    byPath.set(basePath, headers);
+  }
+  return headers;
+}
+
+function formatLegacyHeaders(legacy: LegacyFields, basePath: string): Record<string, string> {
   const headers: Record<string, string> = {};
   const deprecatedAt = legacy.deprecated_at ? Date.parse(legacy.deprecated_at) : Number.NaN;
   // A legacy model is deprecated now if we do not know since when.

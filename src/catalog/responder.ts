@@ -37,19 +37,19 @@ function sentInChunks(body: Uint8Array): { readable: ReadableStream; sent: Promi
 }
 
 /** The caller's tier; no token reads as free. */
-export const tierOf = (c: Context<AppEnv>): SubscriptionTier => c.var.principal?.tier ?? "free";
+export const tierOf = (c: Context<AppEnv>): SubscriptionTier => c.get("principal")?.tier ?? "free";
 
 const JSON_TYPE = { "Content-Type": "application/json; charset=UTF-8" };
 
 function cacheHeaders(c: Context<AppEnv>, etag: string, outcome: CacheOutcome) {
-  return { ...publicCacheHeaders(c.var.principal !== null), ETag: etag, "X-Cache": outcome };
+  return { ...publicCacheHeaders(c.get("principal") !== null), ETag: etag, "X-Cache": outcome };
 }
 
 export async function respondWithList(c: Context<AppEnv>, view: CatalogView, query: ModelFilters & { includeArchived?: boolean }) {
   const { includeArchived, ...filters } = query;
   if (includeArchived) return respondWithArchived(c, view, filters);
   const tier = tierOf(c);
-  const catalog = c.var.services.catalog;
+  const catalog = c.get("services").catalog;
   const head = await catalog.head();
   const filtered = isFiltered(filters);
   const name = filtered ? view.listPrefix + filterView(filters) : view.name;
@@ -82,11 +82,11 @@ export async function respondWithList(c: Context<AppEnv>, view: CatalogView, que
  * If-None-Match costs one small read; never stored by any cache.
  */
 async function respondWithArchived(c: Context<AppEnv>, view: CatalogView, filters: ModelFilters) {
-  if (!c.var.principal?.isAdmin) throw new ApiError("forbidden", "includeArchived=true requires an admin token");
+  if (!c.get("principal")?.isAdmin) throw new ApiError("forbidden", "includeArchived=true requires an admin token");
   const tier = tierOf(c);
   const name = `${view.listPrefix}archived:${filterView(filters)}`;
   const headers = (etag: string) => ({ "Cache-Control": "no-store", ETag: etag, "X-Cache": "BYPASS" });
-  const db = c.var.services.db;
+  const db = c.get("services").db;
   const ifNoneMatch = c.req.header("If-None-Match");
   if (ifNoneMatch) {
     const etag = catalogEtag(await readCatalogVersion(db), tier, name);
@@ -99,7 +99,7 @@ async function respondWithArchived(c: Context<AppEnv>, view: CatalogView, filter
 
 export async function respondWithModel(c: Context<AppEnv>, view: CatalogView, id: string) {
   const tier = tierOf(c);
-  const { snapshot, outcome } = await c.var.services.catalog.snapshot();
+  const { snapshot, outcome } = await c.get("services").catalog.snapshot();
   const entry = findModel(snapshot, id, view.basePath);
   const etag = catalogEtag(snapshot, tier, `${view.modelPrefix}:${id}`);
   const headers = { ...cacheHeaders(c, etag, outcome), ...legacyHeaders(entry.model.legacy_info, view.basePath) };

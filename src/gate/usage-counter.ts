@@ -37,6 +37,14 @@ export interface UsageQueue {
   sendBatch(messages: Iterable<{ body: UsageMessage; contentType?: "json" }>): Promise<unknown>;
 }
 
+/** A row being counted: the key of its first decision, the hour's start and the last decision in epoch ms. */
+interface PendingRow {
+  key: UsageKey;
+  hour: number;
+  calls: number;
+  lastSeen: number;
+}
+
 export const ANONYMOUS_CALLER = "anonymous";
 const HOUR_MS = 3_600_000;
 
@@ -69,7 +77,8 @@ export class UsageCounter {
   readonly #rowsPerMessage: number;
   readonly #maxUnsent: number;
   readonly #sendTimeoutMs: number;
-  #rows = new Map<string, UsageRow>();
+  /** Pending rows with their times as epoch ms: formatted once per row at the flush, never per decision. */
+  #rows = new Map<string, PendingRow>();
   #decisions = 0;
   /** When the current window's first decision was counted; undefined while nothing is pending. */
   #windowStart: number | undefined;
@@ -120,15 +129,14 @@ export class UsageCounter {
   }
 
   #add(key: UsageKey, now: number) {
-    const hour = new Date(Math.floor(now / HOUR_MS) * HOUR_MS).toISOString();
+    const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
     const id = JSON.stringify([hour, key.model_id, key.alias, key.caller, key.outcome]);
-    const seen = new Date(now).toISOString();
     const row = this.#rows.get(id);
     if (row) {
       row.calls += 1;
-      row.last_seen = seen;
+      row.lastSeen = now;
     } else {
-      this.#rows.set(id, { hour, ...key, calls: 1, last_seen: seen });
+      this.#rows.set(id, { key, hour, calls: 1, lastSeen: now });
     }
     this.#decisions += 1;
     this.#windowStart ??= now;
@@ -140,7 +148,18 @@ export class UsageCounter {
 
   /** Takes what is pending, as queue messages, and starts a new window. */
   #take(): UsageMessage[] {
-    const rows = [...this.#rows.values()];
+    const rows: UsageRow[] = [];
+    for (const { key, hour, calls, lastSeen } of this.#rows.values()) {
+      rows.push({
+        hour: new Date(hour).toISOString(),
+        model_id: key.model_id,
+        alias: key.alias,
+        caller: key.caller,
+        outcome: key.outcome,
+        calls,
+        last_seen: new Date(lastSeen).toISOString(),
+      });
+    }
     this.#rows = new Map();
     this.#decisions = 0;
     this.#windowStart = undefined;

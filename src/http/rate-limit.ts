@@ -28,11 +28,11 @@ function limitOf(policy: RateLimitPolicy, config: Config): number {
 /** Counts the request; runs after authentication (the subject must be a verified token's). */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const found = rateLimitFor(
-    { method: c.req.method, path: c.req.path, ip: c.req.header("CF-Connecting-IP"), subject: c.var.principal?.subject },
-    c.var.config.RATE_LIMIT_EXEMPT_SUBJECTS,
+    { method: c.req.method, path: c.req.path, ip: c.req.header("CF-Connecting-IP"), subject: c.get("principal")?.subject },
+    c.get("config").RATE_LIMIT_EXEMPT_SUBJECTS,
   );
   if (!found) return next();
-  const limit = limitOf(found.policy, c.var.config);
+  const limit = limitOf(found.policy, c.get("config"));
   c.header("RateLimit-Policy", policyField(found.policy, limit));
   if (!(await withinLimit(c, found.policy, found.key))) {
     // The binding does not say when its window ends: a full window is the longest a client can wait.
@@ -52,7 +52,7 @@ async function withinLimit(c: Context<AppEnv>, policy: RateLimitPolicy, key: str
     // The policy in the key too: one counter store may hold several policies' keys (Miniflare's does).
     return (await binding.limit({ key: `${policy}:${key}` })).success;
   } catch (error) {
-    log.warn("rate_limit_unavailable", { requestId: c.var.requestId, policy, error });
+    log.warn("rate_limit_unavailable", { requestId: c.get("requestId"), policy, error });
     return true;
   }
 }

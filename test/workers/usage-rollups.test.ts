@@ -10,7 +10,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { gateUsage } from "../../src/gate/gate";
 import type { UsageMessage, UsageRow } from "../../src/gate/usage-counter";
-import { consumeUsageBatch, USAGE_QUEUE } from "../../src/usage/consumer";
+import worker from "../../src/index";
+import { consumeUsageBatch, USAGE_DEAD_LETTER_QUEUE, USAGE_QUEUE } from "../../src/usage/consumer";
 import { addFlush } from "../../src/usage/rollups";
 import { adminPost, adminToken, call, hourlyRunAt, runCron, userToken } from "./support/client";
 import { createModel, uniqueId, uniqueProvider } from "./support/fixtures";
@@ -49,8 +50,15 @@ const row = (modelId: string, caller: string, overrides: Partial<UsageRow> = {})
 
 /** One run of the consumer over `bodies`, as the queue would deliver them. */
 async function consume(bodies: unknown[], environment: TestEnv = env) {
-  const batch = createMessageBatch<UsageMessage>(
-    USAGE_QUEUE,
+  const batch = usageBatch(USAGE_QUEUE, bodies);
+  const ctx = createExecutionContext();
+  await consumeUsageBatch(batch, environment, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+function usageBatch(queue: string, bodies: unknown[]) {
+  return createMessageBatch<UsageMessage>(
+    queue,
     bodies.map((body, i) => ({
       id: `usage-${i}-${crypto.randomUUID().slice(0, 6)}`,
       timestamp: new Date(),
@@ -58,9 +66,6 @@ async function consume(bodies: unknown[], environment: TestEnv = env) {
       body: body as UsageMessage,
     })),
   );
-  const ctx = createExecutionContext();
-  await consumeUsageBatch(batch, environment, ctx);
-  return getQueueResult(batch, ctx);
 }
 
 const owner = directDatabase();
@@ -155,6 +160,28 @@ describe("the usage consumer", () => {
     expect(down.explicitAcks).toHaveLength(0);
     await consume([message]);
     expect((await usageOf(id)).calls).toBe(4);
+  });
+});
+
+describe("the usage dead-letter queue", () => {
+  it("adds a dead-lettered message once more through the Worker's queue handler, and logs what a last failure loses", async () => {
+    const logs = captureConsole();
+    const { id } = await createModel({ provider: uniqueProvider("usage") });
+    const message: UsageMessage = { flush_id: uniqueId("flush"), rows: [row(id, "grace", { calls: 3 })] };
+    // The handler src/index.ts exports: the dead-letter queue's batches go to the usage consumer, not to webhooks.
+    const deliver = async (environment: TestEnv) => {
+      const batch = usageBatch(USAGE_DEAD_LETTER_QUEUE, [message]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch, environment as Env, ctx);
+      return getQueueResult(batch, ctx);
+    };
+    const down = await deliver(deadDatabaseEnv());
+    expect(down.retryMessages).toHaveLength(1);
+    expect(logs.events("usage_dead_letter_failed")).toMatchObject([{ calls: 3 }]);
+    const back = await deliver(env);
+    expect(back.explicitAcks).toHaveLength(1);
+    expect(logs.events("usage_dead_lettered")).toHaveLength(2);
+    expect((await usageOf(id)).calls).toBe(3);
   });
 });
 

@@ -25,7 +25,7 @@ export const history: AppRouteHandler<typeof routes.history> = async (c) => {
 export const access: AppRouteHandler<typeof routes.access> = async (c) => {
   const { id } = c.req.valid("param");
   const flushTo = { queue: c.env.USAGE_QUEUE, waitUntil: (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise) };
-  const { decision, outcome } = await checkGate(c.var.services.catalog, id, c.var.principal, flushTo);
+  const { decision, outcome } = await checkGate(c.get("services").catalog, id, c.get("principal"), flushTo);
   if (decision.refusal) throw decision.refusal;
   return c.json(grantBody(decision, id), 200, {
     "Cache-Control": "private, no-store",
