@@ -3,6 +3,8 @@
 export interface Answer {
   kind: string;
   at: number;
+  /** When its answer (or its failure) came. */
+  doneAt: number;
   /** HTTP status; null when no answer came (connection refused, reset, timed out). */
   status: number | null;
   /** Error code of a 5xx answer's envelope (null: not the envelope). */

@@ -30,7 +30,7 @@ import { parseOptions, type SoakOptions, unknownOption } from "./options";
 import { startReceiver } from "./receivers";
 import { newRecord } from "./record";
 import { soakTable, writeSoakDoc } from "./report";
-import { runFaults, UNSUBSCRIBE_AT, WARM_UP_AT } from "./schedule";
+import { runFaults, UNSUBSCRIBE_AT, warmUpAt } from "./schedule";
 import { startService } from "./service";
 import { drive, GATE_CALLERS, RPC_CALLER, triggerCron } from "./traffic";
 
@@ -106,15 +106,21 @@ async function main(): Promise<boolean> {
   const heapSegments: Array<{ afterWarmUp?: number; atEnd?: number }> = [];
   const heap = async () => (await workerHeap(service.inspectorPort))?.usedBytes;
   const sideline = (async () => {
-    await at(WARM_UP_AT);
+    await at(warmUpAt(durationMs));
     heapSegments.push({ afterWarmUp: await heap() });
   })();
   const unsubscribe = (async () => {
     await at(UNSUBSCRIBE_AT);
     const endpoint = endpoints[2];
     if (!endpoint) return;
-    const response = await fetch(`${service.baseUrl}/admin/webhooks/${endpoint.id}`, { method: "DELETE", headers: adminHeaders });
-    if (!response.ok) throw new Error(`unsubscribing answered ${response.status}`);
+    // Until it lands: a fault (the restart, the database) may refuse it.
+    for (;;) {
+      const response = await fetch(`${service.baseUrl}/admin/webhooks/${endpoint.id}`, { method: "DELETE", headers: adminHeaders }).catch(
+        () => undefined,
+      );
+      if (response?.ok || response?.status === 404) break;
+      await sleep(1000);
+    }
     endpoint.unsubscribedAt = Date.now();
     record.unsubscribed = { endpoint: endpoint.id, at: endpoint.unsubscribedAt };
   })();
@@ -130,7 +136,7 @@ async function main(): Promise<boolean> {
       },
       afterRestart: async () => {
         // The restarted isolate's own warm-up, then its baseline.
-        await sleep(Math.min(30_000, durationMs * 0.05));
+        await sleep(Math.max(15_000, Math.min(30_000, durationMs * 0.05)));
         heapSegments.push({ afterWarmUp: await heap() });
       },
     },

@@ -39,7 +39,8 @@ export const FAULTS: readonly PlannedFault[] = [
 
 /** When the unsubscribing endpoint is deleted, and when the heap is read after warm-up (shares of the duration). */
 export const UNSUBSCRIBE_AT = 0.45;
-export const WARM_UP_AT = 0.1;
+/** Heap baseline: a tenth of the run in, and never before 15 s (caches and the first flushes settle). */
+export const warmUpAt = (durationMs: number) => Math.max(0.1, 15_000 / durationMs);
 
 /** Seconds after a window during which its answers still count as its own (an isolate's cached state catching up). */
 export const RECOVERY_MS = 5000;
@@ -54,8 +55,14 @@ export interface FaultTargets {
 }
 
 async function switchWorker(service: SoakService, name: string, on: boolean) {
-  const response = await fetch(`${service.baseUrl}/__bench/faults/${name}/${on ? "on" : "off"}`, { method: "PUT" });
-  if (!response.ok) throw new Error(`fault switch ${name} answered ${response.status}`);
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(`${service.baseUrl}/__bench/faults/${name}/${on ? "on" : "off"}`, { method: "PUT" }).catch(
+      () => undefined,
+    );
+    if (response?.ok) return;
+    if (attempt === 10) throw new Error(`fault switch ${name} answered ${response?.status ?? "nothing"}`);
+    await sleep(1000);
+  }
 }
 
 async function begin(fault: PlannedFault, targets: FaultTargets) {

@@ -25,7 +25,7 @@ export interface Traffic {
 
 /** One request; its answer is recorded (5xx with its envelope's code). */
 async function send(t: Traffic, kind: string, path: string, init: RequestInit = {}): Promise<{ answer: Answer; body: string }> {
-  const answer: Answer = { kind, at: Date.now(), status: null };
+  const answer: Answer = { kind, at: Date.now(), doneAt: 0, status: null };
   let body = "";
   try {
     const response = await fetch(`${t.service.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(30_000) });
@@ -43,6 +43,7 @@ async function send(t: Traffic, kind: string, path: string, init: RequestInit = 
   } catch {
     // No answer: the Worker is being restarted (or hung).
   }
+  answer.doneAt = Date.now();
   t.record.answers.push(answer);
   return { answer, body };
 }
