@@ -6,6 +6,8 @@
 import type { Client } from "@neondatabase/serverless";
 
 export interface Stored {
+  /** When it was read (a retry due after this is still on schedule). */
+  readAt: number;
   audit: Array<{ modelId: string; action: string; marker: string | undefined }>;
   events: Array<{ id: string; type: string; modelId: string; marker: string | undefined; occurredAt: number; dispatched: boolean }>;
   /** The feed's event ids, in its order. */
@@ -46,6 +48,7 @@ export async function readStored(db: Client, baseUrl: string): Promise<Stored> {
   );
   const endpoints = await db.query("SELECT id, url FROM webhook_endpoints");
   return {
+    readAt: Date.now(),
     audit: audit.rows.map((row) => ({
       modelId: String(row.model_id),
       action: String(row.action),

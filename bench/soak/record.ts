@@ -30,8 +30,11 @@ export interface Window {
   fault: string;
   start: number;
   end: number;
-  /** What the fault may answer while it lasts: "503" (the error envelope), "no-answer" (the Worker is gone). */
-  allows: Array<"503" | "no-answer">;
+  /**
+   * What the fault may answer while it lasts: "503" (the error envelope), "no-answer" (the Worker is gone),
+   * "5xx" (any: wrangler dev itself answering while it is killed, outside the app).
+   */
+  allows: Array<"503" | "no-answer" | "5xx">;
 }
 
 export interface SoakRecord {

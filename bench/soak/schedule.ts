@@ -26,7 +26,7 @@ export const FAULTS: readonly PlannedFault[] = [
     effect: "new connections refused at the forwarder in front of the database",
   },
   { fault: "KV failing", from: 0.27, to: 0.34, allows: [], effect: "every MODEL_CACHE call rejects (bench switch)" },
-  { fault: "worker restart", from: 0.4, to: 0.4, allows: ["no-answer", "503"], effect: "wrangler dev killed and started again" },
+  { fault: "worker restart", from: 0.4, to: 0.4, allows: ["no-answer", "503", "5xx"], effect: "wrangler dev killed and started again" },
   {
     fault: "queue consumers failing",
     from: 0.5,
@@ -73,8 +73,10 @@ async function begin(fault: PlannedFault, targets: FaultTargets) {
   else if (fault.fault === "receiver down") await targets.flaky.down();
   else if (fault.fault === "worker restart") {
     await targets.beforeRestart();
+    await service.kill();
+    // Gone now: until here the old runtime may still have answered (and queued) while shutting down.
     targets.record.killedAt.push(Date.now());
-    await service.restart();
+    await service.start();
   }
 }
 

@@ -2,7 +2,7 @@
  * The service under soak, started as `npm run bench` starts it (bench/database.ts,
  * bench/service.ts): a throwaway database, seeded, and `wrangler dev` of the bench
  * entry, except that the Worker reaches the database through the fault forwarder.
- * restart() kills wrangler dev and starts it again (a new port, a new isolate,
+ * kill() and start() restart wrangler dev (a new port, a new isolate,
  * its local queues' contents gone: they live in wrangler's memory).
  */
 import { randomBytes } from "node:crypto";
@@ -30,7 +30,10 @@ export interface SoakService {
   label: string;
   version: string;
   mint(claims: Record<string, string>, subject: string): Promise<string>;
-  restart(): Promise<void>;
+  /** Kills wrangler dev (SIGTERM, then SIGKILL after 5 s); resolves once it is gone. */
+  kill(): Promise<void>;
+  /** Starts it again (a new port, a new isolate). */
+  start(): Promise<void>;
 }
 
 export async function startService(options: { postgres: boolean; models: number; workDir: string }): Promise<SoakService> {
@@ -84,8 +87,8 @@ export async function startService(options: { postgres: boolean; models: number;
         .setIssuedAt()
         .setExpirationTime("8h")
         .sign(key),
-    async restart() {
-      await worker.stop();
+    kill: () => worker.stop(),
+    async start() {
       worker = await startWorker(options.workDir, vars);
     },
   };

@@ -21,6 +21,7 @@ function input(overrides: { stored?: Partial<Stored>; endpoints?: EndpointSeen[]
   const record = { ...newRecord(), startedAt: T0, endedAt: T0 + 60_000 };
   record.writes.push({ marker: "soak w1", modelId: "m1", status: 200, at: T0 + 1000 });
   const stored: Stored = {
+    readAt: T0 + 60_000,
     audit: [{ modelId: "m1", action: "update_meta", marker: "soak w1" }],
     events: [{ id: "evt_1", type: "model.updated", modelId: "m1", marker: "soak w1", occurredAt: T0 + 1000, dispatched: true }],
     feed: ["evt_1"],
@@ -70,6 +71,14 @@ describe("checkDeliveries", () => {
     const result = checkDeliveries(killed);
     expect(result).toMatchObject({ ok: true, detail: expect.stringContaining("1 lost") });
   });
+  it("counts a delivery whose next attempt is due after the reading as on schedule, not lost", () => {
+    const given = input({ endpoints: [endpoint([]), endpoint(["evt_1"], { id: "wh_2", name: "other" })] });
+    given.stored.deliveries.set("wh_1 evt_1", { outcome: "retrying", attempts: 5, lastAt: T0 + 2000, nextRetryAt: T0 + 100_000 });
+    expect(checkDeliveries(given)).toMatchObject({ ok: true, detail: expect.stringContaining("1 still retrying") });
+    given.stored.deliveries.set("wh_1 evt_1", { outcome: "failed", attempts: 8, lastAt: T0 + 2000, nextRetryAt: null });
+    expect(checkDeliveries(given).ok).toBe(false);
+  });
+
   it("fails a delivery with a bad signature", () => {
     expect(checkDeliveries(input({ endpoints: [endpoint(["evt_1"], { badSignatures: 1 })] })).ok).toBe(false);
   });
