@@ -209,7 +209,7 @@ export function checkServerErrors({ record }: CheckInput): Check {
     ok: unexcused.length === 0,
     detail: unexcused.length
       ? `${unexcused.length} unexcused: ${unexcused.slice(0, 3).map(describe).join("; ")}`
-      : `${failures.length} of ${record.answers.length} answers were 503 (envelope) or none, all inside fault windows`,
+      : `${failures.length} of ${record.answers.length} answers were 503 (envelope), no answer or, at the restart, wrangler dev's own 5xx, all inside fault windows`,
   };
 }
 
