@@ -34,7 +34,10 @@
  *                                (bench/inference/worker.ts), which calls
  *                                this Worker's BenchGate over its binding
  *
- * It also exports CatalogGate and BenchGate (bench/gate.ts: CatalogGate plus
+ * - PUT  /__bench/faults/...      the soak's fault switches (bench/faults.ts):
+ *                                KV failing, the queue consumer failing
+ *
+ * It also runs the production queue consumers, and exports CatalogGate and BenchGate (bench/gate.ts: CatalogGate plus
  * the noop ceiling) for that binding.
  */
 import { createApp } from "../src/app";
@@ -46,9 +49,14 @@ import { publicListView } from "../src/catalog/views";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/client";
 import { gateUsage } from "../src/gate/gate";
+import type { UsageMessage } from "../src/gate/usage-counter";
 import { readCatalog } from "../src/queries/catalog";
 import { runScheduled } from "../src/scheduled";
+import { consumeUsageBatch, USAGE_QUEUE } from "../src/usage/consumer";
+import { consumeWebhookBatch } from "../src/webhooks/consumer";
+import type { DeliveryMessage } from "../src/webhooks/dispatch";
 import { forgetMemoizedCatalog } from "../test/isolate-memo";
+import { failedByFault, faultedEnv, faultRoute } from "./faults";
 
 export { CatalogGate } from "../src/gate/entrypoint";
 export { BenchGate } from "./gate";
@@ -112,6 +120,13 @@ async function bench(request: Request, url: URL, env: Env, ctx: ExecutionContext
     return Response.json({ deleted });
   }
   if (route === "GET /__bench/profile") return profile(request, env, ctx);
+  if (route === "POST /__bench/scheduled") {
+    // The cron, on demand (wrangler dev runs no Cron Triggers by itself): as the Cron Trigger calls it.
+    await runScheduled({ cron: "* * * * *", scheduledTime: Date.now(), noRetry() {} }, faultedEnv(env), ctx);
+    return Response.json({ ran: true });
+  }
+  const fault = faultRoute(request, url);
+  if (fault) return fault;
   if (request.method === "PUT" && url.pathname.startsWith("/__bench/counting/")) {
     // An own property shadows the prototype's count() (off); deleting it restores the production path exactly (on).
     const on = url.pathname.endsWith("/on");
@@ -219,7 +234,7 @@ export default {
     // One URL parse per request, for the app's requests too: the bench's routing must not tilt a ratio.
     const url = new URL(request.url);
     if (url.pathname.startsWith("/__bench/")) return bench(request, url, env, ctx);
-    const response = await app.fetch(request, appEnv(env), ctx);
+    const response = await app.fetch(request, faultedEnv(appEnv(env)), ctx);
     if (request.method === "GET" && url.pathname === "/v1/models") {
       const outcome = response.headers.get("X-Cache") ?? "none";
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
@@ -227,6 +242,12 @@ export default {
     return response;
   },
   async scheduled(controller, env, ctx) {
-    await runScheduled(controller, env, ctx);
+    await runScheduled(controller, faultedEnv(env), ctx);
   },
-} satisfies ExportedHandler<Env>;
+  // As src/index.ts, unless the soak's consumer fault is on.
+  async queue(batch, env, ctx) {
+    if (failedByFault(batch, USAGE_QUEUE)) return;
+    if (batch.queue === USAGE_QUEUE) await consumeUsageBatch(batch as MessageBatch<UsageMessage>, faultedEnv(env), ctx);
+    else await consumeWebhookBatch(batch as MessageBatch<DeliveryMessage>, faultedEnv(env), ctx);
+  },
+} satisfies ExportedHandler<Env, DeliveryMessage | UsageMessage>;

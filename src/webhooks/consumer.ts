@@ -28,6 +28,8 @@ import { checkWebhookUrl } from "./url-guard";
 
 export const DELIVERY_QUEUE = "catalog-webhooks";
 export const DEAD_LETTER_QUEUE = "catalog-webhooks-dlq";
+/** The consumer's own failures are retried on the delivery schedule up to its 4th step (320-480 s), not beyond. */
+const CONSUMER_FAILURE_DELAY_STEP = 4;
 
 export interface ConsumerOptions {
   /** Per-attempt timeout; the spec's 10 s unless a caller needs less. */
@@ -94,7 +96,8 @@ async function deliverMessage(db: Database, config: Config, message: Message<Del
       // Refused now (e.g. local URLs no longer allowed): no request is made; counts as a failed attempt.
       result = { delivered: false, statusCode: null, error: `URL not allowed: ${verdict.reason}` };
     }
-    const last = attempt >= MAX_DELIVERY_ATTEMPTS || message.attempts >= MAX_DELIVERY_ATTEMPTS;
+    // The budget is the database's count of attempts: the queue's own count also holds our failures (database down).
+    const last = attempt >= MAX_DELIVERY_ATTEMPTS;
     const outcome: DeliveryOutcome = result.delivered ? "delivered" : last ? "failed" : "retrying";
     const delaySeconds = outcome === "retrying" ? retryDelaySeconds(attempt) : undefined;
     await db.insert(webhookDeliveries).values({
@@ -113,7 +116,8 @@ async function deliverMessage(db: Database, config: Config, message: Message<Del
   } catch (error) {
     // Our own failure (database, secrets): the queue retries; a message that keeps failing ends in the dead-letter queue.
     log.error("webhook_consumer_error", { endpointId, eventId, attempts: message.attempts, error });
-    message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    // At most ~8 min apart: max_retries (wrangler.toml) then dead-letters a consumer failing for hours, not days.
+    message.retry({ delaySeconds: retryDelaySeconds(Math.min(message.attempts, CONSUMER_FAILURE_DELAY_STEP)) });
   }
 }
 

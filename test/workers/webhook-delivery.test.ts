@@ -263,6 +263,22 @@ describe("retries", () => {
     }
   });
 
+  it("a message whose queue attempts went to the consumer's own failures still gets its 8 delivery attempts", async () => {
+    const hook = hookName();
+    const { webhook } = await createWebhook({ url: receiverUrl(hook, "status=503"), events: ["model.created"] });
+    try {
+      const { queue, sent } = standInQueue();
+      const { id, messages } = await createModelVia(queue, sent, webhook.id);
+      // The queue has delivered it 8 times already (the database was down each time); the receiver has had no attempt.
+      const result = await consume(messages, {}, MAX_DELIVERY_ATTEMPTS);
+      expect(result.retryMessages).toHaveLength(1);
+      expect((await deliveriesOf(webhook.id)).map((d) => d.outcome)).toEqual(["retrying"]);
+      expect(await receivedAbout(hook, id)).toHaveLength(1);
+    } finally {
+      await deleteWebhook(webhook.id);
+    }
+  });
+
   it("a message already delivered is acknowledged without sending it again", async () => {
     const hook = hookName();
     const { webhook } = await createWebhook({ url: receiverUrl(hook), events: ["model.created"] });

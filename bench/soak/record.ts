@@ -1,0 +1,75 @@
+/** What the soak saw, as plain data: the checks (checks.ts) are pure functions of it and of the database's rows. */
+
+export interface Answer {
+  kind: string;
+  at: number;
+  /** When its answer (or its failure) came. */
+  doneAt: number;
+  /** HTTP status; null when no answer came (connection refused, reset, timed out). */
+  status: number | null;
+  /** Error code of a 5xx answer's envelope (null: not the envelope). */
+  errorCode?: string | null;
+  cache?: string | null;
+}
+
+export interface Write {
+  marker: string;
+  modelId: string;
+  status: number | null;
+  at: number;
+}
+
+export interface Scheduled {
+  id: string;
+  marker: string;
+  modelId: string;
+  effectiveAt: number;
+}
+
+export interface Window {
+  fault: string;
+  start: number;
+  end: number;
+  /**
+   * What the fault may answer while it lasts: "503" (the error envelope), "no-answer" (the Worker is gone),
+   * "5xx" (any: wrangler dev itself answering while it is killed, outside the app).
+   */
+  allows: Array<"503" | "no-answer" | "5xx">;
+}
+
+export interface SoakRecord {
+  startedAt: number;
+  endedAt: number;
+  answers: Answer[];
+  writes: Write[];
+  scheduled: Scheduled[];
+  /** Gate decisions the service answered, per caller: when (ms), for the usage check. */
+  gateCalls: Map<string, number[]>;
+  windows: Window[];
+  /** When wrangler dev was killed (the restart fault). */
+  killedAt: number[];
+  unsubscribed: { endpoint: string; at: number } | undefined;
+  /** The isolate's heap (bytes, after a full GC) after its warm-up and at its end: one segment per isolate (the restart makes a new one). */
+  heap: Array<{ afterWarmUp?: number; atEnd?: number }>;
+}
+
+export function newRecord(): SoakRecord {
+  return {
+    startedAt: Date.now(),
+    endedAt: 0,
+    answers: [],
+    writes: [],
+    scheduled: [],
+    gateCalls: new Map(),
+    windows: [],
+    killedAt: [],
+    unsubscribed: undefined,
+    heap: [],
+  };
+}
+
+export function countGateCall(record: SoakRecord, caller: string, calls = 1, at = Date.now()) {
+  const list = record.gateCalls.get(caller) ?? [];
+  for (let i = 0; i < calls; i++) list.push(at);
+  record.gateCalls.set(caller, list);
+}
