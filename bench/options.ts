@@ -1,4 +1,5 @@
 /** The flags of `npm run bench` (documented at the top of bench/run.ts, printed by --help). */
+import { readFileSync } from "node:fs";
 
 export interface BenchOptions {
   models: number[];
@@ -71,4 +72,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   };
   if (!["auto", "wrk", "autocannon"].includes(options.loadgen)) throw new Error("--loadgen is auto, wrk or autocannon");
   return options;
+}
+
+/** --help: print the doc comment at the top of the running script (its usage) and exit. */
+export function printHelpIfAsked(argv: readonly string[], script: string): void {
+  if (!argv.includes("--help")) return;
+  console.log(
+    readFileSync(new URL(script), "utf8")
+      .split("*/")[0]
+      ?.replace(/^\/\*\*\n?|^ \* ?/gm, ""),
+  );
+  process.exit(0);
 }

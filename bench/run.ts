@@ -12,7 +12,7 @@
  * starts is stopped on exit, error or Ctrl-C. It fails only on real errors
  * (non-2xx, crashes), never on timings, unless --strict.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { redact } from "../scripts/lib/database";
@@ -21,7 +21,7 @@ import { benchDatabase, databaseVersion, temporaryPostgres } from "./database";
 import { autocannonGenerator, findWrk, type LoadGenerator, wrkGenerator } from "./load";
 import { machineInfo } from "./machine";
 import { benchAt } from "./one-size";
-import { type BenchOptions, parseOptions, unknownOption } from "./options";
+import { type BenchOptions, parseOptions, printHelpIfAsked, unknownOption } from "./options";
 import { fmt, progress, say } from "./output";
 import { checkTargets, type RunResult, summary, writeDoc } from "./report";
 import { ROOT } from "./service";
@@ -29,14 +29,7 @@ import { ROOT } from "./service";
 const DOC = join(ROOT, "docs/benchmarks.md");
 const argv = process.argv.slice(2);
 
-if (argv.includes("--help")) {
-  console.log(
-    readFileSync(new URL(import.meta.url), "utf8")
-      .split("*/")[0]
-      ?.replace(/^\/\*\*\n?|^ \* ?/gm, ""),
-  );
-  process.exit(0);
-}
+printHelpIfAsked(argv, import.meta.url);
 const unknown = unknownOption(argv);
 if (unknown) {
   console.error(`error: unknown option ${unknown} (see npm run bench -- --help)`);

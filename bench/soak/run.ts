@@ -16,11 +16,12 @@
  * docs/reliability.md. SOAK_BREAK=dedup turns the receivers' webhook-id dedup
  * off, to see the delivery check fail.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SEED_MODELS } from "../../scripts/data/seed-catalog";
 import { cleanup, cleanupOnSignals, onCleanup } from "../cleanup";
+import { printHelpIfAsked } from "../options";
 import { say, sleep } from "../output";
 import { ROOT } from "../service";
 import { workerHeap } from "../workerd";
@@ -35,14 +36,7 @@ import { startService } from "./service";
 import { drive, GATE_CALLERS, RPC_CALLER, triggerCron } from "./traffic";
 
 const argv = process.argv.slice(2);
-if (argv.includes("--help")) {
-  console.log(
-    readFileSync(new URL(import.meta.url), "utf8")
-      .split("*/")[0]
-      ?.replace(/^\/\*\*\n?|^ \* ?/gm, ""),
-  );
-  process.exit(0);
-}
+printHelpIfAsked(argv, import.meta.url);
 const unknown = unknownOption(argv);
 let options: SoakOptions;
 try {

@@ -8,7 +8,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect } from "../../scripts/lib/database";
-import { type Browser, createModel, launchBrowser, lockedContext, mintToken, publicModel } from "./browser";
+import { type Browser, createModel, launchBrowser, publicModel, signedInPage } from "./browser";
 
 const UI = `${inject("baseUrl")}/admin/ui`;
 const id = `e2e-called-${Date.now().toString(36)}`;
@@ -41,14 +41,7 @@ beforeAll(async () => {
     { caller: "team-beta", ago: 2 * HOUR, calls: 3 },
   ]);
   browser = await launchBrowser();
-  let context: Awaited<ReturnType<typeof lockedContext>>["context"];
-  ({ context, blocked } = await lockedContext(browser));
-  page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(`${UI}/sign-in`);
-  await page.getByLabel("Admin token").fill(await mintToken({ role: "admin" }, "e2e-archivist"));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${UI}/models`);
+  ({ page, blocked } = await signedInPage(browser, "e2e-archivist"));
 });
 
 afterAll(async () => {

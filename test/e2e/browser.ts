@@ -45,6 +45,18 @@ export async function lockedContext(browser: Browser, synthesized: Record<string
   return { context, blocked };
 }
 
+/** A page in a locked context, signed in to the dashboard as an admin named `subject`. */
+export async function signedInPage(browser: Browser, subject: string) {
+  const { context, blocked } = await lockedContext(browser);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${baseUrl}/admin/ui/sign-in`);
+  await page.getByLabel("Admin token").fill(await mintToken({ role: "admin" }, subject));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${baseUrl}/admin/ui/models`);
+  return { page, blocked };
+}
+
 export function mintToken(claims: Record<string, string>, subject: string, expiresIn = "1h") {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })

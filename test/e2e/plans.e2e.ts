@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminApi, type Browser, baseUrl, createModel, launchBrowser, lockedContext, mintToken, publicModel, SCREENSHOTS } from "./browser";
+import { adminApi, type Browser, baseUrl, createModel, launchBrowser, publicModel, SCREENSHOTS, signedInPage } from "./browser";
 
 const UI = `${baseUrl}/admin/ui`;
 const run = Date.now().toString(36);
@@ -42,14 +42,7 @@ beforeAll(async () => {
   await createModel(ids.next, "Next model");
   await adminApi("PUT", `/admin/aliases/${ids.alias}`, { targetModelId: ids.model, reason: "the current snapshot" });
   browser = await launchBrowser();
-  let context: Awaited<ReturnType<typeof lockedContext>>["context"];
-  ({ context, blocked } = await lockedContext(browser));
-  page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(`${UI}/sign-in`);
-  await page.getByLabel("Admin token").fill(await mintToken({ role: "admin" }, "e2e-planner"));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${UI}/models`);
+  ({ page, blocked } = await signedInPage(browser, "e2e-planner"));
 });
 
 afterAll(async () => {
