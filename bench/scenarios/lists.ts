@@ -1,14 +1,19 @@
-/** (a), (b): whole lists from the cache, identity and gzip, each against its own ceiling (h), (h-gz). */
+/**
+ * (a), (b): whole lists from the cache, identity and gzip, each against its own ceiling (h), (h-gz);
+ * (az-nrl): (a-gz) with the app seeing no rate-limit binding, as (d-nrl) and (e-nrl) do.
+ */
 import type { CatalogSample } from "../catalog-sample";
 import { inRounds, type Stage } from "../measure";
 import { fmt, kb } from "../output";
+import { benchSwitch } from "./small-answers";
 
 const GZIP = { "Accept-Encoding": "gzip" };
 
-export function wholeLists(stage: Stage, sample: CatalogSample) {
+export async function wholeLists(stage: Stage, sample: CatalogSample) {
   const { base, pro } = stage;
   const { anonymousList, proList, wire, ceilingPaths } = sample;
-  return inRounds(stage, [
+  const limits = benchSwitch(stage, "/__bench/rate-limits/on");
+  const rows = await inRounds(stage, [
     {
       key: "h",
       label: "(h) ceiling: the list's bytes, trivial route",
@@ -21,6 +26,7 @@ export function wholeLists(stage: Stage, sample: CatalogSample) {
       spec: { ...base, paths: ["/v1/models"] },
       note: `${fmt(sample.total)} models, ${kb(anonymousList.byteLength)}`,
       ceiling: "h",
+      before: limits,
     },
     {
       key: "b",
@@ -28,6 +34,7 @@ export function wholeLists(stage: Stage, sample: CatalogSample) {
       spec: { ...base, paths: ["/v1/models"], headers: pro },
       note: kb(proList.byteLength),
       ceiling: "h",
+      before: limits,
     },
     {
       key: "hz",
@@ -41,6 +48,17 @@ export function wholeLists(stage: Stage, sample: CatalogSample) {
       spec: { ...base, paths: ["/v1/models"], headers: GZIP },
       note: `${kb(wire.gzip ?? 0)} on the wire (br: ${kb(wire.br ?? 0)})`,
       ceiling: "hz",
+      before: limits,
+    },
+    {
+      key: "az-nrl",
+      label: "(az-nrl) list, gzip, no rate-limit binding",
+      spec: { ...base, paths: ["/v1/models"], headers: GZIP },
+      note: "as (a-gz), the app given an env without the limiter bindings",
+      ceiling: "hz",
+      before: benchSwitch(stage, "/__bench/rate-limits/off"),
     },
   ]);
+  await limits();
+  return rows;
 }

@@ -12,7 +12,7 @@ import type { Context } from "hono";
 import type { Database } from "../db/client";
 import type { AppEnv } from "../http/context";
 import { ApiError } from "../http/errors";
-import { historyRowAt, historyRowsFrom } from "../queries/history";
+import { historyRowAt, historyRowsBefore, historyRowsFrom } from "../queries/history";
 import { modelExists } from "../queries/models";
 import { type HistoryEntry, type ModelVersion, publicHistory, versionFromHistory } from "./history";
 import { legacyHeaders, publicCacheHeaders, shortHash } from "./http-caching";
@@ -56,9 +56,26 @@ export async function respondAsOf(c: Context<AppEnv>, asked: string, at: string)
   });
 }
 
-/** The model's whole public history, oldest first: the dashboard's model page (which shows the latest). */
-export async function modelHistory(db: Database, id: string): Promise<HistoryEntry[]> {
-  return publicHistory((await historyRowsFrom(db, id, 0, Number.MAX_SAFE_INTEGER)).map(versionFromHistory));
+/**
+ * The latest `count` entries of the public history, oldest first, and whether
+ * there are older ones: the dashboard's model page. Read newest first in
+ * ranges, so a model with thousands of versions costs a few index ranges, not
+ * its whole history; the oldest version read is only the baseline the next
+ * one is compared with, unless it is the model's first.
+ */
+export type LatestHistory = Awaited<ReturnType<typeof latestHistory>>;
+
+export async function latestHistory(db: Database, id: string, count: number): Promise<{ entries: HistoryEntry[]; older: boolean }> {
+  const range = count + 2;
+  const newestFirst: ModelVersion[] = [];
+  for (;;) {
+    const rows = (await historyRowsBefore(db, id, newestFirst.at(-1)?.version, range)).map(versionFromHistory);
+    newestFirst.push(...rows);
+    const complete = rows.length < range;
+    const [baseline, ...versions] = [...newestFirst].reverse();
+    const entries = complete ? publicHistory(newestFirst.toReversed()) : publicHistory(versions, baseline);
+    if (complete || entries.length > count) return { entries: entries.slice(-count), older: !complete || entries.length > count };
+  }
 }
 
 /**

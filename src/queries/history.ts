@@ -3,7 +3,7 @@
  * by index (the version in effect at an instant; a page of versions), and its
  * audit trail, which the projection was built from and must agree with.
  */
-import { and, asc, desc, eq, gte, inArray, isNotNull, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte } from "drizzle-orm";
 import { modelHistory, models, modelTierAuditLogs } from "../../drizzle/schema";
 import { STATE_ACTIONS, type TrailEntry } from "../catalog/history";
 import type { Database } from "../db/client";
@@ -33,6 +33,16 @@ export function historyRowsFrom(db: Database, id: string, from: number, count: n
     .from(modelHistory)
     .where(and(eq(modelHistory.modelId, id), gte(modelHistory.version, from)))
     .orderBy(asc(modelHistory.version), asc(modelHistory.id))
+    .limit(count);
+}
+
+/** Up to `count` versions before version `before` (no bound: the newest), newest first: idx_model_history_version read backwards. */
+export function historyRowsBefore(db: Database, id: string, before: number | undefined, count: number) {
+  return db
+    .select(versionColumns)
+    .from(modelHistory)
+    .where(and(eq(modelHistory.modelId, id), before === undefined ? undefined : lt(modelHistory.version, before)))
+    .orderBy(desc(modelHistory.version), desc(modelHistory.id))
     .limit(count);
 }
 

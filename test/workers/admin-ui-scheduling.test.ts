@@ -130,6 +130,27 @@ describe("model page: public history", () => {
     expect(history).toContain("<code>output_cost_per_million_tokens</code>");
     expect(html).toContain(`href="/v1/models/${model.id}/history"`);
   });
+
+  it("shows the latest 20 entries of a long history, each compared with the version before it", async () => {
+    const { model, cookie } = await staffOnNewModel();
+    const token = await mintToken({ sub: "erin", role: "admin" });
+    for (let i = 1; i <= 22; i++) {
+      const patched = await call(`/admin/models/${model.id}/meta`, { method: "PATCH", token, json: { outputCostPerMillionTokens: 100 + i } });
+      expect(patched.status).toBe(200);
+    }
+    const { html } = await uiGet(`${UI}/models/${model.id}`, cookie);
+    expect(html).toContain("newest first (the latest 20).");
+    const table = html.slice(html.indexOf('<table id="model-history">'), html.indexOf("</table>", html.indexOf('<table id="model-history">')));
+    const rows = [...table.matchAll(/<td>(\d+)<\/td><td>([a-z_]+)<\/td>/g)].map((m) => ({ version: Number(m[1]), action: m[2] }));
+    expect(rows).toHaveLength(20);
+    expect(rows.every((row) => row.action === "update_meta")).toBe(true);
+    const versions = rows.map((row) => row.version);
+    expect(versions).toEqual([...versions].sort((a, b) => b - a));
+    // The oldest shown is patch 3 (103), compared with patch 2 (102) read as its baseline only.
+    const last = table.slice(table.lastIndexOf("<tr>"));
+    expect(last).toContain("<code>output_cost_per_million_tokens</code>");
+    expect(last).toContain("102 → 103");
+  });
 });
 
 describe("GET /admin/ui/sunsets: scheduled retirements", () => {

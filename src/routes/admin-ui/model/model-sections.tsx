@@ -7,7 +7,7 @@
  */
 import type { FC } from "hono/jsx";
 import type { AliasRow, ModelRow, ScheduledChangeRow } from "../../../../drizzle/schema";
-import type { HistoryEntry } from "../../../catalog/history";
+import type { LatestHistory } from "../../../catalog/as-of";
 import { DialogButton, itemDialogName } from "../dialogs/dialog";
 import { SCHEDULED_CHANGE_LABELS } from "../dialogs/schedule-change-form";
 import { formatInstant } from "../layout";
@@ -123,14 +123,14 @@ export const ScheduledSection: FC<{ pending: readonly ScheduledChangeRow[]; offe
 /** How many history entries the page shows; the public endpoint has them all. */
 export const HISTORY_SHOWN = 20;
 
-export const HistorySection: FC<{ model: ModelRow; history: readonly HistoryEntry[] }> = ({ model, history }) => {
-  const newestFirst = [...history].reverse().slice(0, HISTORY_SHOWN);
+export const HistorySection: FC<{ model: ModelRow; history: LatestHistory }> = ({ model, history }) => {
+  const newestFirst = [...history.entries].reverse();
   return (
     <section aria-labelledby="history-title">
       <h2 id="history-title">Public history</h2>
       <p class="muted">
         What clients can read of this model over time, newest first
-        {history.length > HISTORY_SHOWN ? ` (the latest ${HISTORY_SHOWN} of ${history.length})` : ""}.{" "}
+        {history.older ? ` (the latest ${newestFirst.length})` : ""}.{" "}
         <a href={`/v1/models/${encodeURIComponent(model.id)}/history`}>Full history (JSON, oldest first)</a>
       </p>
       <table id="model-history">

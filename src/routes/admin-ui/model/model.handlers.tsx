@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { modelHistory } from "../../../catalog/as-of";
+import { latestHistory } from "../../../catalog/as-of";
 import { MODEL_ID_PATTERN } from "../../../domain/model-meta";
 import { ApiError } from "../../../http/errors";
 import { aliasesOf } from "../../../queries/aliases";
@@ -15,6 +15,7 @@ import { UI_ROOT } from "../layout";
 import type { AdminUiEnv } from "../session";
 import { modelUsageSummary } from "../usage/model-usage";
 import { ModelPage } from "./model.view";
+import { HISTORY_SHOWN } from "./model-sections";
 
 const AUDIT_PAGE_SIZE = 50;
 /** How many live models of the same provider the Target model field suggests. */
@@ -43,7 +44,7 @@ async function renderModelPage(
       audit={trail.entries}
       aliases={await aliasesOf(db, id)}
       pending={await pendingChangesOf(db, id)}
-      history={await modelHistory(db, id)}
+      history={await latestHistory(db, id, HISTORY_SHOWN)}
       targets={(await liveModelIdsOf(db, model.provider, TARGET_SUGGESTIONS)).filter((target) => target !== id)}
       auditNext={trail.nextCursor}
       usage={usage}

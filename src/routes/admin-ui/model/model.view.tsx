@@ -5,7 +5,7 @@
  */
 import type { FC } from "hono/jsx";
 import type { AliasRow, AuditRow, ModelRow, ScheduledChangeRow } from "../../../../drizzle/schema";
-import type { HistoryEntry } from "../../../catalog/history";
+import type { LatestHistory } from "../../../catalog/as-of";
 import { offeredDialogs } from "../dialogs";
 import { DialogButton, type DialogSpec, type OpenDialog } from "../dialogs/dialog";
 import { formatInstant, Layout, Notice, StatusBadge, UI_ROOT } from "../layout";
@@ -22,8 +22,8 @@ export interface ModelPageProps {
   aliases: readonly AliasRow[];
   /** Its pending scheduled changes, soonest first. */
   pending: readonly ScheduledChangeRow[];
-  /** Its public history, oldest first. */
-  history: readonly HistoryEntry[];
+  /** The latest entries of its public history, oldest first. */
+  history: LatestHistory;
   /** Live models an alias may be re-pointed at. */
   targets: readonly string[];
   auditNext?: number | undefined;
