@@ -3,8 +3,8 @@
  * WebSocket proxy) and the database, PGlite's socket or PostgreSQL alike.
  * A pause is an outage: it destroys every connection open through it (both
  * sockets, so queries and transactions in flight break mid-way, as when the
- * database goes away) and, while it lasts, refuses every new one (accepts and
- * closes at once). The Worker opens a connection per request, so a pause
+ * database goes away; it waits for one to be open, so there is one to break)
+ * and, while it lasts, refuses every new one (accepts and closes at once). The Worker opens a connection per request, so a pause
  * makes the database unreachable within one request.
  */
 import { type AddressInfo, connect, createServer, type Socket } from "node:net";
@@ -12,8 +12,12 @@ import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 export interface Forwarder {
   /** host:port to put in the Worker's DATABASE_URL instead of the database's. */
   address: string;
-  /** Cuts the open connections and refuses new ones; answers how many it cut. */
-  pause(): number;
+  /**
+   * Cuts the open connections and refuses new ones; answers how many it cut. It waits (up to
+   * `within` ms) for a connection to be open first: connections live one request, so a cut at a
+   * random instant often finds none, and the fault would then test only the refusal.
+   */
+  pause(within?: number): Promise<number>;
   resume(): void;
   stop(): Promise<void>;
 }
@@ -49,7 +53,9 @@ export async function startForwarder(target: { host: string; port: number }): Pr
   const { port } = server.address() as AddressInfo;
   return {
     address: `127.0.0.1:${port}`,
-    pause: () => {
+    pause: async (within = 2000) => {
+      const until = Date.now() + within;
+      while (open.size === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
       paused = true;
       return cutAll();
     },

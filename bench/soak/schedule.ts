@@ -73,7 +73,7 @@ async function switchWorker(service: SoakService, name: string, on: boolean) {
 
 async function begin(fault: PlannedFault, targets: FaultTargets) {
   const { service } = targets;
-  if (fault.fault === "database unreachable") targets.say(`    ${service.forwarder.pause()} open database connections cut`);
+  if (fault.fault === "database unreachable") targets.say(`    ${await service.forwarder.pause()} open database connections cut`);
   else if (fault.fault === "KV failing") await switchWorker(service, "kv", true);
   else if (fault.fault === "queue consumers failing") await switchWorker(service, "consumer", true);
   else if (fault.fault === "receiver down") await targets.flaky.down();
