@@ -64,8 +64,14 @@ export function checkWrites({ record, stored }: CheckInput): Check {
       if (a !== 1 || e !== 1) problems.push(`${write.marker} (answered ${write.status}): ${a} audit rows, ${e} events`);
     }
   }
+  // Half-written: the model's row holds a change that has no audit row or no event (the transaction did not hold).
+  for (const [modelId, marker] of stored.shown) {
+    const a = audits.get(marker) ?? 0;
+    const e = events.get(marker) ?? 0;
+    if (a !== 1 || e !== 1) problems.push(`${modelId} shows "${marker}" with ${a} audit rows, ${e} events`);
+  }
   return {
-    name: "every committed write: one audit row, one feed event",
+    name: "every committed write: one audit row, one feed event; no row changed without them",
     ok: problems.length === 0 && committed > 0,
     detail: problems.length
       ? problems.slice(0, 3).join("; ")
@@ -193,10 +199,12 @@ const excusedBy = (record: SoakRecord, answer: Answer) =>
     // A failure is seen when it ends: a request sent just before the kill goes unanswered.
     if (answer.doneAt < window.start || answer.at > window.end + RECOVERY_MS) return false;
     if (answer.status === null) return window.allows.includes("no-answer");
-    if (window.allows.includes("5xx")) return true;
     // The example inference Worker answers 500 when the gate refused one of its calls: the gate's 503 inside it.
     const enveloped = answer.status === 503 ? answer.errorCode : answer.kind === "gate-rpc" && answer.status === 500;
-    return Boolean(enveloped) && window.allows.includes("503");
+    if (enveloped) return window.allows.includes("503");
+    // wrangler dev answering while it is killed: no envelope, no X-Request-Id. Anything else the app answered fails.
+    const fromApp = Boolean(answer.errorCode) || answer.fromApp === true;
+    return !fromApp && window.allows.includes("not-the-app");
   });
 
 export function checkServerErrors({ record }: CheckInput): Check {
@@ -209,7 +217,7 @@ export function checkServerErrors({ record }: CheckInput): Check {
     ok: unexcused.length === 0,
     detail: unexcused.length
       ? `${unexcused.length} unexcused: ${unexcused.slice(0, 3).map(describe).join("; ")}`
-      : `${failures.length} of ${record.answers.length} answers were 503 (envelope), no answer or, at the restart, wrangler dev's own 5xx, all inside fault windows`,
+      : `${failures.length} of ${record.answers.length} answers were 503 (envelope), no answer or, at the restart, wrangler dev's own 5xx (no envelope, no X-Request-Id), all inside fault windows`,
   };
 }
 

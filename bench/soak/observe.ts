@@ -18,6 +18,8 @@ export interface Stored {
   /** Latest delivery row per (endpoint, event): its outcome and when a retry was due. */
   deliveries: Map<string, { outcome: string; attempts: number; lastAt: number; nextRetryAt: number | null }>;
   endpoints: Map<string, string>;
+  /** The soak's marker each model's row shows now (its displayName), by model id: a write half-applied shows one with no audit row. */
+  shown: Map<string, string>;
 }
 
 const MARKER = /^soak [ws]\d+$/;
@@ -47,6 +49,7 @@ export async function readStored(db: Client, baseUrl: string): Promise<Stored> {
        FROM webhook_deliveries ORDER BY endpoint_id, event_id, id DESC`,
   );
   const endpoints = await db.query("SELECT id, url FROM webhook_endpoints");
+  const models = await db.query("SELECT id, meta FROM models");
   return {
     readAt: Date.now(),
     audit: audit.rows.map((row) => ({
@@ -83,6 +86,12 @@ export async function readStored(db: Client, baseUrl: string): Promise<Stored> {
       ]),
     ),
     endpoints: new Map(endpoints.rows.map((row) => [String(row.id), String(row.url)])),
+    shown: new Map(
+      models.rows.flatMap((row) => {
+        const marker = markerIn(row.meta);
+        return marker ? [[String(row.id), marker] as const] : [];
+      }),
+    ),
   };
 }
 

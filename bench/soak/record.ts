@@ -9,6 +9,8 @@ export interface Answer {
   status: number | null;
   /** Error code of a 5xx answer's envelope (null: not the envelope). */
   errorCode?: string | null;
+  /** A 5xx answer carried the app's X-Request-Id (the app answered it; absent: wrangler dev or workerd did). */
+  fromApp?: boolean;
   cache?: string | null;
 }
 
@@ -32,9 +34,10 @@ export interface Window {
   end: number;
   /**
    * What the fault may answer while it lasts: "503" (the error envelope), "no-answer" (the Worker is gone),
-   * "5xx" (any: wrangler dev itself answering while it is killed, outside the app).
+   * "not-the-app" (a 5xx with neither the app's envelope nor its X-Request-Id: wrangler dev itself
+   * answering while it is killed; an app's 500 still fails).
    */
-  allows: Array<"503" | "no-answer" | "5xx">;
+  allows: Array<"503" | "no-answer" | "not-the-app">;
 }
 
 export interface SoakRecord {

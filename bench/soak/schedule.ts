@@ -23,10 +23,16 @@ export const FAULTS: readonly PlannedFault[] = [
     from: 0.15,
     to: 0.22,
     allows: ["503"],
-    effect: "new connections refused at the forwarder in front of the database",
+    effect: "open connections cut and new ones refused at the forwarder in front of the database",
   },
   { fault: "KV failing", from: 0.27, to: 0.34, allows: [], effect: "every MODEL_CACHE call rejects (bench switch)" },
-  { fault: "worker restart", from: 0.4, to: 0.4, allows: ["no-answer", "503", "5xx"], effect: "wrangler dev killed and started again" },
+  {
+    fault: "worker restart",
+    from: 0.4,
+    to: 0.4,
+    allows: ["no-answer", "503", "not-the-app"],
+    effect: "wrangler dev killed and started again",
+  },
   {
     fault: "queue consumers failing",
     from: 0.5,
@@ -67,7 +73,7 @@ async function switchWorker(service: SoakService, name: string, on: boolean) {
 
 async function begin(fault: PlannedFault, targets: FaultTargets) {
   const { service } = targets;
-  if (fault.fault === "database unreachable") service.forwarder.pause();
+  if (fault.fault === "database unreachable") targets.say(`    ${await service.forwarder.pause()} open database connections cut`);
   else if (fault.fault === "KV failing") await switchWorker(service, "kv", true);
   else if (fault.fault === "queue consumers failing") await switchWorker(service, "consumer", true);
   else if (fault.fault === "receiver down") await targets.flaky.down();

@@ -23,7 +23,7 @@ export interface Traffic {
   tokens: { admin: string; pro: Map<string, string> };
 }
 
-/** One request; its answer is recorded (5xx with its envelope's code). */
+/** One request; its answer is recorded (5xx with its envelope's code, and whether the app answered it). */
 async function send(t: Traffic, kind: string, path: string, init: RequestInit = {}): Promise<{ answer: Answer; body: string }> {
   const answer: Answer = { kind, at: Date.now(), doneAt: 0, status: null };
   let body = "";
@@ -33,6 +33,7 @@ async function send(t: Traffic, kind: string, path: string, init: RequestInit = 
     answer.status = response.status;
     answer.cache = response.headers.get("X-Cache");
     if (response.status >= 500) {
+      answer.fromApp = response.headers.has("X-Request-Id");
       try {
         const parsed = JSON.parse(body) as { error?: { code?: unknown; request_id?: unknown } };
         answer.errorCode = typeof parsed.error?.code === "string" && parsed.error.request_id ? parsed.error.code : null;

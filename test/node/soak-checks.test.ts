@@ -29,6 +29,7 @@ function input(overrides: { stored?: Partial<Stored>; endpoints?: EndpointSeen[]
     usage: new Map(),
     deliveries: new Map(),
     endpoints: new Map(),
+    shown: new Map([["m1", "soak w1"]]),
     ...overrides.stored,
   };
   return { record, stored, endpoints: overrides.endpoints ?? [] };
@@ -53,6 +54,13 @@ describe("checkWrites", () => {
   it("fails a write answered with an error that committed only half", () => {
     const given = input({ stored: { events: [] } });
     given.record.writes[0] = { marker: "soak w1", modelId: "m1", status: 503, at: T0 };
+    expect(checkWrites(given).ok).toBe(false);
+  });
+  it("fails a write cut mid-way that changed the model's row without its audit row or event", () => {
+    const given = input();
+    given.record.writes.push({ marker: "soak w2", modelId: "m1", status: 503, at: T0 + 2000 });
+    expect(checkWrites(given).ok).toBe(true);
+    given.stored.shown.set("m1", "soak w2");
     expect(checkWrites(given).ok).toBe(false);
   });
 });
@@ -118,6 +126,40 @@ describe("checkServerErrors", () => {
     given.record.answers.pop();
     given.record.answers.push({ kind: "list", at: T0 + 40_000, doneAt: T0 + 40_010, status: 500, errorCode: "internal_error" });
     expect(checkServerErrors(given).ok).toBe(false);
+  });
+
+  describe("at the worker restart", () => {
+    const restart = () => {
+      const given = input();
+      given.record.windows.push({
+        fault: "worker restart",
+        start: T0 + 10_000,
+        end: T0 + 11_000,
+        allows: ["no-answer", "503", "not-the-app"],
+      });
+      return given;
+    };
+    const at = { kind: "detail", at: T0 + 10_500, doneAt: T0 + 10_600 };
+    it("excuses wrangler dev's own bare 500 (no envelope, no X-Request-Id), no answer and the app's 503 envelope", () => {
+      const given = restart();
+      given.record.answers.push({ ...at, status: 500, errorCode: null, fromApp: false });
+      given.record.answers.push({ ...at, status: null });
+      given.record.answers.push({ ...at, status: 503, errorCode: "database_unavailable", fromApp: true });
+      expect(checkServerErrors(given).ok).toBe(true);
+    });
+    it("fails a 500 the app answered: in its envelope, or bare with its X-Request-Id", () => {
+      const enveloped = restart();
+      enveloped.record.answers.push({ ...at, status: 500, errorCode: "internal_error", fromApp: true });
+      expect(checkServerErrors(enveloped).ok).toBe(false);
+      const bare = restart();
+      bare.record.answers.push({ ...at, status: 500, errorCode: null, fromApp: true });
+      expect(checkServerErrors(bare).ok).toBe(false);
+    });
+    it("fails wrangler dev's bare 500 outside every window (after the 5 s of recovery)", () => {
+      const given = restart();
+      given.record.answers.push({ ...at, at: T0 + 17_000, doneAt: T0 + 17_010, status: 500, errorCode: null, fromApp: false });
+      expect(checkServerErrors(given).ok).toBe(false);
+    });
   });
 });
 
