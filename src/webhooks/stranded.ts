@@ -36,7 +36,7 @@ const strandedEndpoints = (bound: Date) => sql`
      AND NOT EXISTS (
        SELECT 1 FROM webhook_deliveries d
         WHERE d.endpoint_id = e.id AND d.event_id = ce.id
-          AND (d.outcome <> 'retrying' OR d.next_retry_at IS NULL OR d.next_retry_at >= ${bound.toISOString()}::timestamptz))`;
+          AND (d.outcome <> 'retrying' OR d.next_retry_at >= ${bound.toISOString()}::timestamptz))`;
 
 /**
  * Re-sends up to `limit` events' stranded deliveries and marks those events
