@@ -90,6 +90,7 @@ export const changeEvents = pgTable(
     modelId: text("model_id").notNull(),
     occurredAt: timestamp("occurred_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     body: jsonb("body").$type<Typed<"changeEventBody", Record<string, unknown>>>().notNull(),
+    /** When last handed to the delivery queue (dispatch, or the re-send of a delivery the queue lost); NULL: not yet. */
     dispatchedAt: timestamp("dispatched_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [primaryKey({ columns: [t.catalogVersion, t.seq] })],

@@ -17,6 +17,7 @@ import type { JobReport, ScheduledJob, ScheduledRun } from "./job";
 import { keyPurge } from "./key-purge";
 import { outboxSweep } from "./outbox-sweep";
 import { scheduledChangesJob } from "./scheduled-changes";
+import { strandedSweep } from "./stranded-sweep";
 import { sunsetArchive } from "./sunset-archive";
 import { sunsetWarnings } from "./sunset-warnings";
 import { usageRetention } from "./usage-retention";
@@ -25,9 +26,17 @@ import { usageRetention } from "./usage-retention";
  * In order: the writes first, then the sweep that sends their events, then
  * housekeeping. Every minute: scheduled changes (due within 2 minutes of their
  * time), sunsets and their warnings (SPEC: each run announces what is due), the
- * sweep; hourly: the purges.
+ * sweep, and the re-send of deliveries the queue lost; hourly: the purges.
  */
-const JOBS: readonly ScheduledJob[] = [scheduledChangesJob, sunsetArchive, sunsetWarnings, outboxSweep, keyPurge, usageRetention];
+const JOBS: readonly ScheduledJob[] = [
+  scheduledChangesJob,
+  sunsetArchive,
+  sunsetWarnings,
+  outboxSweep,
+  strandedSweep,
+  keyPurge,
+  usageRetention,
+];
 
 export async function runScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
   const started = Date.now();

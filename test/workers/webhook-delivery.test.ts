@@ -10,88 +10,31 @@
  * (captured by a stand-in queue), to play the queue's redeliveries without
  * waiting out the real backoff.
  */
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/webhooks/backoff";
-import { type ConsumerOptions, consumeWebhookBatch, DEAD_LETTER_QUEUE, DELIVERY_QUEUE } from "../../src/webhooks/consumer";
-import type { DeliveryMessage } from "../../src/webhooks/dispatch";
+import { DEAD_LETTER_QUEUE } from "../../src/webhooks/consumer";
 import { adminPost, adminToken, call, runCron } from "./support/client";
 import { type FeedEvent, feedSince } from "./support/feed";
-import { createModel, sampleMeta, uniqueId, uniqueProvider } from "./support/fixtures";
-import { callWith, deadDatabaseEnv, directDatabase, eventually, type TestEnv } from "./support/reliability";
-import { createWebhook, deleteWebhook, deliveriesOf, receivedBy, receiverUrl } from "./support/webhooks";
+import { createModel } from "./support/fixtures";
+import { deadDatabaseEnv, directDatabase, eventually, type TestEnv } from "./support/reliability";
+import {
+  consume,
+  createModelVia,
+  createWebhook,
+  deleteWebhook,
+  deliveriesOf,
+  receivedAbout,
+  receivedAtLeast,
+  receivedBy,
+  receiverUrl,
+  standInQueue,
+} from "./support/webhooks";
 
 const hookName = () => `dlv-${crypto.randomUUID().slice(0, 8)}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The receivers' view: requests whose event is about `modelId`. */
-async function receivedAbout(name: string, modelId: string) {
-  return (await receivedBy(name)).filter((request) => (JSON.parse(request.body) as FeedEvent).model_id === modelId);
-}
-
-/** Waits (up to `timeoutMs`) until the receiver `name` got at least `count` requests about `modelId`; returns them. */
-function receivedAtLeast(name: string, modelId: string, count: number, timeoutMs = 20_000) {
-  return eventually(async () => {
-    const got = await receivedAbout(name, modelId);
-    expect(got.length, `requests to ${name}`).toBeGreaterThanOrEqual(count);
-    return got;
-  }, timeoutMs);
-}
-
-/** A queue that keeps what it is sent (or fails every send), standing in for WEBHOOK_QUEUE. */
-function standInQueue(mode: "records" | "fails" = "records") {
-  const sent: DeliveryMessage[] = [];
-  const queue = {
-    send: async () => {
-      throw new Error("not used");
-    },
-    sendBatch: async (messages: Iterable<MessageSendRequest<DeliveryMessage>>) => {
-      if (mode === "fails") throw new Error("Queue send failed: 503 Service Unavailable");
-      for (const message of messages) sent.push(message.body);
-    },
-  } as unknown as Queue;
-  return { queue, sent };
-}
-
-/** Creates a model with the delivery queue replaced; returns the model id and the messages it produced for `webhookId`. */
-async function createModelVia(queue: Queue, sent: DeliveryMessage[], webhookId: string) {
-  const id = uniqueId("dlv");
-  const response = await callWith({ ...env, WEBHOOK_QUEUE: queue } as TestEnv, "/admin/models", {
-    token: await adminToken(),
-    json: { id, name: id, provider: uniqueProvider(), meta: sampleMeta() },
-  });
-  expect(response.status).toBe(201);
-  return { id, messages: sent.filter((message) => message.endpointId === webhookId) };
-}
-
-/** One run of the consumer over `messages`, as the queue would deliver them (attempt `attempts`); with the retry delays asked for. */
-async function consume(
-  messages: DeliveryMessage[],
-  options: ConsumerOptions = {},
-  attempts = 1,
-  environment: TestEnv = env,
-  queue = DELIVERY_QUEUE,
-) {
-  const batch = createMessageBatch<DeliveryMessage>(
-    queue,
-    messages.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID().slice(0, 6)}`, timestamp: new Date(), attempts, body })),
-  );
-  // getQueueResult does not report retry delays: note them on the way.
-  const delays: (number | undefined)[] = [];
-  for (const message of batch.messages) {
-    const retry = message.retry.bind(message);
-    message.retry = (retryOptions?: QueueRetryOptions) => {
-      delays.push(retryOptions?.delaySeconds);
-      retry(retryOptions);
-    };
-  }
-  const ctx = createExecutionContext();
-  await consumeWebhookBatch(batch, environment, ctx, options);
-  return { ...(await getQueueResult(batch, ctx)), delays };
-}
 
 describe("delivery through the queue", () => {
   it("POSTs each change, signed: the standardwebhooks package verifies it, and the body is the feed event", async () => {
