@@ -135,12 +135,19 @@ describe("model page: public history", () => {
     const { model, cookie } = await staffOnNewModel();
     const token = await mintToken({ sub: "erin", role: "admin" });
     for (let i = 1; i <= 22; i++) {
-      const patched = await call(`/admin/models/${model.id}/meta`, { method: "PATCH", token, json: { outputCostPerMillionTokens: 100 + i } });
+      const patched = await call(`/admin/models/${model.id}/meta`, {
+        method: "PATCH",
+        token,
+        json: { outputCostPerMillionTokens: 100 + i },
+      });
       expect(patched.status).toBe(200);
     }
     const { html } = await uiGet(`${UI}/models/${model.id}`, cookie);
     expect(html).toContain("newest first (the latest 20).");
-    const table = html.slice(html.indexOf('<table id="model-history">'), html.indexOf("</table>", html.indexOf('<table id="model-history">')));
+    const table = html.slice(
+      html.indexOf('<table id="model-history">'),
+      html.indexOf("</table>", html.indexOf('<table id="model-history">')),
+    );
     const rows = [...table.matchAll(/<td>(\d+)<\/td><td>([a-z_]+)<\/td>/g)].map((m) => ({ version: Number(m[1]), action: m[2] }));
     expect(rows).toHaveLength(20);
     expect(rows.every((row) => row.action === "update_meta")).toBe(true);
