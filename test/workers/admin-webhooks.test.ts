@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminToken, call, type ErrorBody, userToken } from "./support/client";
 import { callWith, type TestEnv } from "./support/reliability";
-import { createWebhook, deleteWebhook, receivedBy, receiverUrl, type Webhook } from "./support/webhooks";
+import { createWebhook, deleteWebhook, receivedBy, receiverUrl, type Webhook, withWebhook } from "./support/webhooks";
 
 const name = () => `api-${crypto.randomUUID().slice(0, 8)}`;
 
@@ -38,10 +38,10 @@ describe("POST /admin/webhooks", () => {
   });
 
   it("subscribes to every event type when `events` is left out", async () => {
-    const { webhook } = await createWebhook({ url: receiverUrl(name()) });
-    expect(webhook.events).toEqual([]);
-    expect(webhook.description).toBeNull();
-    await deleteWebhook(webhook.id);
+    await withWebhook({ url: receiverUrl(name()) }, async ({ webhook }) => {
+      expect(webhook.events).toEqual([]);
+      expect(webhook.description).toBeNull();
+    });
   });
 
   it.each([
@@ -89,27 +89,27 @@ describe("a deployment without WEBHOOK_SECRET_KEY", () => {
 
 describe("GET /admin/webhooks", () => {
   it("lists endpoints, never their secrets", async () => {
-    const { webhook, secret } = await createWebhook({ url: receiverUrl(name()) });
-    const response = await call("/admin/webhooks", { token: await adminToken() });
-    expect(response.status).toBe(200);
-    const text = await response.text();
-    expect(text).not.toContain(secret);
-    expect(text).not.toContain(secret.slice(6));
-    expect(text).not.toMatch(/secret|ciphertext/i);
-    expect(JSON.parse(text).webhooks).toContainEqual(webhook);
-    await deleteWebhook(webhook.id);
+    await withWebhook({ url: receiverUrl(name()) }, async ({ webhook, secret }) => {
+      const response = await call("/admin/webhooks", { token: await adminToken() });
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(secret.slice(6));
+      expect(text).not.toMatch(/secret|ciphertext/i);
+      expect(JSON.parse(text).webhooks).toContainEqual(webhook);
+    });
   });
 });
 
 describe("POST /admin/webhooks/:id/rotate-secret", () => {
   it("returns a new secret", async () => {
-    const { webhook, secret } = await createWebhook({ url: receiverUrl(name()) });
-    const response = await call(`/admin/webhooks/${webhook.id}/rotate-secret`, { token: await adminToken(), json: {} });
-    expect(response.status).toBe(200);
-    const rotated = await response.json<{ secret: string }>();
-    expect(rotated.secret).toMatch(/^whsec_/);
-    expect(rotated.secret).not.toBe(secret);
-    await deleteWebhook(webhook.id);
+    await withWebhook({ url: receiverUrl(name()) }, async ({ webhook, secret }) => {
+      const response = await call(`/admin/webhooks/${webhook.id}/rotate-secret`, { token: await adminToken(), json: {} });
+      expect(response.status).toBe(200);
+      const rotated = await response.json<{ secret: string }>();
+      expect(rotated.secret).toMatch(/^whsec_/);
+      expect(rotated.secret).not.toBe(secret);
+    });
   });
 
   it("answers 404 for an unknown endpoint", async () => {
@@ -137,18 +137,18 @@ describe("DELETE /admin/webhooks/:id", () => {
 
 describe("GET /admin/webhooks/:id/deliveries", () => {
   it("is empty for a new endpoint", async () => {
-    const { webhook } = await createWebhook({ url: receiverUrl(name()), events: ["model.sunset_approaching"] });
-    const response = await call(`/admin/webhooks/${webhook.id}/deliveries`, { token: await adminToken() });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ deliveries: [], next_cursor: null });
-    await deleteWebhook(webhook.id);
+    await withWebhook({ url: receiverUrl(name()), events: ["model.sunset_approaching"] }, async ({ webhook }) => {
+      const response = await call(`/admin/webhooks/${webhook.id}/deliveries`, { token: await adminToken() });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ deliveries: [], next_cursor: null });
+    });
   });
 
   it.each(["limit=0", "limit=201", "before=x", "page=2"])("refuses ?%s with 400", async (query) => {
-    const { webhook } = await createWebhook({ url: receiverUrl(name()), events: ["model.sunset_approaching"] });
-    const response = await call(`/admin/webhooks/${webhook.id}/deliveries?${query}`, { token: await adminToken() });
-    expect(response.status).toBe(400);
-    await deleteWebhook(webhook.id);
+    await withWebhook({ url: receiverUrl(name()), events: ["model.sunset_approaching"] }, async ({ webhook }) => {
+      const response = await call(`/admin/webhooks/${webhook.id}/deliveries?${query}`, { token: await adminToken() });
+      expect(response.status).toBe(400);
+    });
   });
 });
 

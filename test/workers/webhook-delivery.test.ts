@@ -31,6 +31,7 @@ import {
   receivedBy,
   receiverUrl,
   standInQueue,
+  withWebhook,
 } from "./support/webhooks";
 
 const hookName = () => `dlv-${crypto.randomUUID().slice(0, 8)}`;
@@ -39,8 +40,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe("delivery through the queue", () => {
   it("POSTs each change, signed: the standardwebhooks package verifies it, and the body is the feed event", async () => {
     const hook = hookName();
-    const { webhook, secret } = await createWebhook({ url: receiverUrl(hook) });
-    try {
+    await withWebhook({ url: receiverUrl(hook) }, async ({ webhook, secret }) => {
       const model = await createModel();
       await adminPost(`/admin/models/${model.id}/mark-legacy`, { deprecationNotice: "webhook test" });
 
@@ -70,28 +70,22 @@ describe("delivery through the queue", () => {
         error: null,
         next_retry_at: null,
       });
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("is refused by the verifier with a wrong secret", async () => {
     const hook = hookName();
-    const { webhook } = await createWebhook({ url: receiverUrl(hook) });
-    try {
+    await withWebhook({ url: receiverUrl(hook) }, async () => {
       const model = await createModel();
       const [request] = await receivedAtLeast(hook, model.id, 1);
       const { secret: other } = await createWebhook({ url: receiverUrl(hookName()), events: ["model.sunset_approaching"] });
       expect(() => new Webhook(other).verify(request?.body ?? "", request?.headers ?? {})).toThrow(/signature/i);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("retries a failed delivery within seconds and then succeeds, with the same webhook-id", async () => {
     const hook = hookName();
-    const { webhook, secret } = await createWebhook({ url: receiverUrl(hook, "fail=1"), events: ["model.created"] });
-    try {
+    await withWebhook({ url: receiverUrl(hook, "fail=1"), events: ["model.created"] }, async ({ webhook, secret }) => {
       const model = await createModel();
       const requests = await receivedAtLeast(hook, model.id, 2, 25_000);
       expect(requests.map((request) => request.answered)).toEqual([500, 200]);
@@ -113,15 +107,12 @@ describe("delivery through the queue", () => {
       expect(wait).toBeGreaterThanOrEqual(4_000);
       expect(wait).toBeLessThanOrEqual(10_000);
       expect(second).toMatchObject({ attempt: 2, outcome: "delivered", status_code: 200, next_retry_at: null });
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("sends only the event types an endpoint subscribed to", async () => {
     const hook = hookName();
-    const { webhook } = await createWebhook({ url: receiverUrl(hook), events: ["model.deprecated"] });
-    try {
+    await withWebhook({ url: receiverUrl(hook), events: ["model.deprecated"] }, async () => {
       const model = await createModel();
       await call(`/admin/models/${model.id}/meta`, { method: "PATCH", token: await adminToken(), json: { description: "changed" } });
       await adminPost(`/admin/models/${model.id}/mark-legacy`, {});
@@ -129,15 +120,12 @@ describe("delivery through the queue", () => {
       await sleep(1500);
       const types = (await receivedAbout(hook, model.id)).map((request) => (JSON.parse(request.body) as FeedEvent).type);
       expect(types).toEqual(["model.deprecated"]);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("after a secret rotation signs with the new and the old secret, so both verify during the grace period", async () => {
     const hook = hookName();
-    const { webhook, secret: old } = await createWebhook({ url: receiverUrl(hook), events: ["model.created"] });
-    try {
+    await withWebhook({ url: receiverUrl(hook), events: ["model.created"] }, async ({ webhook, secret: old }) => {
       const rotated = await call(`/admin/webhooks/${webhook.id}/rotate-secret`, { method: "POST", token: await adminToken() });
       expect(rotated.status).toBe(200);
       const { secret: fresh } = await rotated.json<{ secret: string }>();
@@ -145,9 +133,7 @@ describe("delivery through the queue", () => {
       const [request] = await receivedAtLeast(hook, model.id, 1);
       expect(request?.headers["webhook-signature"]?.split(" ")).toHaveLength(2);
       for (const secret of [fresh, old]) expect(new Webhook(secret).verify(request?.body ?? "", request?.headers ?? {})).toBeTruthy();
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 });
 
@@ -172,8 +158,7 @@ describe("a deleted endpoint", () => {
 describe("retries", () => {
   it("give up after 8 attempts with growing delays, the last marked failed; a duplicate message sends nothing more", async () => {
     const hook = hookName();
-    const { webhook } = await createWebhook({ url: receiverUrl(hook, "status=503"), events: ["model.created"] });
-    try {
+    await withWebhook({ url: receiverUrl(hook, "status=503"), events: ["model.created"] }, async ({ webhook }) => {
       const { queue, sent } = standInQueue();
       const { id, messages } = await createModelVia(queue, sent, webhook.id);
       const delays: number[] = [];
@@ -201,15 +186,12 @@ describe("retries", () => {
       expect(duplicate.explicitAcks).toHaveLength(1);
       expect((await receivedAbout(hook, id)).length).toBe(8);
       expect(await deliveriesOf(webhook.id)).toHaveLength(8);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("a message whose queue attempts went to the consumer's own failures still gets its 8 delivery attempts", async () => {
     const hook = hookName();
-    const { webhook } = await createWebhook({ url: receiverUrl(hook, "status=503"), events: ["model.created"] });
-    try {
+    await withWebhook({ url: receiverUrl(hook, "status=503"), events: ["model.created"] }, async ({ webhook }) => {
       const { queue, sent } = standInQueue();
       const { id, messages } = await createModelVia(queue, sent, webhook.id);
       // The queue has delivered it 8 times already (the database was down each time); the receiver has had no attempt.
@@ -217,32 +199,26 @@ describe("retries", () => {
       expect(result.retryMessages).toHaveLength(1);
       expect((await deliveriesOf(webhook.id)).map((d) => d.outcome)).toEqual(["retrying"]);
       expect(await receivedAbout(hook, id)).toHaveLength(1);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("a message already delivered is acknowledged without sending it again", async () => {
     const hook = hookName();
-    const { webhook } = await createWebhook({ url: receiverUrl(hook), events: ["model.created"] });
-    try {
+    await withWebhook({ url: receiverUrl(hook), events: ["model.created"] }, async ({ webhook }) => {
       const { queue, sent } = standInQueue();
       const { id, messages } = await createModelVia(queue, sent, webhook.id);
       await consume(messages);
       const again = await consume(messages);
       expect(again.explicitAcks).toHaveLength(1);
       expect(await receivedAbout(hook, id)).toHaveLength(1);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 });
 
 describe("a consumer that cannot do its work", () => {
   it("leaves the message to the queue's retries when the database is down, sending nothing", async () => {
     const hook = hookName();
-    const { webhook } = await createWebhook({ url: receiverUrl(hook), events: ["model.created"] });
-    try {
+    await withWebhook({ url: receiverUrl(hook), events: ["model.created"] }, async ({ webhook }) => {
       const { queue, sent } = standInQueue();
       const { id, messages } = await createModelVia(queue, sent, webhook.id);
       const result = await consume(messages, {}, 1, deadDatabaseEnv());
@@ -250,15 +226,12 @@ describe("a consumer that cannot do its work", () => {
       expect(result.explicitAcks).toEqual([]);
       expect(await receivedAbout(hook, id)).toEqual([]);
       expect(await deliveriesOf(webhook.id)).toEqual([]);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("records a dead-lettered message as a failed delivery, so staff see it", async () => {
     const hook = hookName();
-    const { webhook } = await createWebhook({ url: receiverUrl(hook), events: ["model.created"] });
-    try {
+    await withWebhook({ url: receiverUrl(hook), events: ["model.created"] }, async ({ webhook }) => {
       const { queue, sent } = standInQueue();
       const { id, messages } = await createModelVia(queue, sent, webhook.id);
       const result = await consume(messages, {}, 1, env, DEAD_LETTER_QUEUE);
@@ -267,17 +240,14 @@ describe("a consumer that cannot do its work", () => {
         expect.objectContaining({ attempt: 1, outcome: "failed", status_code: null, error: expect.stringMatching(/dead-lettered/) }),
       ]);
       expect(await receivedAbout(hook, id)).toEqual([]);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 });
 
 describe("a queue send that fails", () => {
   it("loses nothing: the write succeeds, the event stays in the outbox, and the cron's sweep delivers it", async () => {
     const hook = hookName();
-    const { webhook, secret } = await createWebhook({ url: receiverUrl(hook), events: ["model.created"] });
-    try {
+    await withWebhook({ url: receiverUrl(hook), events: ["model.created"] }, async ({ webhook, secret }) => {
       const { queue } = standInQueue("fails");
       const { id } = await createModelVia(queue, [], webhook.id);
       const [event] = (await feedSince()).events.filter((entry) => entry.model_id === id);
@@ -302,41 +272,35 @@ describe("a queue send that fails", () => {
       const [request] = await receivedAtLeast(hook, id, 1);
       expect(request?.headers["webhook-id"]).toBe(event?.id);
       expect(new Webhook(secret).verify(request?.body ?? "", request?.headers ?? {})).toBeTruthy();
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 });
 
 describe("receivers that misbehave", () => {
   it("a slow receiver is cut off at the timeout and does not hold up other endpoints in the batch", async () => {
     const [slowHook, fastHook] = [hookName(), hookName()];
-    const slow = await createWebhook({ url: receiverUrl(slowHook, "delayMs=8000"), events: ["model.created"] });
-    const fast = await createWebhook({ url: receiverUrl(fastHook), events: ["model.created"] });
-    try {
-      const { queue, sent } = standInQueue();
-      const { id } = await createModelVia(queue, sent, slow.webhook.id);
-      const messages = sent.filter((m) => m.endpointId === slow.webhook.id || m.endpointId === fast.webhook.id);
-      expect(messages).toHaveLength(2);
+    await withWebhook({ url: receiverUrl(slowHook, "delayMs=8000"), events: ["model.created"] }, (slow) =>
+      withWebhook({ url: receiverUrl(fastHook), events: ["model.created"] }, async (fast) => {
+        const { queue, sent } = standInQueue();
+        const { id } = await createModelVia(queue, sent, slow.webhook.id);
+        const messages = sent.filter((m) => m.endpointId === slow.webhook.id || m.endpointId === fast.webhook.id);
+        expect(messages).toHaveLength(2);
 
-      const started = Date.now();
-      const result = await consume(messages, { timeoutMs: 1000 });
-      expect(Date.now() - started).toBeLessThan(4000);
-      const [fastRequest] = await receivedAbout(fastHook, id);
-      expect((fastRequest?.at ?? Infinity) - started).toBeLessThan(900);
-      expect(result.retryMessages).toHaveLength(1);
-      const [attempt] = await deliveriesOf(slow.webhook.id);
-      expect(attempt).toMatchObject({ attempt: 1, outcome: "retrying", status_code: null, error: "no answer within 1 s" });
-    } finally {
-      await deleteWebhook(slow.webhook.id);
-      await deleteWebhook(fast.webhook.id);
-    }
+        const started = Date.now();
+        const result = await consume(messages, { timeoutMs: 1000 });
+        expect(Date.now() - started).toBeLessThan(4000);
+        const [fastRequest] = await receivedAbout(fastHook, id);
+        expect((fastRequest?.at ?? Infinity) - started).toBeLessThan(900);
+        expect(result.retryMessages).toHaveLength(1);
+        const [attempt] = await deliveriesOf(slow.webhook.id);
+        expect(attempt).toMatchObject({ attempt: 1, outcome: "retrying", status_code: null, error: "no answer within 1 s" });
+      }),
+    );
   });
 
   it("an endless response body is not read: the delivery counts and the consumer moves on", async () => {
     const hook = hookName();
-    const { webhook } = await createWebhook({ url: receiverUrl(hook, "hugeBody=1"), events: ["model.created"] });
-    try {
+    await withWebhook({ url: receiverUrl(hook, "hugeBody=1"), events: ["model.created"] }, async ({ webhook }) => {
       const { queue, sent } = standInQueue();
       const { messages } = await createModelVia(queue, sent, webhook.id);
       const started = Date.now();
@@ -344,18 +308,13 @@ describe("receivers that misbehave", () => {
       expect(Date.now() - started).toBeLessThan(2500);
       expect(result.explicitAcks).toHaveLength(1);
       expect((await deliveriesOf(webhook.id))[0]).toMatchObject({ outcome: "delivered", status_code: 200 });
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("a redirect is not followed: it is a failed attempt, and its target gets nothing", async () => {
     const [hook, target] = [hookName(), hookName()];
-    const { webhook } = await createWebhook({
-      url: receiverUrl(hook, `redirect=${encodeURIComponent(receiverUrl(target))}`),
-      events: ["model.created"],
-    });
-    try {
+    const url = receiverUrl(hook, `redirect=${encodeURIComponent(receiverUrl(target))}`);
+    await withWebhook({ url, events: ["model.created"] }, async ({ webhook }) => {
       const { queue, sent } = standInQueue();
       const { messages } = await createModelVia(queue, sent, webhook.id);
       const result = await consume(messages);
@@ -366,15 +325,12 @@ describe("receivers that misbehave", () => {
         error: expect.stringMatching(/redirect/),
       });
       expect(await receivedBy(target)).toEqual([]);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("a URL the guard no longer allows is not contacted at delivery", async () => {
     const hook = hookName();
-    const { webhook } = await createWebhook({ url: receiverUrl(hook), events: ["model.created"] });
-    try {
+    await withWebhook({ url: receiverUrl(hook), events: ["model.created"] }, async ({ webhook }) => {
       const { queue, sent } = standInQueue();
       const { messages } = await createModelVia(queue, sent, webhook.id);
       const result = await consume(messages, {}, 1, { ...env, ALLOW_LOCAL_WEBHOOKS: "false" } as TestEnv);
@@ -384,8 +340,6 @@ describe("receivers that misbehave", () => {
         error: expect.stringMatching(/URL not allowed: the URL must use https/),
       });
       expect(await receivedBy(hook)).toEqual([]);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 });

@@ -20,15 +20,15 @@ import { resendStranded, STRANDED_AFTER_MS, STRANDED_BATCH } from "../../src/web
 import { runCron } from "./support/client";
 import { captureConsole, directDatabase, eventually } from "./support/reliability";
 import {
+  type CreatedWebhook,
   consume,
   createModelVia,
-  createWebhook,
-  deleteWebhook,
   deliveriesOf,
   receivedAbout,
   receivedAtLeast,
   receiverUrl,
   standInQueue,
+  withWebhook,
 } from "./support/webhooks";
 
 const hookName = () => `strd-${crypto.randomUUID().slice(0, 8)}`;
@@ -46,11 +46,18 @@ afterEach(async () => {
   await database.close();
 });
 
-/** An endpoint (receiver `hook`) subscribed to model.created, dated `since`: subscribed to the events moved after it. */
-async function endpointFor(hook: string, since: number, options = "") {
-  const { webhook, secret } = await createWebhook({ url: receiverUrl(hook, options), events: ["model.created"] });
-  await database.db.execute(sql`UPDATE webhook_endpoints SET created_at = ${at(since).toISOString()} WHERE id = ${webhook.id}`);
-  return { webhook, secret };
+/**
+ * Runs `use` with an endpoint (receiver `hook`, `options` its query string) subscribed to model.created and dated
+ * `since`, so subscribed to the events moved after it; deletes it afterwards.
+ */
+function withEndpoint<T>(
+  { hook, since, options = "" }: { hook: string; since: number; options?: string },
+  use: (created: CreatedWebhook) => Promise<T>,
+) {
+  return withWebhook({ url: receiverUrl(hook, options), events: ["model.created"] }, async (created) => {
+    await database.db.execute(sql`UPDATE webhook_endpoints SET created_at = ${at(since).toISOString()} WHERE id = ${created.webhook.id}`);
+    return use(created);
+  });
 }
 
 /** A created model whose message to `webhookId` the queue accepted and lost: dispatched at `dispatchedAt`, never consumed. */
@@ -83,8 +90,7 @@ describe("a message the queue lost before any attempt", () => {
   it("is left alone until its dispatch is 15 minutes old, then re-sent and delivered, signed, under the event's id", async () => {
     const hook = hookName();
     const dispatched = ownDay();
-    const { webhook, secret } = await endpointFor(hook, dispatched - HOUR);
-    try {
+    await withEndpoint({ hook, since: dispatched - HOUR }, async ({ webhook, secret }) => {
       const { modelId, message } = await lostCreation(webhook.id, dispatched);
 
       const early = await resendAt(dispatched + STRANDED_AFTER_MS - 1000);
@@ -100,16 +106,13 @@ describe("a message the queue lost before any attempt", () => {
           expect.objectContaining({ event_id: message.eventId, attempt: 1, outcome: "delivered" }),
         ]),
       );
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("is marked dispatched at the re-send, so the runs of the next 15 minutes leave the new message to the queue", async () => {
     const hook = hookName();
     const dispatched = ownDay();
-    const { webhook } = await endpointFor(hook, dispatched - HOUR);
-    try {
+    await withEndpoint({ hook, since: dispatched - HOUR }, async ({ webhook }) => {
       const { message } = await lostCreation(webhook.id, dispatched);
       const resentAt = dispatched + STRANDED_AFTER_MS + 1000;
       expect(mine((await resendAt(resentAt)).sent, webhook.id)).toEqual([message]);
@@ -117,31 +120,26 @@ describe("a message the queue lost before any attempt", () => {
       expect(mine((await resendAt(resentAt + STRANDED_AFTER_MS - 1000)).sent, webhook.id)).toEqual([]);
       // Lost again (the stand-in's consumer never runs): re-sent again, one bound later.
       expect(mine((await resendAt(resentAt + STRANDED_AFTER_MS + 1000)).sent, webhook.id)).toEqual([message]);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("goes only to the endpoints still waiting for it: an endpoint that got the event gets nothing", async () => {
     const [waitingHook, servedHook] = [hookName(), hookName()];
     const dispatched = ownDay();
-    const waiting = await endpointFor(waitingHook, dispatched - HOUR);
-    const served = await endpointFor(servedHook, dispatched - HOUR);
-    try {
-      const { queue, sent } = standInQueue();
-      const { id } = await createModelVia(queue, sent, waiting.webhook.id);
-      const delivered = sent.filter((message) => message.endpointId === served.webhook.id);
-      await consume(delivered);
-      await moveEvent(delivered[0]?.eventId ?? "", dispatched);
+    await withEndpoint({ hook: waitingHook, since: dispatched - HOUR }, (waiting) =>
+      withEndpoint({ hook: servedHook, since: dispatched - HOUR }, async (served) => {
+        const { queue, sent } = standInQueue();
+        const { id } = await createModelVia(queue, sent, waiting.webhook.id);
+        const delivered = sent.filter((message) => message.endpointId === served.webhook.id);
+        await consume(delivered);
+        await moveEvent(delivered[0]?.eventId ?? "", dispatched);
 
-      const result = await resendAt(dispatched + STRANDED_AFTER_MS + 1000);
-      expect(result.sent.filter((message) => message.endpointId === served.webhook.id)).toEqual([]);
-      expect(mine(result.sent, waiting.webhook.id)).toHaveLength(1);
-      expect(await receivedAbout(servedHook, id)).toHaveLength(1);
-    } finally {
-      await deleteWebhook(waiting.webhook.id);
-      await deleteWebhook(served.webhook.id);
-    }
+        const result = await resendAt(dispatched + STRANDED_AFTER_MS + 1000);
+        expect(result.sent.filter((message) => message.endpointId === served.webhook.id)).toEqual([]);
+        expect(mine(result.sent, waiting.webhook.id)).toHaveLength(1);
+        expect(await receivedAbout(servedHook, id)).toHaveLength(1);
+      }),
+    );
   });
 });
 
@@ -149,8 +147,7 @@ describe("a retry the queue never came back with", () => {
   it("is re-sent once the last attempt's retry is 15 minutes overdue, not before, and its next attempt is counted after the first", async () => {
     const hook = hookName();
     const retryDue = ownDay();
-    const { webhook } = await endpointFor(hook, retryDue - 2 * HOUR, "fail=1");
-    try {
+    await withEndpoint({ hook, since: retryDue - 2 * HOUR, options: "fail=1" }, async ({ webhook }) => {
       const { modelId, message } = await lostCreation(webhook.id, retryDue - HOUR);
       // The first attempt failed (500) and asked the queue for a retry, which it then lost.
       expect((await consume([message])).retryMessages).toHaveLength(1);
@@ -173,9 +170,7 @@ describe("a retry the queue never came back with", () => {
           [1, "retrying"],
         ]),
       );
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 });
 
@@ -183,36 +178,29 @@ describe("a delivery already settled", () => {
   it("is not sent again once delivered", async () => {
     const hook = hookName();
     const dispatched = ownDay();
-    const { webhook } = await endpointFor(hook, dispatched - HOUR);
-    try {
+    await withEndpoint({ hook, since: dispatched - HOUR }, async ({ webhook }) => {
       const { modelId, message } = await lostCreation(webhook.id, dispatched);
       await consume([message]);
       expect(mine((await resendAt(dispatched + 2 * STRANDED_AFTER_MS)).sent, webhook.id)).toEqual([]);
       expect(await receivedAbout(hook, modelId)).toHaveLength(1);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("is not sent again once failed (here dead-lettered)", async () => {
     const hook = hookName();
     const dispatched = ownDay();
-    const { webhook } = await endpointFor(hook, dispatched - HOUR);
-    try {
+    await withEndpoint({ hook, since: dispatched - HOUR }, async ({ webhook }) => {
       const { modelId, message } = await lostCreation(webhook.id, dispatched);
       await consume([message], {}, 1, env, DEAD_LETTER_QUEUE);
       expect(mine((await resendAt(dispatched + 2 * STRANDED_AFTER_MS)).sent, webhook.id)).toEqual([]);
       expect(await receivedAbout(hook, modelId)).toEqual([]);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("is acknowledged without sending when the queue was only slow: the original arriving after the re-sent copy sends nothing", async () => {
     const hook = hookName();
     const dispatched = ownDay();
-    const { webhook } = await endpointFor(hook, dispatched - HOUR);
-    try {
+    await withEndpoint({ hook, since: dispatched - HOUR }, async ({ webhook }) => {
       const { modelId, message } = await lostCreation(webhook.id, dispatched);
       const resent = mine((await resendAt(dispatched + STRANDED_AFTER_MS + 1000)).sent, webhook.id);
       await consume(resent);
@@ -220,9 +208,7 @@ describe("a delivery already settled", () => {
       expect(late.explicitAcks).toHaveLength(1);
       expect(late.retryMessages).toEqual([]);
       expect(await receivedAbout(hook, modelId)).toHaveLength(1);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 });
 
@@ -230,8 +216,7 @@ describe("the work of one run", () => {
   it(`re-sends at most its limit (${STRANDED_BATCH} events by default), oldest commit first, and the rest in the next runs`, async () => {
     const hook = hookName();
     const dispatched = ownDay();
-    const { webhook } = await endpointFor(hook, dispatched - HOUR);
-    try {
+    await withEndpoint({ hook, since: dispatched - HOUR }, async ({ webhook }) => {
       const lost = [];
       for (let i = 0; i < 3; i++) lost.push((await lostCreation(webhook.id, dispatched + i * 1000)).message);
       const now = dispatched + 2 * STRANDED_AFTER_MS;
@@ -242,17 +227,14 @@ describe("the work of one run", () => {
       const second = await resendAt(now, 2);
       expect(mine(second.sent, webhook.id)).toEqual(lost.slice(2));
       expect(mine((await resendAt(now, 2)).sent, webhook.id)).toEqual([]);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 });
 
 describe("the cron's stranded_sweep", () => {
   it("runs every minute on the wall clock and logs what it re-sent", async () => {
     const hook = hookName();
-    const { webhook } = await endpointFor(hook, Date.now() - HOUR);
-    try {
+    await withEndpoint({ hook, since: Date.now() - HOUR }, async ({ webhook }) => {
       const { modelId, message } = await lostCreation(webhook.id, Date.now() - STRANDED_AFTER_MS - 60_000);
       const logs = captureConsole();
       await runCron(Date.now());
@@ -264,15 +246,12 @@ describe("the cron's stranded_sweep", () => {
       expect(sweep?.messages).toBeGreaterThanOrEqual(1);
       const [request] = await receivedAtLeast(hook, modelId, 1);
       expect(request?.headers["webhook-id"]).toBe(message.eventId);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 
   it("takes nothing in flight for lost when a run is scheduled ahead (tests reaching a due date)", async () => {
     const hook = hookName();
-    const { webhook } = await createWebhook({ url: receiverUrl(hook), events: ["model.created"] });
-    try {
+    await withWebhook({ url: receiverUrl(hook), events: ["model.created"] }, async ({ webhook }) => {
       const { queue, sent } = standInQueue();
       const { messages } = await createModelVia(queue, sent, webhook.id);
       const dispatchedAt = async () =>
@@ -281,8 +260,6 @@ describe("the cron's stranded_sweep", () => {
       await runCron(Date.now() + 2 * STRANDED_AFTER_MS);
       expect(await dispatchedAt()).toEqual(before);
       expect(await deliveriesOf(webhook.id)).toEqual([]);
-    } finally {
-      await deleteWebhook(webhook.id);
-    }
+    });
   });
 });

@@ -38,8 +38,21 @@ export async function createWebhook(body: z.input<typeof NewWebhookSchema>) {
   return response.json<{ webhook: Webhook; secret: string }>();
 }
 
+/** What creating an endpoint answers: the endpoint and its secret, shown once. */
+export type CreatedWebhook = Awaited<ReturnType<typeof createWebhook>>;
+
 export async function deleteWebhook(id: string) {
   return call(`/admin/webhooks/${id}`, { method: "DELETE", token: await adminToken() });
+}
+
+/** Creates an endpoint, runs `use` with it and its secret, and deletes it afterwards, also when `use` fails. */
+export async function withWebhook<T>(body: z.input<typeof NewWebhookSchema>, use: (created: CreatedWebhook) => Promise<T>): Promise<T> {
+  const created = await createWebhook(body);
+  try {
+    return await use(created);
+  } finally {
+    await deleteWebhook(created.webhook.id);
+  }
 }
 
 export async function deliveriesOf(webhookId: string): Promise<Delivery[]> {
