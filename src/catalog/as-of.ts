@@ -61,20 +61,27 @@ export async function respondAsOf(c: Context<AppEnv>, asked: string, at: string)
  * there are older ones: the dashboard's model page. Read newest first in
  * ranges, so a model with thousands of versions costs a few index ranges, not
  * its whole history; the oldest version read is only the baseline the next
- * one is compared with, unless it is the model's first.
+ * one is compared with, unless it is the model's first. Whether a version is
+ * an entry depends only on it and the version before it, so each range adds
+ * its own entries in front of the ones already found: every version is
+ * compared once.
  */
 export type LatestHistory = Awaited<ReturnType<typeof latestHistory>>;
 
 export async function latestHistory(db: Database, id: string, count: number): Promise<{ entries: HistoryEntry[]; older: boolean }> {
   const range = count + 2;
-  const newestFirst: ModelVersion[] = [];
+  let entries: HistoryEntry[] = [];
+  // The oldest version read so far, not yet judged: it is compared with the newest of the next range.
+  let oldest: ModelVersion | undefined;
   for (;;) {
-    const rows = (await historyRowsBefore(db, id, newestFirst.at(-1)?.version, range)).map(versionFromHistory);
-    newestFirst.push(...rows);
+    const rows = (await historyRowsBefore(db, id, oldest?.version, range)).map(versionFromHistory);
     const complete = rows.length < range;
-    const [baseline, ...versions] = [...newestFirst].reverse();
-    const entries = complete ? publicHistory(newestFirst.toReversed()) : publicHistory(versions, baseline);
+    const oldestFirst = rows.reverse();
+    if (oldest) oldestFirst.push(oldest);
+    const baseline = complete ? undefined : oldestFirst.shift();
+    entries = publicHistory(oldestFirst, baseline).concat(entries);
     if (complete || entries.length > count) return { entries: entries.slice(-count), older: !complete || entries.length > count };
+    oldest = baseline;
   }
 }
 
