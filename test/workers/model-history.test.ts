@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { latestHistory } from "../../src/catalog/as-of";
 import { adminPost, adminToken, call, type ErrorBody, expectError, runCron } from "./support/client";
 import { feedEnd, feedSince } from "./support/feed";
 import { createModel, uniqueId } from "./support/fixtures";
+import { directDatabase } from "./support/reliability";
 import { inMinutes, scheduled, scheduledChanges, upcomingOf } from "./support/scheduling";
 
 interface History {
@@ -128,5 +130,34 @@ describe("a price change scheduled two minutes ahead (done when)", () => {
     expect(after.status, JSON.stringify(await after.clone().json<ErrorBody>())).toBe(200);
     expect(after.headers.get("Memento-Datetime")).toBe(new Date(effectiveAt).toUTCString());
     expect(await after.json()).toMatchObject({ input_cost_per_million_tokens: 175 });
+  });
+});
+
+describe("latestHistory (the dashboard's model page)", () => {
+  it("reads further ranges when staff-only changes leave a range short of entries, each compared with the version before it", async () => {
+    const model = await createModel();
+    const token = await adminToken();
+    // 12 versions after the creation; only every third changes a public field (13 versions, 5 public entries).
+    for (let i = 1; i <= 12; i++) {
+      const json = i % 3 === 0 ? { outputCostPerMillionTokens: 100 + i } : { internalNotes: `note ${i}` };
+      expect((await call(`/admin/models/${model.id}/meta`, { method: "PATCH", token, json })).status).toBe(200);
+    }
+    const handle = directDatabase();
+    try {
+      // Ranges of count + 2 = 5 versions: the latest 3 entries (versions 13, 10, 7) span three of them.
+      const latest = await latestHistory(handle.db, model.id, 3);
+      expect(latest.older).toBe(true);
+      expect(latest.entries.map((entry) => entry.changes)).toEqual([
+        { output_cost_per_million_tokens: { from: 103, to: 106 } },
+        { output_cost_per_million_tokens: { from: 106, to: 109 } },
+        { output_cost_per_million_tokens: { from: 109, to: 112 } },
+      ]);
+      const whole = await latestHistory(handle.db, model.id, 10);
+      expect(whole.older).toBe(false);
+      expect(whole.entries.map((entry) => entry.action)).toEqual(["create", "update_meta", "update_meta", "update_meta", "update_meta"]);
+      expect(whole.entries.slice(-3)).toEqual(latest.entries);
+    } finally {
+      await handle.close();
+    }
   });
 });
