@@ -27,9 +27,9 @@
  *                                with and without it
  * - PUT  /__bench/rate-limits/miniflare|local|none  whose limiter the app
  *                                meets: Miniflare's binding (a Durable Object
- *                                fetch and a SQLite write per request; the
- *                                default), the machine-local stand-in of a
- *                                deployed binding (bench/machine-local-limiter.ts),
+ *                                fetch and a SQLite write per request), the
+ *                                machine-local stand-in of a deployed binding
+ *                                (bench/machine-local-limiter.ts; the default),
  *                                or none (limits nothing, as src/http/rate-limit.ts
  *                                does without a binding)
  * - GET  /__bench/rpc/*          forwarded to the example inference Worker
@@ -72,7 +72,7 @@ const app = createApp();
 /** Whose rate limiter the app meets: Miniflare's binding, the machine-local stand-in (bench/machine-local-limiter.ts), or none. */
 type Limiters = "miniflare" | "local" | "none";
 const LIMITERS = ["ANONYMOUS_LIMITER", "AUTHENTICATED_LIMITER", "WRITE_LIMITER", "SIGN_IN_LIMITER"] as const;
-let limiters: Limiters = "miniflare";
+let limiters: Limiters = "local";
 /** One copy of the env per env and mode, so config is still parsed once (loadConfig's WeakMap) and the counters persist. */
 const envs: Record<Exclude<Limiters, "miniflare">, WeakMap<Env, Env>> = { local: new WeakMap(), none: new WeakMap() };
 const appEnv = (env: Env): Env => {
@@ -111,6 +111,8 @@ async function bench(request: Request, url: URL, env: Env, ctx: ExecutionContext
     const ceiling = ceilings.get(name);
     if (!ceiling?.identity) return new Response("PUT the bytes to serve first\n", { status: 409 });
     const headers = { "Content-Type": "application/json; charset=UTF-8", "Cache-Control": "no-store" };
+    // Only a negotiated ceiling reads the client's Accept-Encoding (request.cf), as only the list route does.
+    if (!ceiling.gzip) return new Response(ceiling.identity, { headers });
     const encoding = negotiateEncoding(clientAcceptEncoding(request));
     const encoded = ceiling[encoding];
     if (encoding === "identity" || !encoded) return new Response(ceiling.identity, { headers });

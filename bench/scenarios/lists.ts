@@ -60,6 +60,6 @@ export async function wholeLists(stage: Stage, sample: CatalogSample) {
       before: miniflare,
     },
   ]);
-  await miniflare();
+  await local();
   return rows;
 }

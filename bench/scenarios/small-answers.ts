@@ -84,6 +84,6 @@ export async function smallAnswers(stage: Stage, sample: CatalogSample) {
       before: noLimits,
     },
   ]);
-  await miniflare();
+  await local();
   return rows;
 }
