@@ -25,11 +25,13 @@
  * - PUT  /__bench/counting/off|on  usage counting off (the gate counts nothing)
  *                                or back on, for this isolate: the HTTP gate
  *                                with and without it
- * - PUT  /__bench/rate-limits/off|on  the app sees no rate-limit bindings (so
- *                                limits nothing, as src/http/rate-limit.ts does
- *                                without one) or its own again: what Miniflare's
- *                                binding, a Durable Object fetch per request,
- *                                costs the gate and the detail
+ * - PUT  /__bench/rate-limits/miniflare|local|none  whose limiter the app
+ *                                meets: Miniflare's binding (a Durable Object
+ *                                fetch and a SQLite write per request), the
+ *                                machine-local stand-in of a deployed binding
+ *                                (bench/machine-local-limiter.ts; the default),
+ *                                or none (limits nothing, as src/http/rate-limit.ts
+ *                                does without a binding)
  * - GET  /__bench/rpc/*          forwarded to the example inference Worker
  *                                (bench/inference/worker.ts), which calls
  *                                this Worker's BenchGate over its binding
@@ -50,6 +52,7 @@ import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/client";
 import { gateUsage } from "../src/gate/gate";
 import type { UsageMessage } from "../src/gate/usage-counter";
+import { RATE_LIMIT_WINDOW_SECONDS } from "../src/http/rate-limit-policy";
 import { readCatalog } from "../src/queries/catalog";
 import { runScheduled } from "../src/scheduled";
 import { consumeUsageBatch, USAGE_QUEUE } from "../src/usage/consumer";
@@ -57,6 +60,7 @@ import { consumeWebhookBatch } from "../src/webhooks/consumer";
 import type { DeliveryMessage } from "../src/webhooks/dispatch";
 import { forgetMemoizedCatalog } from "../test/isolate-memo";
 import { failedByFault, faultedEnv, faultRoute } from "./faults";
+import { MachineLocalLimiter } from "./machine-local-limiter";
 
 export { CatalogGate } from "../src/gate/entrypoint";
 export { BenchGate } from "./gate";
@@ -65,20 +69,38 @@ export { BenchGate } from "./gate";
 type BenchEnv = Env & { BENCH_INFERENCE?: Fetcher };
 
 const app = createApp();
-let limited = true;
-/** One copy of the env without the limiters per env, so config is still parsed once (loadConfig's WeakMap). */
-const unlimited = new WeakMap<Env, Env>();
+/** Whose rate limiter the app meets: Miniflare's binding, the machine-local stand-in (bench/machine-local-limiter.ts), or none. */
+type Limiters = "miniflare" | "local" | "none";
+const LIMITERS = ["ANONYMOUS_LIMITER", "AUTHENTICATED_LIMITER", "WRITE_LIMITER", "SIGN_IN_LIMITER"] as const;
+let limiters: Limiters = "local";
+/** One copy of the env per env and mode, so config is still parsed once (loadConfig's WeakMap) and the counters persist. */
+const envs: Record<Exclude<Limiters, "miniflare">, WeakMap<Env, Env>> = { local: new WeakMap(), none: new WeakMap() };
 const appEnv = (env: Env): Env => {
-  if (limited) return env;
-  let copy = unlimited.get(env);
+  if (limiters === "miniflare") return env;
+  let copy = envs[limiters].get(env);
   if (!copy) {
     const rest: Record<string, unknown> = { ...env };
-    for (const name of ["ANONYMOUS_LIMITER", "AUTHENTICATED_LIMITER", "WRITE_LIMITER", "SIGN_IN_LIMITER"]) delete rest[name];
+    for (const name of LIMITERS) delete rest[name];
+    if (limiters === "local") Object.assign(rest, localLimiters(env));
     copy = rest as unknown as Env;
-    unlimited.set(env, copy);
+    envs[limiters].set(env, copy);
   }
   return copy;
 };
+
+/** The stand-ins, each with the limit its binding has (the config advertises the same numbers). */
+function localLimiters(env: Env): Record<(typeof LIMITERS)[number], RateLimit> {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) throw new Error(`bench: config invalid: ${loaded.problems.join("; ")}`);
+  const { config } = loaded;
+  const minute = RATE_LIMIT_WINDOW_SECONDS * 1000;
+  return {
+    ANONYMOUS_LIMITER: new MachineLocalLimiter(config.RATE_LIMIT_ANONYMOUS_PER_MINUTE, minute),
+    AUTHENTICATED_LIMITER: new MachineLocalLimiter(config.RATE_LIMIT_AUTHENTICATED_PER_MINUTE, minute),
+    WRITE_LIMITER: new MachineLocalLimiter(config.RATE_LIMIT_WRITES_PER_MINUTE, minute),
+    SIGN_IN_LIMITER: new MachineLocalLimiter(config.RATE_LIMIT_SIGN_IN_PER_MINUTE, minute),
+  };
+}
 let outcomes: Record<string, number> = {};
 const ceilings = new Map<string, Partial<Record<Encoding, Uint8Array<ArrayBuffer>>>>();
 
@@ -89,6 +111,8 @@ async function bench(request: Request, url: URL, env: Env, ctx: ExecutionContext
     const ceiling = ceilings.get(name);
     if (!ceiling?.identity) return new Response("PUT the bytes to serve first\n", { status: 409 });
     const headers = { "Content-Type": "application/json; charset=UTF-8", "Cache-Control": "no-store" };
+    // Only a negotiated ceiling reads the client's Accept-Encoding (request.cf), as only the list route does.
+    if (!ceiling.gzip) return new Response(ceiling.identity, { headers });
     const encoding = negotiateEncoding(clientAcceptEncoding(request));
     const encoded = ceiling[encoding];
     if (encoding === "identity" || !encoded) return new Response(ceiling.identity, { headers });
@@ -135,8 +159,11 @@ async function bench(request: Request, url: URL, env: Env, ctx: ExecutionContext
     return Response.json({ counting: on });
   }
   if (request.method === "PUT" && url.pathname.startsWith("/__bench/rate-limits/")) {
-    limited = url.pathname.endsWith("/on");
-    return Response.json({ rateLimits: limited });
+    const mode = url.pathname.slice("/__bench/rate-limits/".length);
+    if (mode !== "miniflare" && mode !== "local" && mode !== "none")
+      return new Response("rate-limits: miniflare, local or none\n", { status: 404 });
+    limiters = mode;
+    return Response.json({ rateLimits: limiters });
   }
   if (url.pathname.startsWith("/__bench/rpc/")) {
     const inference = (env as BenchEnv).BENCH_INFERENCE;

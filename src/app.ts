@@ -3,10 +3,10 @@
  * and the Worker entry point both build it with createApp().
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { cors } from "hono/cors";
 import { authenticate } from "./auth/middleware";
 import { loadConfig } from "./config";
 import type { AppEnv } from "./http/context";
+import { publicCors } from "./http/cors";
 import { ApiError } from "./http/errors";
 import { describeError, toApiError } from "./http/failures";
 import type { ErrorBody, OpenAIError } from "./http/openapi";
@@ -67,13 +67,6 @@ export function createApp() {
   });
 
   // Public reads may be called from any browser origin; admin routes get no CORS headers at all.
-  const publicCors = cors({
-    origin: "*",
-    allowMethods: ["GET", "HEAD", "OPTIONS"],
-    allowHeaders: ["Authorization", "If-None-Match"],
-    exposeHeaders: ["ETag", "X-Cache", "X-Request-Id", "Deprecation", "Sunset", "Link"],
-    maxAge: 86400,
-  });
   app.use("/v1/*", publicCors);
   app.use("/openai/*", publicCors);
   app.use("/admin/*", async (c, next) => {

@@ -1,6 +1,6 @@
 /**
- * (a), (b): whole lists from the cache, identity and gzip, each against its own ceiling (h), (h-gz);
- * (az-nrl): (a-gz) with the app seeing no rate-limit binding, as (d-nrl) and (e-nrl) do.
+ * (a), (b): whole lists from the cache, identity and gzip, each against its own ceiling (h), (h-gz),
+ * counted by the machine-local limiter as (d) and (e) are; (az-mf): (a-gz) with Miniflare's binding.
  */
 import type { CatalogSample } from "../catalog-sample";
 import { inRounds, type Stage } from "../measure";
@@ -12,7 +12,8 @@ const GZIP = { "Accept-Encoding": "gzip" };
 export async function wholeLists(stage: Stage, sample: CatalogSample) {
   const { base, pro } = stage;
   const { anonymousList, proList, wire, ceilingPaths } = sample;
-  const limits = benchSwitch(stage, "/__bench/rate-limits/on");
+  const local = benchSwitch(stage, "/__bench/rate-limits/local");
+  const miniflare = benchSwitch(stage, "/__bench/rate-limits/miniflare");
   const rows = await inRounds(stage, [
     {
       key: "h",
@@ -26,7 +27,7 @@ export async function wholeLists(stage: Stage, sample: CatalogSample) {
       spec: { ...base, paths: ["/v1/models"] },
       note: `${fmt(sample.total)} models, ${kb(anonymousList.byteLength)}`,
       ceiling: "h",
-      before: limits,
+      before: local,
     },
     {
       key: "b",
@@ -34,7 +35,7 @@ export async function wholeLists(stage: Stage, sample: CatalogSample) {
       spec: { ...base, paths: ["/v1/models"], headers: pro },
       note: kb(proList.byteLength),
       ceiling: "h",
-      before: limits,
+      before: local,
     },
     {
       key: "hz",
@@ -48,17 +49,17 @@ export async function wholeLists(stage: Stage, sample: CatalogSample) {
       spec: { ...base, paths: ["/v1/models"], headers: GZIP },
       note: `${kb(wire.gzip ?? 0)} on the wire (br: ${kb(wire.br ?? 0)})`,
       ceiling: "hz",
-      before: limits,
+      before: local,
     },
     {
-      key: "az-nrl",
-      label: "(az-nrl) list, gzip, no rate-limit binding",
+      key: "az-mf",
+      label: "(az-mf) list, gzip, Miniflare's limiter binding",
       spec: { ...base, paths: ["/v1/models"], headers: GZIP },
-      note: "as (a-gz), the app given an env without the limiter bindings",
+      note: "as (a-gz), each request counted by Miniflare's binding (a Durable Object fetch)",
       ceiling: "hz",
-      before: benchSwitch(stage, "/__bench/rate-limits/off"),
+      before: miniflare,
     },
   ]);
-  await limits();
+  await local();
   return rows;
 }

@@ -1,9 +1,10 @@
 /**
  * (d), (e): a model's detail and the inference gate, each against a trivial
- * route serving the same few bytes; (d-nrl), (e-nrl): the same with the app
- * seeing no rate-limit binding (PUT /__bench/rate-limits/off), so the
- * difference is what Miniflare's binding (a Durable Object fetch per request)
- * costs locally.
+ * route serving the same few bytes, the app counting every request with the
+ * machine-local limiter a deployed binding is (bench/machine-local-limiter.ts);
+ * (d-mf), (e-mf): the same with Miniflare's binding (a Durable Object fetch
+ * and a SQLite write per request), which only local runs pay; (d-nrl),
+ * (e-nrl): with no limiter at all.
  */
 import type { CatalogSample } from "../catalog-sample";
 import { inRounds, type Stage } from "../measure";
@@ -17,8 +18,9 @@ export const benchSwitch = (stage: Stage, path: string) => async () => {
 
 export async function smallAnswers(stage: Stage, sample: CatalogSample) {
   const { base, pro } = stage;
-  const limits = benchSwitch(stage, "/__bench/rate-limits/on");
-  const noLimits = benchSwitch(stage, "/__bench/rate-limits/off");
+  const local = benchSwitch(stage, "/__bench/rate-limits/local");
+  const miniflare = benchSwitch(stage, "/__bench/rate-limits/miniflare");
+  const noLimits = benchSwitch(stage, "/__bench/rate-limits/none");
   const { detailPaths, gatePaths, firstDetail, firstGate, ceilingPaths } = sample;
   const rows = await inRounds(stage, [
     {
@@ -33,13 +35,21 @@ export async function smallAnswers(stage: Stage, sample: CatalogSample) {
       spec: { ...base, paths: detailPaths },
       note: `${detailPaths.length} ids round-robin`,
       ceiling: "hd",
-      before: limits,
+      before: local,
+    },
+    {
+      key: "d-mf",
+      label: "(d-mf) GET /v1/models/:id, Miniflare's limiter binding",
+      spec: { ...base, paths: detailPaths },
+      note: "as (d), each request counted by Miniflare's binding (a Durable Object fetch)",
+      ceiling: "hd",
+      before: miniflare,
     },
     {
       key: "d-nrl",
-      label: "(d-nrl) GET /v1/models/:id, no rate-limit binding",
+      label: "(d-nrl) GET /v1/models/:id, no limiter",
       spec: { ...base, paths: detailPaths },
-      note: "as (d), the app given an env without the limiter bindings",
+      note: "as (d), the app given no limiter",
       ceiling: "hd",
       before: noLimits,
     },
@@ -55,17 +65,25 @@ export async function smallAnswers(stage: Stage, sample: CatalogSample) {
       spec: { ...base, paths: gatePaths, headers: pro },
       note: `${gatePaths.length} allowed ids round-robin`,
       ceiling: "he",
-      before: limits,
+      before: local,
+    },
+    {
+      key: "e-mf",
+      label: "(e-mf) inference gate, pro, Miniflare's limiter binding",
+      spec: { ...base, paths: gatePaths, headers: pro },
+      note: "as (e), each request counted by Miniflare's binding (a Durable Object fetch)",
+      ceiling: "he",
+      before: miniflare,
     },
     {
       key: "e-nrl",
-      label: "(e-nrl) inference gate, pro, no rate-limit binding",
+      label: "(e-nrl) inference gate, pro, no limiter",
       spec: { ...base, paths: gatePaths, headers: pro },
-      note: "as (e), the app given an env without the limiter bindings",
+      note: "as (e), the app given no limiter",
       ceiling: "he",
       before: noLimits,
     },
   ]);
-  await limits();
+  await local();
   return rows;
 }
