@@ -52,6 +52,7 @@ import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/client";
 import { gateUsage } from "../src/gate/gate";
 import type { UsageMessage } from "../src/gate/usage-counter";
+import { RATE_LIMIT_POLICIES } from "../src/http/rate-limit";
 import { RATE_LIMIT_WINDOW_SECONDS } from "../src/http/rate-limit-policy";
 import { readCatalog } from "../src/queries/catalog";
 import { runScheduled } from "../src/scheduled";
@@ -71,7 +72,6 @@ type BenchEnv = Env & { BENCH_INFERENCE?: Fetcher };
 const app = createApp();
 /** Whose rate limiter the app meets: Miniflare's binding, the machine-local stand-in (bench/machine-local-limiter.ts), or none. */
 type Limiters = "miniflare" | "local" | "none";
-const LIMITERS = ["ANONYMOUS_LIMITER", "AUTHENTICATED_LIMITER", "WRITE_LIMITER", "SIGN_IN_LIMITER"] as const;
 let limiters: Limiters = "local";
 /** One copy of the env per env and mode, so config is still parsed once (loadConfig's WeakMap) and the counters persist. */
 const envs: Record<Exclude<Limiters, "miniflare">, WeakMap<Env, Env>> = { local: new WeakMap(), none: new WeakMap() };
@@ -80,7 +80,7 @@ const appEnv = (env: Env): Env => {
   let copy = envs[limiters].get(env);
   if (!copy) {
     const rest: Record<string, unknown> = { ...env };
-    for (const name of LIMITERS) delete rest[name];
+    for (const { binding } of Object.values(RATE_LIMIT_POLICIES)) delete rest[binding];
     if (limiters === "local") Object.assign(rest, localLimiters(env));
     copy = rest as unknown as Env;
     envs[limiters].set(env, copy);
@@ -89,17 +89,13 @@ const appEnv = (env: Env): Env => {
 };
 
 /** The stand-ins, each with the limit its binding has (the config advertises the same numbers). */
-function localLimiters(env: Env): Record<(typeof LIMITERS)[number], RateLimit> {
+function localLimiters(env: Env): Record<string, RateLimit> {
   const loaded = loadConfig(env);
   if (!loaded.ok) throw new Error(`bench: config invalid: ${loaded.problems.join("; ")}`);
-  const { config } = loaded;
   const minute = RATE_LIMIT_WINDOW_SECONDS * 1000;
-  return {
-    ANONYMOUS_LIMITER: new MachineLocalLimiter(config.RATE_LIMIT_ANONYMOUS_PER_MINUTE, minute),
-    AUTHENTICATED_LIMITER: new MachineLocalLimiter(config.RATE_LIMIT_AUTHENTICATED_PER_MINUTE, minute),
-    WRITE_LIMITER: new MachineLocalLimiter(config.RATE_LIMIT_WRITES_PER_MINUTE, minute),
-    SIGN_IN_LIMITER: new MachineLocalLimiter(config.RATE_LIMIT_SIGN_IN_PER_MINUTE, minute),
-  };
+  return Object.fromEntries(
+    Object.values(RATE_LIMIT_POLICIES).map(({ binding, setting }) => [binding, new MachineLocalLimiter(loaded.config[setting], minute)]),
+  );
 }
 let outcomes: Record<string, number> = {};
 const ceilings = new Map<string, Partial<Record<Encoding, Uint8Array<ArrayBuffer>>>>();

@@ -3,8 +3,8 @@
  * with c.header before the handler runs, so they are part of the one
  * response the handler builds. (Hono's cors() sets them on c.res before
  * next(), which makes Hono create a placeholder Response and then copy its
- * headers into the real one: ~25 µs a request, a third of the app's own time
- * on the gate; docs/benchmarks.md, seventh round.)
+ * headers into the real one: 10–25 µs of the ~60–75 µs the app spends on a
+ * gate or detail request in workerd; docs/benchmarks.md, seventh round.)
  */
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./context";

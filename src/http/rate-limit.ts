@@ -14,7 +14,8 @@ import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 import { policyField, RATE_LIMIT_WINDOW_SECONDS, type RateLimitPolicy, rateLimitFor } from "./rate-limit-policy";
 
-const POLICIES = {
+/** Each policy's binding (wrangler.toml) and the setting that advertises its limit. */
+export const RATE_LIMIT_POLICIES = {
   anonymous: { binding: "ANONYMOUS_LIMITER", setting: "RATE_LIMIT_ANONYMOUS_PER_MINUTE" },
   authenticated: { binding: "AUTHENTICATED_LIMITER", setting: "RATE_LIMIT_AUTHENTICATED_PER_MINUTE" },
   writes: { binding: "WRITE_LIMITER", setting: "RATE_LIMIT_WRITES_PER_MINUTE" },
@@ -22,7 +23,7 @@ const POLICIES = {
 } as const satisfies Record<RateLimitPolicy, { binding: keyof Env; setting: keyof Config }>;
 
 function limitOf(policy: RateLimitPolicy, config: Config): number {
-  return config[POLICIES[policy].setting];
+  return config[RATE_LIMIT_POLICIES[policy].setting];
 }
 
 /** Counts the request; runs after authentication (the subject must be a verified token's). */
@@ -45,7 +46,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 async function withinLimit(c: Context<AppEnv>, policy: RateLimitPolicy, key: string): Promise<boolean> {
-  const binding: RateLimit | undefined = c.env?.[POLICIES[policy].binding];
+  const binding: RateLimit | undefined = c.env?.[RATE_LIMIT_POLICIES[policy].binding];
   // No binding (the Node-side document build has no runtime): nothing to count with.
   if (!binding) return true;
   try {
