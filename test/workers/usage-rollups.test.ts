@@ -133,7 +133,10 @@ describe("the usage consumer", () => {
     const later = new Date().toISOString();
     await consume([
       { flush_id: uniqueId("flush"), rows: [row(id, "erin", { calls: 2, last_seen: later })] },
-      { flush_id: uniqueId("flush"), rows: [row(id, "erin", { calls: 3, last_seen: earlier }), row(id, "erin", { outcome: "refused", last_seen: earlier })] },
+      {
+        flush_id: uniqueId("flush"),
+        rows: [row(id, "erin", { calls: 3, last_seen: earlier }), row(id, "erin", { outcome: "refused", last_seen: earlier })],
+      },
     ]);
     const usage = await usageOf(id);
     expect(usage).toMatchObject({ calls: 6, refused: 1, callers: 1 });
